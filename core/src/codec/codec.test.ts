@@ -1,0 +1,312 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_BLOG } from '../../test/fixtures.js';
+import {
+  decodeEntry,
+  encodeEntry,
+  ParseError,
+  parseJson,
+  parseMarkdown,
+  serializeJson,
+  serializeMarkdown,
+} from './index.js';
+import { renderYaml } from './yaml-edit.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+const md = { format: 'markdown' } as const;
+const json = { format: 'json' } as const;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** JSON-compatible values as they come back from YAML 1.2 core / JSON: no -0, no undefined. */
+const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__');
+const scalar = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom(
+    'yes',
+    'no',
+    'null',
+    '~',
+    'true',
+    '2026-11-01',
+    '0x1F',
+    '1e3',
+    '.inf',
+    '- a',
+    '# x',
+    'a: b',
+    "it's",
+    '"q"',
+    '',
+    ' lead',
+    'trail ',
+    'multi\nline\n',
+    '@at',
+    '`tick`',
+    '|',
+    '>',
+    '*ref',
+    '&anchor',
+    '!tag',
+    '%',
+  ),
+  fc.integer({ min: -1e9, max: 1e9 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+  fc.boolean(),
+  fc.constant(null),
+);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+const data = fc.dictionary(key, value, { maxKeys: 8 });
+const body = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.constantFrom('', '\n', '# Title\n\nText.\n', '---\nnot front matter\n---\n', 'no newline at end'),
+);
+
+describe('every file in examples/blog round-trips byte for byte', () => {
+  const files = filesUnder(path.join(EXAMPLE_BLOG, 'content'));
+  it.each(files.map((f) => [path.relative(EXAMPLE_BLOG, f)]))('%s', (relative) => {
+    const bytes = readFileSync(path.join(EXAMPLE_BLOG, relative));
+    const schema = relative.endsWith('.md') ? md : json;
+    const decoded = decodeEntry(schema, bytes);
+    const again = encodeEntry(
+      schema,
+      { data: structuredClone(decoded.data), body: decoded.body ?? '' },
+      bytes,
+    );
+    expect(Buffer.from(again).equals(bytes)).toBe(true);
+  });
+});
+
+describe('markdown codec properties', () => {
+  it('decode(encode(x)) === x for any front matter and body', () => {
+    fc.assert(
+      fc.property(data, body, (d, b) => {
+        const bytes = serializeMarkdown(d, b);
+        const back = parseMarkdown(bytes);
+        expect(back.data).toEqual(d);
+        expect(back.body).toBe(b);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writing unchanged values gives identical bytes', () => {
+    fc.assert(
+      fc.property(data, body, (d, b) => {
+        const bytes = serializeMarkdown(d, b);
+        const doc = parseMarkdown(bytes);
+        expect(dec.decode(serializeMarkdown(structuredClone(doc.data), doc.body, doc))).toBe(
+          dec.decode(bytes),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('changing one field rewrites only that field’s lines', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, value, { minKeys: 2, maxKeys: 8 }),
+        value,
+        fc.nat(),
+        body,
+        (d, next, pick, b) => {
+          const keys = Object.keys(d);
+          const index = pick % keys.length;
+          const changed = keys[index]!;
+          // Each top-level key renders as its own block of lines; the file is their concatenation.
+          const chunks = keys.map((k) => renderYaml({ [k]: d[k] }));
+          const before = dec.decode(serializeMarkdown(d, b));
+          expect(before).toBe(`---\n${chunks.join('')}---\n${b}`);
+          const doc = parseMarkdown(enc.encode(before));
+          const after = dec.decode(serializeMarkdown({ ...doc.data, [changed]: next }, doc.body, doc));
+          expect(parseMarkdown(enc.encode(after)).data).toEqual({ ...d, [changed]: next });
+          // Every other key's lines (and the body) are byte-identical; only the changed block differs.
+          const prefix = `---\n${chunks.slice(0, index).join('')}`;
+          const suffix = `${chunks.slice(index + 1).join('')}---\n${b}`;
+          expect(after.startsWith(prefix)).toBe(true);
+          expect(after.endsWith(suffix)).toBe(true);
+          const middle = after.slice(prefix.length, after.length - suffix.length);
+          expect(parseMarkdown(enc.encode(`---\n${middle}---\n`)).data).toEqual({ [changed]: next });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('json codec properties', () => {
+  it('decode(encode(x)) === x and unchanged writes are byte-identical', () => {
+    fc.assert(
+      fc.property(data, (d) => {
+        const bytes = serializeJson(d);
+        const doc = parseJson(bytes);
+        expect(doc.data).toEqual(d);
+        expect(dec.decode(serializeJson(structuredClone(doc.data), doc))).toBe(dec.decode(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('changing one key keeps every other key’s text, in any indentation style', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, value, { minKeys: 2, maxKeys: 6 }),
+        value,
+        fc.nat(),
+        fc.constantFrom(2, 4, '\t'),
+        (d, next, pick, indent) => {
+          const keys = Object.keys(d);
+          const changed = keys[pick % keys.length]!;
+          const before = JSON.stringify(d, null, indent) + '\n';
+          const doc = parseJson(enc.encode(before));
+          const after = dec.decode(serializeJson({ ...doc.data, [changed]: next }, doc));
+          expect(JSON.parse(after)).toEqual({ ...d, [changed]: next });
+          for (const other of keys.filter((k) => k !== changed)) {
+            const text = JSON.stringify({ [other]: d[other] }, null, indent)
+              .split('\n')
+              .slice(1, -1)
+              .join('\n')
+              .replace(/,$/, '');
+            expect(after).toContain(text);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('minimal rewrites keep what other tools wrote', () => {
+  const source = [
+    '---',
+    "title: 'Quoted title'",
+    '# a comment the author wrote',
+    'tags: [a, b]',
+    'weird_key_from_hugo: { nested: true }',
+    'date: 2026-01-01',
+    '---',
+    'Body text.',
+    '',
+  ].join('\n');
+
+  it('keeps quoting style, comments, flow style and unknown keys when one field changes', () => {
+    const doc = parseMarkdown(enc.encode(source));
+    const out = dec.decode(serializeMarkdown({ ...doc.data, title: 'New title' }, doc.body, doc));
+    expect(out).toBe(source.replace("title: 'Quoted title'", "title: 'New title'"));
+  });
+
+  it('removes a key by deleting only its lines, and appends new keys at the end of the front matter', () => {
+    const doc = parseMarkdown(enc.encode(source));
+    const { tags: _t, ...rest } = doc.data;
+    const out = dec.decode(serializeMarkdown({ ...rest, draft: true }, doc.body, doc));
+    expect(out).toBe(
+      source.replace('tags: [a, b]\n', '').replace('date: 2026-01-01\n', 'date: 2026-01-01\ndraft: true\n'),
+    );
+  });
+
+  it('changing the body leaves the front matter alone', () => {
+    const doc = parseMarkdown(enc.encode(source));
+    const out = dec.decode(serializeMarkdown(doc.data, 'New body.\n', doc));
+    expect(out).toBe(source.replace('Body text.\n', 'New body.\n'));
+  });
+
+  it('keeps CRLF line endings and a BOM', () => {
+    const crlf = '\uFEFF' + source.replace(/\n/g, '\r\n');
+    const doc = parseMarkdown(enc.encode(crlf));
+    expect(doc.data.title).toBe('Quoted title');
+    expect(doc.body).toBe('Body text.\n');
+    expect(dec.decode(serializeMarkdown(doc.data, doc.body, doc))).toBe(crlf);
+    const out = dec.decode(serializeMarkdown({ ...doc.data, title: 'T2' }, doc.body, doc));
+    expect(out).toBe(crlf.replace("'Quoted title'", "'T2'"));
+  });
+
+  it('keeps tab indentation and key order in JSON', () => {
+    const text = '{\n\t"b": 1,\n\t"a": [1, 2],\n\t"unknown": {"x": 1}\n}\n';
+    const doc = parseJson(enc.encode(text));
+    expect(dec.decode(serializeJson({ ...doc.data, b: 2 }, doc))).toBe(text.replace('"b": 1', '"b": 2'));
+  });
+
+  it('adds front matter to a file that had none', () => {
+    const doc = parseMarkdown(enc.encode('Just text.\n'));
+    expect(dec.decode(serializeMarkdown({ title: 'T' }, doc.body, doc))).toBe(
+      '---\ntitle: T\n---\nJust text.\n',
+    );
+  });
+
+  it('fills an empty front matter block', () => {
+    const doc = parseMarkdown(enc.encode('---\n---\nText\n'));
+    expect(dec.decode(serializeMarkdown({ title: 'T' }, doc.body, doc))).toBe('---\ntitle: T\n---\nText\n');
+  });
+});
+
+describe('malformed files are parse errors, never crashes', () => {
+  const cases: [string, Uint8Array, 'markdown' | 'json'][] = [
+    ['broken YAML', enc.encode('---\ntitle: [unclosed\n---\nbody'), 'markdown'],
+    ['YAML that is a list', enc.encode('---\n- a\n- b\n---\nbody'), 'markdown'],
+    ['YAML that is a string', enc.encode('---\njust a string\n---\n'), 'markdown'],
+    ['duplicate keys', enc.encode('---\na: 1\na: 2\n---\n'), 'markdown'],
+    ['tab indentation in YAML', enc.encode('---\na:\n\t- b\n---\n'), 'markdown'],
+    ['binary junk', Uint8Array.from([0xff, 0xfe, 0x00, 0x81, 0x00, 0x13, 0x37]), 'markdown'],
+    ['NUL bytes', enc.encode('---\na: b\n---\n\0\0'), 'markdown'],
+    ['invalid UTF-8', Uint8Array.from([0x2d, 0x2d, 0x2d, 0x0a, 0xc3, 0x28, 0x0a]), 'markdown'],
+    ['invalid JSON', enc.encode('{"a": 1,}'), 'json'],
+    ['truncated JSON', enc.encode('{"a": '), 'json'],
+    ['JSON array', enc.encode('[1,2]'), 'json'],
+    ['JSON null', enc.encode('null'), 'json'],
+    ['empty JSON file', enc.encode(''), 'json'],
+    ['binary JSON', Uint8Array.from([0, 1, 2, 3]), 'json'],
+  ];
+  it.each(cases)('%s', (_name, bytes, format) => {
+    expect(() => decodeEntry({ format }, bytes)).toThrow(ParseError);
+  });
+
+  it('reports the line of a YAML error', () => {
+    try {
+      parseMarkdown(enc.encode('---\ntitle: ok\ntags: [a\nother: 1\n---\n'));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as ParseError).line).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('fuzz: arbitrary bytes either parse or throw ParseError', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom('markdown' as const, 'json' as const),
+        (bytes, format) => {
+          try {
+            decodeEntry({ format }, bytes);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ParseError);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a broken file can be replaced whole', () => {
+    const broken = enc.encode('---\ntitle: [\n---\n');
+    const out = dec.decode(encodeEntry(md, { data: { title: 'Fixed' }, body: 'x' }, broken));
+    expect(out).toBe('---\ntitle: Fixed\n---\nx');
+  });
+});

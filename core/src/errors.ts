@@ -1,0 +1,94 @@
+/**
+ * The one catalogue of Mimsy's error codes. Every error that crosses a package boundary is a
+ * MimsyError with one of these codes; the API maps each code to an HTTP status, the CLI to an
+ * exit code. Messages say what went wrong and what to do next.
+ */
+export const ErrorCodes = {
+  /** A slug or path that could escape the repository or is not a valid slug. */
+  INVALID_PATH: 'MIMSY_ERR_INVALID_PATH',
+  /** mimsy.config.json is missing or wrong. */
+  CONFIG: 'MIMSY_ERR_CONFIG',
+  /** A schema file has mistakes. */
+  SCHEMA: 'MIMSY_ERR_SCHEMA',
+  /** Unknown content type. */
+  UNKNOWN_SCHEMA: 'MIMSY_ERR_UNKNOWN_SCHEMA',
+  /** An entry (or revision) does not exist. */
+  NOT_FOUND: 'MIMSY_ERR_NOT_FOUND',
+  /** Entry data does not satisfy its schema. */
+  VALIDATION: 'MIMSY_ERR_VALIDATION',
+  /** The entry changed since the version the write was based on, or already exists. */
+  CONFLICT: 'MIMSY_ERR_CONFLICT',
+  /** A file could not be parsed (broken YAML/JSON, binary junk). */
+  PARSE: 'MIMSY_ERR_PARSE',
+  /** Other entries point to this one through a relation. */
+  REFERENCED: 'MIMSY_ERR_REFERENCED',
+  /** A Git operation failed. */
+  GIT: 'MIMSY_ERR_GIT',
+  /** Not a Mimsy repository. */
+  NOT_A_REPOSITORY: 'MIMSY_ERR_NOT_A_REPOSITORY',
+  /** Wrong kind of schema for the operation (collection vs singleton). */
+  WRONG_KIND: 'MIMSY_ERR_WRONG_KIND',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class MimsyError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MimsyError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** One problem with a value, a file or a schema, located by a JSON pointer. */
+export interface Issue {
+  /** JSON pointer into the checked document, e.g. `/tags/2` ('' is the whole document). */
+  path: string;
+  message: string;
+  /** What to do about it, in plain English. */
+  fix?: string;
+}
+
+export class ValidationError extends MimsyError {
+  readonly issues: Issue[];
+  constructor(message: string, issues: Issue[]) {
+    super(ErrorCodes.VALIDATION, message, { issues });
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}
+
+export class NotFoundError extends MimsyError {
+  constructor(message: string, details?: unknown) {
+    super(ErrorCodes.NOT_FOUND, message, details);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class InvalidPathError extends MimsyError {
+  constructor(message: string, details?: unknown) {
+    super(ErrorCodes.INVALID_PATH, message, details);
+    this.name = 'InvalidPathError';
+  }
+}
+
+/**
+ * A write based on a stale version (or a create over an existing entry). Carries what is there
+ * now, so that the caller can show both sides and nothing is lost.
+ */
+export class ConflictError<Current = unknown> extends MimsyError {
+  readonly current: Current | null;
+  constructor(message: string, current: Current | null, details?: Record<string, unknown>) {
+    super(ErrorCodes.CONFLICT, message, { ...details, current });
+    this.name = 'ConflictError';
+    this.current = current;
+  }
+}
+
+/** JSON pointer escaping (RFC 6901). */
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}

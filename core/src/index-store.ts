@@ -1,0 +1,444 @@
+import { decodeEntry, ParseError } from './codec/index.js';
+import { MimsyError, ErrorCodes, ValidationError } from './errors.js';
+import { isValidSlug, slugProblem } from './paths.js';
+import type { Project } from './project.js';
+import type { ContentStore, StoredFile } from './store/port.js';
+import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
+import type { RelationLookup } from './validate.js';
+import { findDuplicates, isEmpty, validateEntry } from './validate.js';
+
+export interface ListQuery {
+  /** Page size, 1–500 (default 50). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string | null;
+  /** A field name, `slug` or `updatedAt`; "-" in front for descending. Default: the schema's sort. */
+  sort?: string;
+  /** Full-text search: every word must occur in the slug, a text field or the body. */
+  q?: string;
+  /** field → value: equality for scalars, membership for lists and multiple selects. */
+  filter?: Record<string, string>;
+}
+
+/** A file in a schema's folder that cannot be an entry (e.g. its name is not a valid slug). */
+export interface UnaddressableFile {
+  path: string;
+  schema: string;
+  message: string;
+}
+
+/** A repository-wide problem found by `validate()`. */
+export interface EntryReport {
+  schema: string;
+  slug: string;
+  path: string;
+  problems: { path: string; message: string; line?: number }[];
+}
+
+type Listener = (event: EntryEvent) => void;
+
+interface Slot {
+  entry: Entry;
+  search?: string;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+const MAX_LIMIT = 500;
+
+/** Maps a file path to the (schema, slug) it holds, or explains why it cannot. */
+export function locate(
+  schemas: Iterable<Schema>,
+  path: string,
+): { schema: Schema; slug: string } | { schema: Schema; problem: string } | null {
+  for (const schema of schemas) {
+    if (schema.kind === 'singleton') {
+      if (path === schema.file) return { schema, slug: '' };
+      continue;
+    }
+    const prefix = schema.folder + '/';
+    if (!path.startsWith(prefix)) continue;
+    const ext = schema.format === 'markdown' ? '.md' : '.json';
+    const rest = path.slice(prefix.length);
+    if (!rest.endsWith(ext))
+      return { schema, problem: `is not a ${ext} file, so it is not an entry of ${schema.name}` };
+    const slug = rest.slice(0, -ext.length);
+    const problem = slugProblem(slug);
+    if (problem) return { schema, problem: `its name cannot be a slug (${problem}); rename the file` };
+    return { schema, slug };
+  }
+  return null;
+}
+
+/** Builds an Entry from a stored file: parse errors and schema problems become part of it. */
+export function toEntry(schema: Schema, slug: string, file: StoredFile): Entry {
+  const entry: Entry = { schema: schema.name, slug, path: file.path, version: file.version, data: {} };
+  try {
+    const decoded = decodeEntry(schema, file.bytes);
+    entry.data = decoded.data;
+    if (schema.format === 'markdown') entry.body = decoded.body ?? '';
+    const issues = validateEntry(schema, entry.data, entry.body);
+    if (issues.length) entry.problems = issues.map((i) => ({ path: i.path, message: i.message }));
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    entry.parseError = { path: '', message: error.message };
+    if (error.line !== undefined) entry.parseError.line = error.line;
+  }
+  return entry;
+}
+
+function sortKey(entry: Entry, field: string): unknown {
+  if (field === 'slug') return entry.slug;
+  if (field === 'updatedAt') return entry.updatedAt;
+  return entry.data[field];
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  const aMissing = a === undefined || a === null || a === '';
+  const bMissing = b === undefined || b === null || b === '';
+  if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return collator.compare(
+    typeof a === 'string' ? a : JSON.stringify(a),
+    typeof b === 'string' ? b : JSON.stringify(b),
+  );
+}
+
+function matchesFilter(value: unknown, wanted: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => matchesFilter(v, wanted));
+  if (value === undefined || value === null) return wanted === '';
+  if (typeof value === 'object') return false;
+  return (typeof value === 'string' ? value : JSON.stringify(value)) === wanted;
+}
+
+function collectText(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number') out.push(String(value));
+  else if (Array.isArray(value)) value.forEach((v) => collectText(v, out));
+  else if (typeof value === 'object' && value !== null)
+    Object.values(value).forEach((v) => collectText(v, out));
+}
+
+function encodeCursor(key: unknown, slug: string): string {
+  return Buffer.from(JSON.stringify([key ?? null, slug])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [unknown, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'string')
+      return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The cursor is not valid: request the first page again without "cursor".', [
+    { path: '/cursor', message: 'is not a cursor this server issued' },
+  ]);
+}
+
+/**
+ * The in-memory index of every entry: built once at open, then kept current by writes (`put`)
+ * and by file-system events (`refresh`). Lists, search and relation checks never touch the disk.
+ */
+export class ContentIndex {
+  private readonly slots = new Map<string, Map<string, Slot>>();
+  private readonly paths = new Map<string, { schema: string; slug: string }>();
+  private readonly listeners = new Set<Listener>();
+  readonly unaddressable = new Map<string, UnaddressableFile>();
+  /** Resolves when updatedAt/updatedBy have been filled in from Git history. */
+  historyLoaded: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly project: Project,
+    private readonly store: ContentStore,
+  ) {
+    for (const name of project.schemas.keys()) this.slots.set(name, new Map());
+  }
+
+  /** Reads and parses every entry of every schema. */
+  static async build(
+    project: Project,
+    store: ContentStore,
+    options: { history?: boolean } = {},
+  ): Promise<ContentIndex> {
+    const index = new ContentIndex(project, store);
+    const paths: string[] = [];
+    for (const schema of project.schemas.values()) {
+      if (schema.kind === 'singleton') paths.push(schema.file!);
+      else paths.push(...(await store.list(schema.folder!)));
+    }
+    const concurrency = 64;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < paths.length) {
+        const path = paths[next++]!;
+        const file = await store.read(path);
+        if (file) index.ingest(file);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+    if (options.history !== false) index.historyLoaded = index.loadHistory();
+    return index;
+  }
+
+  private async loadHistory(): Promise<void> {
+    const dirs = [...this.project.schemas.values()].map((s) => s.folder ?? s.file!);
+    let last: Map<string, CommitInfo>;
+    try {
+      last = await this.store.lastCommits(dirs);
+    } catch {
+      return; // history is a nicety for lists; the content itself is already indexed
+    }
+    for (const [path, info] of last) {
+      const at = this.paths.get(path);
+      const slot = at && this.slots.get(at.schema)?.get(at.slug);
+      if (slot && !slot.entry.updatedAt) {
+        slot.entry.updatedAt = info.date;
+        slot.entry.updatedBy = info.author;
+      }
+    }
+  }
+
+  /** Adds or replaces the entry held in `file`. Returns the entry, or null for an unaddressable file. */
+  private ingest(file: StoredFile, commit?: CommitInfo): Entry | null {
+    const where = locate(this.project.schemas.values(), file.path);
+    if (!where) return null;
+    if ('problem' in where) {
+      this.unaddressable.set(file.path, {
+        path: file.path,
+        schema: where.schema.name,
+        message: `${file.path} ${where.problem}`,
+      });
+      return null;
+    }
+    const entry = toEntry(where.schema, where.slug, file);
+    const previous = this.slots.get(where.schema.name)?.get(where.slug)?.entry;
+    if (commit) {
+      entry.updatedAt = commit.date;
+      entry.updatedBy = commit.author;
+    } else if (previous?.updatedAt) {
+      entry.updatedAt = previous.updatedAt;
+      if (previous.updatedBy) entry.updatedBy = previous.updatedBy;
+    }
+    this.slots.get(where.schema.name)!.set(where.slug, { entry });
+    this.paths.set(file.path, { schema: where.schema.name, slug: where.slug });
+    return entry;
+  }
+
+  private drop(path: string): { schema: string; slug: string } | null {
+    this.unaddressable.delete(path);
+    const at = this.paths.get(path);
+    if (!at) return null;
+    this.paths.delete(path);
+    this.slots.get(at.schema)?.delete(at.slug);
+    return at;
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EntryEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // one broken listener must not stop the others
+      }
+    }
+  }
+
+  /** Records a write made through Mimsy (no disk read) and announces it. */
+  put(path: string, file: StoredFile | null, commit: CommitInfo): Entry | null {
+    const existed = this.paths.get(path);
+    if (!file) {
+      const at = this.drop(path);
+      if (at) this.emit({ type: 'deleted', ...at, path, version: null, source: 'api', commit: commit.sha });
+      return null;
+    }
+    const entry = this.ingest(file, commit);
+    if (entry)
+      this.emit({
+        type: existed ? 'updated' : 'created',
+        schema: entry.schema,
+        slug: entry.slug,
+        path,
+        version: entry.version,
+        source: 'api',
+        commit: commit.sha,
+      });
+    return entry;
+  }
+
+  /** Re-reads one path from the store after an outside change; announces what changed. */
+  async refresh(path: string): Promise<EntryEvent | null> {
+    const file = await this.store.read(path).catch(() => null);
+    const at = this.paths.get(path);
+    const current = at ? this.slots.get(at.schema)?.get(at.slug)?.entry : undefined;
+    if (!file) {
+      const dropped = this.drop(path);
+      if (!dropped) return null;
+      const event: EntryEvent = { type: 'deleted', ...dropped, path, version: null, source: 'disk' };
+      this.emit(event);
+      return event;
+    }
+    if (current && current.version === file.version) return null;
+    this.unaddressable.delete(path);
+    const entry = this.ingest(file);
+    if (!entry) return null;
+    const event: EntryEvent = {
+      type: current ? 'updated' : 'created',
+      schema: entry.schema,
+      slug: entry.slug,
+      path,
+      version: entry.version,
+      source: 'disk',
+    };
+    this.emit(event);
+    return event;
+  }
+
+  get(schema: string, slug: string): Entry | null {
+    return this.slots.get(schema)?.get(slug)?.entry ?? null;
+  }
+
+  has(schema: string, slug: string): boolean {
+    return this.slots.get(schema)?.has(slug) ?? false;
+  }
+
+  /** Every entry of a schema, in slug order. */
+  all(schema: string): Entry[] {
+    return [...(this.slots.get(schema)?.values() ?? [])]
+      .map((s) => s.entry)
+      .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  }
+
+  count(schema: string): number {
+    return this.slots.get(schema)?.size ?? 0;
+  }
+
+  get lookup(): RelationLookup {
+    return (schema, slug) => this.has(schema, slug);
+  }
+
+  list(schemaName: string, query: ListQuery = {}): ListResult {
+    const schema = this.project.schemas.get(schemaName);
+    const slots = this.slots.get(schemaName);
+    if (!schema || !slots)
+      throw new MimsyError(ErrorCodes.UNKNOWN_SCHEMA, `There is no content type "${schemaName}".`);
+    const limit = Math.min(MAX_LIMIT, Math.max(1, Math.floor(query.limit ?? 50)));
+    const sort = query.sort ?? schema.sort ?? 'slug';
+    const descending = sort.startsWith('-');
+    const field = sort.replace(/^-/, '');
+    const known = new Set(['slug', 'updatedAt', ...schema.fields.map((f) => f.name)]);
+    if (!known.has(field)) {
+      throw new ValidationError(`Cannot sort by "${field}": use one of ${[...known].join(', ')}.`, [
+        { path: '/sort', message: 'is not a field of this schema' },
+      ]);
+    }
+    let items = [...slots.values()];
+    for (const [name, wanted] of Object.entries(query.filter ?? {})) {
+      if (!known.has(name))
+        throw new ValidationError(`Cannot filter by "${name}": it is not a field of ${schemaName}.`, [
+          { path: `/filter/${name}`, message: 'is not a field of this schema' },
+        ]);
+      items = items.filter((s) => matchesFilter(sortKey(s.entry, name), wanted));
+    }
+    const terms = (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    if (terms.length) items = items.filter((slot) => terms.every((t) => this.searchText(slot).includes(t)));
+    const direction = descending ? -1 : 1;
+    const compare = (a: Entry, b: Entry): number => {
+      const byKey = compareValues(sortKey(a, field), sortKey(b, field));
+      // Missing values stay last in both directions; ties break on slug so pages never overlap.
+      const aMissing = isEmpty(sortKey(a, field));
+      const bMissing = isEmpty(sortKey(b, field));
+      const c = aMissing !== bMissing ? byKey : byKey * direction;
+      return c !== 0 ? c : a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+    };
+    const sorted = items.map((s) => s.entry).sort(compare);
+    let start = 0;
+    if (query.cursor) {
+      const [key, slug] = decodeCursor(query.cursor);
+      const probe = { slug, data: { [field]: key }, updatedAt: key } as unknown as Entry;
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compare(sorted[mid]!, probe) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const page = sorted.slice(start, start + limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      last && start + limit < sorted.length ? encodeCursor(sortKey(last, field), last.slug) : null;
+    return { items: page, total: sorted.length, nextCursor };
+  }
+
+  private searchText(slot: Slot): string {
+    if (slot.search === undefined) {
+      const parts: string[] = [slot.entry.slug];
+      collectText(slot.entry.data, parts);
+      if (slot.entry.body) parts.push(slot.entry.body);
+      slot.search = parts.join('\n').toLowerCase();
+    }
+    return slot.search;
+  }
+
+  /** Entries that point to (schema, slug) through a relation field. */
+  referrers(schema: string, slug: string): { schema: string; slug: string; field: string }[] {
+    const out: { schema: string; slug: string; field: string }[] = [];
+    for (const s of this.project.schemas.values()) {
+      const relations = s.fields.filter((f) => f.type === 'relation' && f.schema === schema);
+      if (!relations.length) continue;
+      for (const { entry } of this.slots.get(s.name)?.values() ?? []) {
+        for (const f of relations) {
+          const v = entry.data[f.name];
+          if (v === slug || (Array.isArray(v) && v.includes(slug)))
+            out.push({ schema: s.name, slug: entry.slug, field: f.name });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every problem in the repository: parse errors, schema violations, broken relations, duplicates. */
+  validate(): { entries: EntryReport[]; unaddressable: UnaddressableFile[]; checked: number } {
+    const reports: EntryReport[] = [];
+    let checked = 0;
+    for (const schema of this.project.schemas.values()) {
+      const entries = [...(this.slots.get(schema.name)?.values() ?? [])].map((s) => s.entry);
+      checked += entries.length;
+      const dupes = findDuplicates(
+        schema,
+        entries.filter((e) => !e.parseError),
+      );
+      for (const entry of entries) {
+        const problems: EntryReport['problems'] = [];
+        if (entry.parseError) problems.push({ ...entry.parseError });
+        else {
+          for (const issue of validateEntry(schema, entry.data, entry.body, this.lookup))
+            problems.push({ path: issue.path, message: issue.message });
+          for (const [fieldName, byValue] of dupes) {
+            for (const [value, slugs] of byValue) {
+              if (slugs.includes(entry.slug))
+                problems.push({
+                  path: `/${fieldName}`,
+                  message: `"${value}" must be unique, and is also used by ${slugs.filter((s) => s !== entry.slug).join(', ')}`,
+                });
+            }
+          }
+        }
+        if (problems.length)
+          reports.push({ schema: schema.name, slug: entry.slug, path: entry.path, problems });
+      }
+    }
+    return { entries: reports, unaddressable: [...this.unaddressable.values()], checked };
+  }
+
+  isSlugFree(schema: string, slug: string): boolean {
+    return isValidSlug(slug) && !this.has(schema, slug);
+  }
+}

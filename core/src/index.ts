@@ -1,0 +1,48 @@
+export * from './errors.js';
+export * from './types.js';
+export * from './paths.js';
+export * from './version.js';
+export * from './validate.js';
+export * from './slug.js';
+export { checkSchema, suggest } from './schema/check.js';
+export type { SchemaIssue, SchemaContext } from './schema/check.js';
+export { CONFIG_FILE, DEFAULT_CONFIG, checkConfig, findRoot, getSchema, loadProject } from './project.js';
+export type { Project } from './project.js';
+export {
+  decodeEntry,
+  encodeEntry,
+  ParseError,
+  parseJson,
+  parseMarkdown,
+  serializeJson,
+  serializeMarkdown,
+} from './codec/index.js';
+export type { DecodedEntry } from './codec/index.js';
+export type {
+  CommitOptions,
+  CommitResult,
+  ContentStore,
+  FileChange,
+  HistoryOptions,
+  StoredFile,
+} from './store/port.js';
+export { MemoryStore } from './store/memory.js';
+export { GitStore } from './store/git.js';
+export type { GitStoreOptions } from './store/git.js';
+export { ReadOnlyFsStore } from './store/readonly.js';
+export { WriteQueue } from './store/queue.js';
+export { writeFileAtomic } from './store/fs.js';
+export { ContentIndex, locate, toEntry } from './index-store.js';
+export type { EntryReport, ListQuery, UnaddressableFile } from './index-store.js';
+export { Repository, applyDefaults } from './repository.js';
+export type { EntryInput, OpenOptions, WriteContext, WriteResult } from './repository.js';
+export { FileWatcher } from './watch.js';
+export { createReader, ContentValidationError } from './reader.js';
+export type {
+  CollectionReader,
+  ContentTypes,
+  Reader,
+  ReaderEntry,
+  ReaderOptions,
+  SingletonReader,
+} from './reader.js';

@@ -1,0 +1,219 @@
+import { ErrorCodes, MimsyError, NotFoundError } from './errors.js';
+import type { EntryReport } from './index-store.js';
+import { ContentIndex } from './index-store.js';
+import { assertSafeSlug } from './paths.js';
+import type { Project } from './project.js';
+import { findRoot, getSchema, loadProject } from './project.js';
+import { ReadOnlyFsStore } from './store/readonly.js';
+import type { Schema } from './types.js';
+
+/** An entry as a site build sees it. */
+export interface ReaderEntry<Data = Record<string, unknown>> {
+  slug: string;
+  path: string;
+  version: string;
+  data: Data;
+  /** The Markdown body (markdown schemas only). */
+  body?: string;
+}
+
+export interface ReaderOptions {
+  /**
+   * What to do with invalid content: 'throw' (default) fails the build with every problem listed;
+   * 'skip' leaves invalid entries out; 'off' returns everything as it is.
+   */
+  validate?: 'throw' | 'skip' | 'off';
+}
+
+/** Thrown when the content has problems and `validate` is 'throw': `reports` lists them all. */
+export class ContentValidationError extends MimsyError {
+  constructor(readonly reports: EntryReport[]) {
+    const lines = reports.flatMap((r) =>
+      r.problems.map(
+        (p) => `  ${r.path}${p.line ? `:${p.line}` : ''} ${p.path ? p.path + ' ' : ''}${p.message}`,
+      ),
+    );
+    super(
+      ErrorCodes.VALIDATION,
+      `The content has ${lines.length} problem(s):\n${lines.slice(0, 50).join('\n')}${lines.length > 50 ? `\n  … and ${lines.length - 50} more` : ''}\nRun "mimsy validate" for the full report.`,
+      { reports },
+    );
+    this.name = 'ContentValidationError';
+  }
+}
+
+/** Maps schema names to their data types, e.g. from `mimsy types`. */
+export type ContentTypes = Record<string, Record<string, unknown>>;
+
+export interface CollectionReader<Data> {
+  /** Every entry, sorted by the schema's sort (or slug). */
+  all(): Promise<ReaderEntry<Data>[]>;
+  /** Every slug. */
+  slugs(): Promise<string[]>;
+  /** One entry, or null when it does not exist. */
+  read(slug: string): Promise<ReaderEntry<Data> | null>;
+  /** One entry, or a NotFoundError naming it. */
+  readOrThrow(slug: string): Promise<ReaderEntry<Data>>;
+}
+
+export interface SingletonReader<Data> {
+  read(): Promise<ReaderEntry<Data> | null>;
+  readOrThrow(): Promise<ReaderEntry<Data>>;
+}
+
+export interface Reader<Collections extends ContentTypes, Singletons extends ContentTypes> {
+  readonly root: Promise<string>;
+  schemas(): Promise<Schema[]>;
+  collection<K extends keyof Collections & string>(name: K): CollectionReader<Collections[K]>;
+  singleton<K extends keyof Singletons & string>(name: K): SingletonReader<Singletons[K]>;
+  /** Every problem in the content (parse errors, schema violations, broken relations, duplicates). */
+  problems(): Promise<EntryReport[]>;
+}
+
+/**
+ * Reads a content repository for a static site build: no server, no Git needed. `dir` is the
+ * repository root or any folder inside it. The index is built once, on first use.
+ *
+ * ```ts
+ * const reader = createReader('.');
+ * const posts = await reader.collection('posts').all();
+ * ```
+ */
+export function createReader<
+  Collections extends ContentTypes = ContentTypes,
+  Singletons extends ContentTypes = ContentTypes,
+>(dir: string, options: ReaderOptions = {}): Reader<Collections, Singletons> {
+  const mode = options.validate ?? 'throw';
+  let loaded: Promise<{ project: Project; index: ContentIndex; bad: Map<string, EntryReport> }> | null = null;
+  const load = (): Promise<{ project: Project; index: ContentIndex; bad: Map<string, EntryReport> }> => {
+    loaded ??= (async () => {
+      const root = await findRoot(dir);
+      if (!root)
+        throw new MimsyError(
+          ErrorCodes.NOT_A_REPOSITORY,
+          `No mimsy.config.json in ${dir} or any folder above it. Point createReader() at your content repository.`,
+        );
+      const project = await loadProject(root);
+      if (project.issues.length && mode === 'throw') {
+        throw new MimsyError(
+          ErrorCodes.SCHEMA,
+          `The content model has mistakes:\n${project.issues.map((i) => `  ${i.file}${i.path ? ' ' + i.path : ''}: ${i.message}. ${i.fix}`).join('\n')}`,
+          { issues: project.issues },
+        );
+      }
+      const index = await ContentIndex.build(project, new ReadOnlyFsStore(root), { history: false });
+      const report = index.validate();
+      const bad = new Map(report.entries.map((r) => [`${r.schema}\0${r.slug}`, r]));
+      if (mode === 'throw' && (report.entries.length || report.unaddressable.length)) {
+        const reports = [
+          ...report.entries,
+          ...report.unaddressable.map((u) => ({
+            schema: u.schema,
+            slug: '',
+            path: u.path,
+            problems: [{ path: '', message: u.message.replace(u.path + ' ', '') }],
+          })),
+        ];
+        throw new ContentValidationError(reports);
+      }
+      return { project, index, bad };
+    })();
+    return loaded;
+  };
+  const toReaderEntry = <Data>(entry: {
+    slug: string;
+    path: string;
+    version: string;
+    data: Record<string, unknown>;
+    body?: string;
+  }): ReaderEntry<Data> => {
+    const out: ReaderEntry<Data> = {
+      slug: entry.slug,
+      path: entry.path,
+      version: entry.version,
+      data: entry.data as Data,
+    };
+    if (entry.body !== undefined) out.body = entry.body;
+    return out;
+  };
+  const usable = (bad: Map<string, EntryReport>, schema: string, slug: string): boolean =>
+    mode !== 'skip' || !bad.has(`${schema}\0${slug}`);
+  const kindOf = (project: Project, name: string, kind: Schema['kind']): Schema => {
+    const schema = getSchema(project, name);
+    if (schema.kind !== kind)
+      throw new MimsyError(
+        ErrorCodes.WRONG_KIND,
+        `"${name}" is a ${schema.kind}; use reader.${schema.kind}('${name}').`,
+      );
+    return schema;
+  };
+  return {
+    get root() {
+      return load().then((l) => l.project.root);
+    },
+    async schemas() {
+      return [...(await load()).project.schemas.values()];
+    },
+    collection<K extends keyof Collections & string>(name: K): CollectionReader<Collections[K]> {
+      type Data = Collections[K];
+      const read = async (slug: string): Promise<ReaderEntry<Data> | null> => {
+        assertSafeSlug(slug);
+        const { project, index, bad } = await load();
+        kindOf(project, name, 'collection');
+        const entry = index.get(name, slug);
+        return entry && usable(bad, name, slug) ? toReaderEntry<Data>(entry) : null;
+      };
+      return {
+        async all() {
+          const { project, index, bad } = await load();
+          kindOf(project, name, 'collection');
+          const total = index.count(name);
+          const sorted = total ? index.list(name, { limit: 500 }) : { items: [], nextCursor: null };
+          const items = [...sorted.items];
+          let cursor = sorted.nextCursor;
+          while (cursor) {
+            const page = index.list(name, { limit: 500, cursor });
+            items.push(...page.items);
+            cursor = page.nextCursor;
+          }
+          return items.filter((e) => usable(bad, name, e.slug)).map((e) => toReaderEntry<Data>(e));
+        },
+        async slugs() {
+          const { project, index, bad } = await load();
+          kindOf(project, name, 'collection');
+          return index
+            .all(name)
+            .filter((e) => usable(bad, name, e.slug))
+            .map((e) => e.slug);
+        },
+        read,
+        async readOrThrow(slug: string) {
+          const entry = await read(slug);
+          if (!entry) throw new NotFoundError(`There is no entry ${name}/${slug}.`, { schema: name, slug });
+          return entry;
+        },
+      };
+    },
+    singleton<K extends keyof Singletons & string>(name: K): SingletonReader<Singletons[K]> {
+      type Data = Singletons[K];
+      const read = async (): Promise<ReaderEntry<Data> | null> => {
+        const { project, index, bad } = await load();
+        kindOf(project, name, 'singleton');
+        const entry = index.get(name, '');
+        return entry && usable(bad, name, '') ? toReaderEntry<Data>(entry) : null;
+      };
+      return {
+        read,
+        async readOrThrow() {
+          const entry = await read();
+          if (!entry) throw new NotFoundError(`The singleton ${name} has no file yet.`, { schema: name });
+          return entry;
+        },
+      };
+    },
+    async problems() {
+      const { index } = await load();
+      return index.validate().entries;
+    },
+  };
+}

@@ -1,0 +1,443 @@
+import path from 'node:path';
+import { decodeEntry, encodeEntry, ParseError } from './codec/index.js';
+import { ConflictError, ErrorCodes, MimsyError, NotFoundError, ValidationError } from './errors.js';
+import type { ListQuery } from './index-store.js';
+import { ContentIndex, toEntry } from './index-store.js';
+import { assertSafeSlug, entryPath } from './paths.js';
+import type { Project } from './project.js';
+import { getSchema, loadProject } from './project.js';
+import { renderSlug } from './slug.js';
+import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
+import { GitStore } from './store/git.js';
+import type { CommitInfo, Entry, EntryEvent, ListResult, Person, Schema } from './types.js';
+import { validateEntry } from './validate.js';
+import { blobId } from './version.js';
+import { FileWatcher } from './watch.js';
+
+export interface OpenOptions {
+  /** Storage to use; defaults to the Git adapter on `root`. */
+  store?: ContentStore;
+  /** Watch the file system for edits made outside Mimsy (default false). */
+  watch?: boolean;
+  /** Fill in updatedAt/updatedBy from Git history (default true). */
+  history?: boolean;
+  /** Refuse to open when a schema or the config has mistakes (default false: broken schemas are skipped). */
+  strict?: boolean;
+  onRecover?: (message: string) => void;
+}
+
+export interface WriteContext {
+  author: Person;
+}
+
+export interface EntryInput {
+  data: Record<string, unknown>;
+  body?: string;
+}
+
+export interface WriteResult {
+  entry: Entry;
+  commit: CommitInfo;
+}
+
+/** Why a value is not a plain object, for request validation. */
+function asRecord(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(`${what} must be an object of field values.`, [
+      { path: '/data', message: 'must be an object' },
+    ]);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Fills in schema defaults for fields that have no value yet ("now" means the current date/time). */
+export function applyDefaults(
+  schema: Schema,
+  data: Record<string, unknown>,
+  now = new Date(),
+): Record<string, unknown> {
+  const out = { ...data };
+  for (const field of schema.fields) {
+    if (field.name === schema.bodyField || out[field.name] !== undefined || field.default === undefined)
+      continue;
+    if (field.default === 'now' && field.type === 'datetime')
+      out[field.name] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    else if (field.default === 'now' && field.type === 'date')
+      out[field.name] = now.toISOString().slice(0, 10);
+    else out[field.name] = structuredClone(field.default);
+  }
+  return out;
+}
+
+function renderMessage(template: string, vars: Record<string, string>): string {
+  return (
+    template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? '').trim() ||
+    `${vars.action} ${vars.schema}/${vars.slug}`
+  );
+}
+
+/**
+ * A content repository opened for reading and writing entries: the project (config + schemas),
+ * the store, the index, and optionally a watcher. The API and the CLI work through this.
+ */
+export class Repository {
+  private watcher: FileWatcher | null = null;
+
+  private constructor(
+    readonly project: Project,
+    readonly store: ContentStore,
+    readonly index: ContentIndex,
+  ) {}
+
+  static async open(root: string, options: OpenOptions = {}): Promise<Repository> {
+    const project = await loadProject(root);
+    if (options.strict && project.issues.length) {
+      throw new MimsyError(
+        ErrorCodes.SCHEMA,
+        `The content model has ${project.issues.length} mistake(s); run "mimsy schema check".`,
+        { issues: project.issues },
+      );
+    }
+    const store =
+      options.store ??
+      (await GitStore.open(project.root, options.onRecover ? { onRecover: options.onRecover } : {}));
+    const index = await ContentIndex.build(project, store, { history: options.history !== false });
+    const repo = new Repository(project, store, index);
+    if (options.watch) {
+      const targets = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
+      repo.watcher = await FileWatcher.start(project.root, targets, (p) => void index.refresh(p));
+    }
+    return repo;
+  }
+
+  get root(): string {
+    return this.project.root;
+  }
+
+  get schemas(): Map<string, Schema> {
+    return this.project.schemas;
+  }
+
+  schema(name: string): Schema {
+    return getSchema(this.project, name);
+  }
+
+  private collection(name: string): Schema {
+    const schema = this.schema(name);
+    if (schema.kind !== 'collection')
+      throw new MimsyError(ErrorCodes.WRONG_KIND, `"${name}" is a singleton, not a collection.`, {
+        schema: name,
+      });
+    return schema;
+  }
+
+  private singletonSchema(name: string): Schema {
+    const schema = this.schema(name);
+    if (schema.kind !== 'singleton')
+      throw new MimsyError(ErrorCodes.WRONG_KIND, `"${name}" is a collection, not a singleton.`, {
+        schema: name,
+      });
+    return schema;
+  }
+
+  on(listener: (event: EntryEvent) => void): () => void {
+    return this.index.on(listener);
+  }
+
+  get(schema: string, slug: string): Entry | null {
+    const s = this.collection(schema);
+    entryPath(s, slug);
+    return this.index.get(schema, slug);
+  }
+
+  getOrThrow(schema: string, slug: string): Entry {
+    const entry = this.get(schema, slug);
+    if (!entry) throw new NotFoundError(`There is no entry ${schema}/${slug}.`, { schema, slug });
+    return entry;
+  }
+
+  list(schema: string, query: ListQuery = {}): ListResult {
+    this.collection(schema);
+    return this.index.list(schema, query);
+  }
+
+  singleton(name: string): Entry | null {
+    this.singletonSchema(name);
+    return this.index.get(name, '');
+  }
+
+  private message(action: string, schema: Schema, slug: string, data: Record<string, unknown>): string {
+    const vars: Record<string, string> = { action, schema: schema.name, slug: slug || schema.name };
+    for (const [k, v] of Object.entries(data))
+      if (typeof v === 'string' && !(k in vars)) vars[k] = v.split('\n')[0]!.slice(0, 100);
+    return renderMessage(this.project.config.commit.message, vars);
+  }
+
+  private validate(schema: Schema, data: Record<string, unknown>, body: string | undefined): void {
+    const issues = validateEntry(schema, data, body, this.index.lookup);
+    if (issues.length) throw new ValidationError(`The entry has ${issues.length} problem(s).`, issues);
+  }
+
+  /** Translates a store conflict into one carrying the current entry. */
+  private conflict(schema: Schema, slug: string, error: unknown): unknown {
+    if (!(error instanceof ConflictError)) return error;
+    const file = error.current as StoredFile | null;
+    const current = file ? toEntry(schema, slug, file) : null;
+    const message = current
+      ? `${schema.name}/${slug || schema.name} was changed by someone else; here is the current version.`
+      : `${schema.name}/${slug || schema.name} does not exist any more.`;
+    return new ConflictError<Entry>(message, current, { schema: schema.name, slug });
+  }
+
+  private async commitEntry(
+    schema: Schema,
+    slug: string,
+    changes: FileChange[],
+    ctx: WriteContext,
+    message: string,
+  ): Promise<CommitResult> {
+    try {
+      return await this.store.commit(changes, { author: ctx.author, message });
+    } catch (error) {
+      throw this.conflict(schema, slug, error);
+    }
+  }
+
+  private record(schema: Schema, slug: string, p: string, bytes: Uint8Array, result: CommitResult): Entry {
+    const file: StoredFile = { path: p, bytes, version: result.versions[p]! };
+    return this.index.put(p, file, result) ?? toEntry(schema, slug, file);
+  }
+
+  async create(
+    schemaName: string,
+    input: EntryInput & { slug?: string },
+    ctx: WriteContext,
+  ): Promise<WriteResult> {
+    const schema = this.collection(schemaName);
+    const data = applyDefaults(schema, asRecord(input.data, 'data'));
+    const body = schema.bodyField ? (input.body ?? '') : undefined;
+    let slug = input.slug;
+    if (slug === undefined || slug === '') {
+      slug = renderSlug(schema.slug ?? '{{title}}', {
+        ...data,
+        ...(schema.bodyField ? { [schema.bodyField]: body } : {}),
+      });
+      if (!slug)
+        throw new ValidationError(
+          'A slug is needed: the slug template gave nothing to work with; send "slug" or fill in the fields it uses.',
+          [{ path: '/slug', message: 'is required' }],
+        );
+    }
+    assertSafeSlug(slug);
+    this.validate(schema, data, body);
+    const p = entryPath(schema, slug);
+    const bytes = encodeEntry(schema, { data, body: body ?? '' });
+    const result = await this.commitEntry(
+      schema,
+      slug,
+      [{ path: p, bytes, expected: null }],
+      ctx,
+      this.message('create', schema, slug, data),
+    );
+    return { entry: this.record(schema, slug, p, bytes, result), commit: result };
+  }
+
+  /** Keeps keys that the schema does not declare (written by other tools) unless the update sets them. */
+  private mergeUnknown(
+    schema: Schema,
+    previous: Record<string, unknown>,
+    next: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const declared = new Set(schema.fields.map((f) => f.name));
+    const merged: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(previous)) {
+      if (!declared.has(k) && !(k in next)) merged[k] = v;
+    }
+    // Keep the file's key order: previous keys first, then new ones.
+    const ordered: Record<string, unknown> = {};
+    for (const k of Object.keys(previous))
+      if (k in next || k in merged) ordered[k] = k in next ? next[k] : merged[k];
+    for (const [k, v] of Object.entries(next)) if (!(k in ordered)) ordered[k] = v;
+    return Object.fromEntries(Object.entries(ordered).filter(([, v]) => v !== undefined && v !== null));
+  }
+
+  private async readCurrent(
+    schema: Schema,
+    slug: string,
+    ifMatch: string | null,
+  ): Promise<{ p: string; file: StoredFile | null; previous: Record<string, unknown> }> {
+    const p = entryPath(schema, slug);
+    const file = await this.store.read(p);
+    if (ifMatch !== (file?.version ?? null))
+      throw this.conflict(schema, slug, new ConflictError('stale', file));
+    let previous: Record<string, unknown> = {};
+    if (file) {
+      try {
+        previous = decodeEntry(schema, file.bytes).data;
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw error;
+      }
+    }
+    return { p, file, previous };
+  }
+
+  async update(
+    schemaName: string,
+    slug: string,
+    input: EntryInput & { slug?: string },
+    ctx: WriteContext & { ifMatch: string },
+  ): Promise<WriteResult> {
+    const schema = this.collection(schemaName);
+    assertSafeSlug(slug);
+    const { p, file, previous } = await this.readCurrent(schema, slug, ctx.ifMatch);
+    if (!file)
+      throw new NotFoundError(`There is no entry ${schemaName}/${slug}.`, { schema: schemaName, slug });
+    const data = this.mergeUnknown(schema, previous, asRecord(input.data, 'data'));
+    const body = schema.bodyField ? (input.body ?? '') : undefined;
+    this.validate(schema, data, body);
+    const newSlug = input.slug && input.slug !== slug ? input.slug : slug;
+    if (newSlug !== slug) assertSafeSlug(newSlug);
+    const newPath = entryPath(schema, newSlug);
+    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file.bytes);
+    const changes: FileChange[] =
+      newSlug === slug
+        ? [{ path: p, bytes, expected: ctx.ifMatch }]
+        : [
+            { path: p, bytes: null, expected: ctx.ifMatch },
+            { path: newPath, bytes, expected: null },
+          ];
+    let result: CommitResult;
+    try {
+      result = await this.store.commit(changes, {
+        author: ctx.author,
+        message: this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data),
+      });
+    } catch (error) {
+      if (
+        error instanceof ConflictError &&
+        newSlug !== slug &&
+        (error.details as { path?: string }).path === newPath
+      ) {
+        throw this.conflict(schema, newSlug, error); // the new slug is taken
+      }
+      throw this.conflict(schema, slug, error);
+    }
+    if (newSlug !== slug) this.index.put(p, null, result);
+    return { entry: this.record(schema, newSlug, newPath, bytes, result), commit: result };
+  }
+
+  async remove(
+    schemaName: string,
+    slug: string,
+    ctx: WriteContext & { ifMatch: string; force?: boolean },
+  ): Promise<{ commit: CommitInfo }> {
+    const schema = this.collection(schemaName);
+    const p = entryPath(schema, slug);
+    if (!ctx.force) {
+      const referrers = this.index.referrers(schemaName, slug);
+      if (referrers.length) {
+        throw new MimsyError(
+          ErrorCodes.REFERENCED,
+          `${schemaName}/${slug} is used by ${referrers.length} other entr${referrers.length === 1 ? 'y' : 'ies'}; change them first or delete with force.`,
+          { referrers },
+        );
+      }
+    }
+    const result = await this.commitEntry(
+      schema,
+      slug,
+      [{ path: p, bytes: null, expected: ctx.ifMatch }],
+      ctx,
+      this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {}),
+    );
+    this.index.put(p, null, result);
+    return { commit: result };
+  }
+
+  async updateSingleton(
+    name: string,
+    input: EntryInput,
+    ctx: WriteContext & { ifMatch: string | null },
+  ): Promise<WriteResult> {
+    const schema = this.singletonSchema(name);
+    const { p, file, previous } = await this.readCurrent(schema, '', ctx.ifMatch);
+    const data = this.mergeUnknown(
+      schema,
+      previous,
+      file ? asRecord(input.data, 'data') : applyDefaults(schema, asRecord(input.data, 'data')),
+    );
+    const body = schema.bodyField ? (input.body ?? '') : undefined;
+    this.validate(schema, data, body);
+    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file?.bytes);
+    const result = await this.commitEntry(
+      schema,
+      '',
+      [{ path: p, bytes, expected: ctx.ifMatch }],
+      ctx,
+      this.message('update', schema, '', data),
+    );
+    return { entry: this.record(schema, '', p, bytes, result), commit: result };
+  }
+
+  /** Commits touching the entry, newest first (following renames). */
+  async history(schemaName: string, slug: string, options: { limit?: number } = {}): Promise<CommitInfo[]> {
+    const schema = this.schema(schemaName);
+    return this.store.history(entryPath(schema, slug), options);
+  }
+
+  /** The entry as it was at a commit, or a NotFoundError. */
+  async entryAt(schemaName: string, slug: string, sha: string): Promise<Entry> {
+    const schema = this.schema(schemaName);
+    let p = entryPath(schema, slug);
+    let bytes = await this.store.readAt(p, sha);
+    if (!bytes) {
+      // The entry may have had another name at that commit.
+      const commit = (await this.store.history(p)).find((c) => c.sha === sha || c.sha.startsWith(sha));
+      if (commit?.path && commit.path !== p) {
+        p = commit.path;
+        bytes = await this.store.readAt(p, sha);
+      }
+    }
+    if (!bytes)
+      throw new NotFoundError(`${schemaName}/${slug || schemaName} did not exist at ${sha.slice(0, 12)}.`, {
+        schema: schemaName,
+        slug,
+        sha,
+      });
+    return toEntry(schema, slug, { path: p, bytes, version: blobId(bytes) });
+  }
+
+  /** Restores the entry's content from a commit, as a new commit. */
+  async revert(
+    schemaName: string,
+    slug: string,
+    sha: string,
+    ctx: WriteContext & { ifMatch?: string | null },
+  ): Promise<WriteResult> {
+    const schema = this.schema(schemaName);
+    const old = await this.entryAt(schemaName, slug, sha);
+    const p = entryPath(schema, slug);
+    const bytes = (await this.store.readAt(old.path, sha))!;
+    const expected =
+      ctx.ifMatch === undefined ? (this.index.get(schemaName, slug)?.version ?? null) : ctx.ifMatch;
+    const result = await this.commitEntry(
+      schema,
+      slug,
+      [{ path: p, bytes, expected }],
+      ctx,
+      this.message('revert', schema, slug, old.data) + ` to ${sha.slice(0, 7)}`,
+    );
+    return { entry: this.record(schema, slug, p, bytes, result), commit: result };
+  }
+
+  /** Waits for pending writes, stops watching. */
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    await this.store.close();
+  }
+
+  /** Absolute path of a repository-relative path. */
+  resolve(p: string): string {
+    return path.join(this.project.root, p);
+  }
+}

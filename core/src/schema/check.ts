@@ -1,0 +1,511 @@
+import type { Issue } from '../errors.js';
+import { pointer } from '../errors.js';
+import { isValidSchemaName, relativePathProblem } from '../paths.js';
+import type { Field, Schema } from '../types.js';
+import { FIELD_TYPES } from '../types.js';
+import { isValidDate, isValidDateTime, optionValue, validateValue } from '../validate.js';
+
+/** A mistake in a schema or config file: where (file + JSON pointer), what, and how to fix it. */
+export interface SchemaIssue extends Issue {
+  file: string;
+  fix: string;
+}
+
+const SCHEMA_KEYS = [
+  '$schema',
+  'label',
+  'description',
+  'kind',
+  'folder',
+  'file',
+  'format',
+  'slug',
+  'sort',
+  'fields',
+];
+const FIELD_KEYS = [
+  'name',
+  'type',
+  'label',
+  'hint',
+  'required',
+  'default',
+  'min',
+  'max',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'integer',
+  'options',
+  'multiple',
+  'of',
+  'fields',
+  'schema',
+  'unique',
+  'accept',
+];
+/** Keys that only make sense for some types: key → types that accept it. */
+const TYPE_KEYS: Record<string, readonly string[]> = {
+  min: ['number', 'list', 'date', 'datetime'],
+  max: ['number', 'list', 'date', 'datetime'],
+  minLength: ['string', 'text', 'markdown', 'slug', 'url', 'email'],
+  maxLength: ['string', 'text', 'markdown', 'slug', 'url', 'email'],
+  pattern: ['string', 'text', 'slug', 'url', 'email'],
+  integer: ['number'],
+  options: ['select'],
+  multiple: ['select', 'relation'],
+  of: ['list'],
+  fields: ['object'],
+  schema: ['relation'],
+  accept: ['image', 'file'],
+};
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const temp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = temp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+class Checker {
+  readonly issues: SchemaIssue[] = [];
+  constructor(readonly file: string) {}
+  add(path: string, message: string, fix: string): void {
+    this.issues.push({ file: this.file, path, message, fix });
+  }
+  unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], at: string, what: string): void {
+    for (const key of Object.keys(obj)) {
+      if (allowed.includes(key)) continue;
+      const guess = suggest(key, allowed);
+      this.add(
+        at + pointer(key),
+        `"${key}" is not a ${what} setting`,
+        guess
+          ? `Did you mean "${guess}"? Rename it.`
+          : `Remove it; allowed settings are: ${allowed.filter((k) => k !== '$schema').join(', ')}.`,
+      );
+    }
+  }
+}
+
+export interface SchemaContext {
+  /** Names of every schema in the repository, for relation targets. */
+  schemaNames: readonly string[];
+  /** Kinds of every schema, so relations can be refused when they target a singleton. */
+  kinds?: ReadonlyMap<string, string>;
+}
+
+function checkField(
+  c: Checker,
+  raw: unknown,
+  at: string,
+  ctx: SchemaContext,
+  opts: { inList: boolean; collection: boolean },
+): void {
+  if (!isObject(raw))
+    return c.add(at, 'a field must be an object', 'Write it as { "name": "title", "type": "string" }.');
+  if (!opts.inList) {
+    if (typeof raw.name !== 'string')
+      c.add(at + '/name', 'the field has no name', 'Add "name": a short identifier such as "title".');
+    else if (!FIELD_NAME.test(raw.name))
+      c.add(
+        at + '/name',
+        `"${raw.name}" is not a usable field name`,
+        'Use letters, digits and "_", starting with a letter or "_" (at most 64 characters).',
+      );
+  }
+  const type = raw.type;
+  if (typeof type !== 'string')
+    return c.add(at + '/type', 'the field has no type', `Add "type": one of ${FIELD_TYPES.join(', ')}.`);
+  if (!(FIELD_TYPES as readonly string[]).includes(type)) {
+    const guess = suggest(type, FIELD_TYPES);
+    return c.add(
+      at + '/type',
+      `"${type}" is not a field type`,
+      guess ? `Did you mean "${guess}"?` : `Use one of ${FIELD_TYPES.join(', ')}.`,
+    );
+  }
+  c.unknownKeys(raw, FIELD_KEYS, at, 'field');
+  for (const [key, types] of Object.entries(TYPE_KEYS)) {
+    if (key in raw && !types.includes(type)) {
+      c.add(
+        at + pointer(key),
+        `"${key}" does not apply to a ${type} field`,
+        `Remove it, or use it on a ${types.join('/')} field.`,
+      );
+    }
+  }
+  for (const key of ['label', 'hint'] as const) {
+    if (key in raw && typeof raw[key] !== 'string')
+      c.add(at + pointer(key), `"${key}" must be text`, `Write it in quotes, e.g. "${key}": "…".`);
+  }
+  for (const key of ['required', 'multiple', 'unique', 'integer'] as const) {
+    if (key in raw && typeof raw[key] !== 'boolean')
+      c.add(at + pointer(key), `"${key}" must be true or false`, `Write "${key}": true (without quotes).`);
+  }
+  for (const key of ['minLength', 'maxLength'] as const) {
+    const v = raw[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
+      c.add(at + pointer(key), `"${key}" must be a whole number ≥ 0`, `Write e.g. "${key}": 10.`);
+  }
+  if (
+    typeof raw.minLength === 'number' &&
+    typeof raw.maxLength === 'number' &&
+    raw.minLength > raw.maxLength
+  ) {
+    c.add(at + '/minLength', 'minLength is larger than maxLength', 'Swap them or correct one of them.');
+  }
+  for (const key of ['min', 'max'] as const) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (type === 'date' || type === 'datetime') {
+      const ok =
+        typeof v === 'string' && (type === 'date' ? isValidDate(v) : isValidDateTime(v) || isValidDate(v));
+      if (!ok)
+        c.add(
+          at + pointer(key),
+          `"${key}" of a ${type} field must be a date`,
+          `Write e.g. "${key}": "2026-01-01".`,
+        );
+    } else if (
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      (type === 'list' && (!Number.isInteger(v) || v < 0))
+    ) {
+      c.add(
+        at + pointer(key),
+        `"${key}" must be a number`,
+        type === 'list'
+          ? `Write the number of items, e.g. "${key}": 3.`
+          : `Write e.g. "${key}": 0 (without quotes).`,
+      );
+    }
+  }
+  if (typeof raw.min === 'number' && typeof raw.max === 'number' && raw.min > raw.max)
+    c.add(at + '/min', 'min is larger than max', 'Swap them or correct one of them.');
+  if ('pattern' in raw) {
+    if (typeof raw.pattern !== 'string')
+      c.add(
+        at + '/pattern',
+        '"pattern" must be text',
+        'Write a regular expression in quotes, e.g. "^[A-Z]".',
+      );
+    else {
+      try {
+        new RegExp(raw.pattern, 'u');
+      } catch (error) {
+        c.add(
+          at + '/pattern',
+          `"${raw.pattern}" is not a valid regular expression: ${(error as Error).message}`,
+          'Fix the expression; remember that a backslash is written "\\\\" in JSON.',
+        );
+      }
+    }
+  }
+  if ('accept' in raw && !(Array.isArray(raw.accept) && raw.accept.every((a) => typeof a === 'string'))) {
+    c.add(
+      at + '/accept',
+      '"accept" must be a list of file extensions',
+      'Write e.g. "accept": ["jpg", "png"].',
+    );
+  }
+  if (
+    raw.unique !== undefined &&
+    (!opts.collection || !['string', 'slug', 'email', 'url', 'number', 'date', 'datetime'].includes(type))
+  ) {
+    c.add(
+      at + '/unique',
+      opts.collection
+        ? `a ${type} field cannot be unique`
+        : '"unique" only applies to fields of a collection',
+      'Remove "unique".',
+    );
+  }
+  switch (type) {
+    case 'select': {
+      const options = raw.options;
+      if (!Array.isArray(options) || options.length === 0) {
+        c.add(
+          at + '/options',
+          'a select field needs options',
+          'Add "options": ["draft", "published"] (or objects with "value" and "label").',
+        );
+        break;
+      }
+      const seen = new Set<string>();
+      options.forEach((o, i) => {
+        const ok =
+          typeof o === 'string' ||
+          (isObject(o) &&
+            typeof o.value === 'string' &&
+            (o.label === undefined || typeof o.label === 'string'));
+        if (!ok)
+          return c.add(
+            `${at}/options/${i}`,
+            'an option must be text or { "value", "label" }',
+            'Write e.g. "draft" or { "value": "draft", "label": "Draft" }.',
+          );
+        const value = optionValue(o as string);
+        if (seen.has(value))
+          c.add(`${at}/options/${i}`, `the option "${value}" is listed twice`, 'Remove the duplicate.');
+        seen.add(value);
+      });
+      break;
+    }
+    case 'list':
+      if (!isObject(raw.of))
+        c.add(
+          at + '/of',
+          'a list field needs "of", the type of its items',
+          'Add e.g. "of": { "type": "string" }.',
+        );
+      else {
+        if ('name' in raw.of)
+          c.add(at + '/of/name', 'the items of a list have no name', 'Remove "name" from "of".');
+        if (raw.of.type === 'markdown')
+          c.add(at + '/of/type', 'list items cannot be markdown bodies', 'Use "text" for the items.');
+        checkField(c, raw.of, at + '/of', ctx, { inList: true, collection: false });
+      }
+      break;
+    case 'object':
+      if (!Array.isArray(raw.fields) || raw.fields.length === 0)
+        c.add(
+          at + '/fields',
+          'an object field needs "fields"',
+          'Add e.g. "fields": [{ "name": "alt", "type": "string" }].',
+        );
+      else checkFields(c, raw.fields, at + '/fields', ctx, false);
+      break;
+    case 'relation':
+      if (typeof raw.schema !== 'string')
+        c.add(at + '/schema', 'a relation needs the schema it points to', 'Add e.g. "schema": "authors".');
+      else if (!ctx.schemaNames.includes(raw.schema)) {
+        const guess = suggest(raw.schema, ctx.schemaNames);
+        c.add(
+          at + '/schema',
+          `the relation points to "${raw.schema}", and there is no such schema`,
+          guess
+            ? `Did you mean "${guess}"?`
+            : `Create schemas/${raw.schema}.json or point to one of: ${ctx.schemaNames.join(', ') || '(none yet)'}.`,
+        );
+      } else if (ctx.kinds?.get(raw.schema) === 'singleton') {
+        c.add(
+          at + '/schema',
+          `"${raw.schema}" is a singleton; a relation points to entries of a collection`,
+          'Point it to a collection.',
+        );
+      }
+      break;
+  }
+  // A default must pass the field's own constraints ("now" stands for the current date/time).
+  if (raw.default !== undefined && !(raw.default === 'now' && (type === 'date' || type === 'datetime'))) {
+    const problems: Issue[] = [];
+    validateValue({ ...(raw as unknown as Field), required: false }, raw.default, '', problems);
+    for (const p of problems)
+      c.add(
+        at + '/default' + p.path,
+        `the default ${JSON.stringify(raw.default)} ${p.message}`,
+        'Change the default so that it satisfies the field, or remove it.',
+      );
+  }
+}
+
+function checkFields(
+  c: Checker,
+  fields: unknown[],
+  at: string,
+  ctx: SchemaContext,
+  collection: boolean,
+): void {
+  const seen = new Map<string, number>();
+  fields.forEach((f, i) => {
+    checkField(c, f, `${at}/${i}`, ctx, { inList: false, collection });
+    if (isObject(f) && typeof f.name === 'string') {
+      const first = seen.get(f.name);
+      if (first !== undefined)
+        c.add(
+          `${at}/${i}/name`,
+          `the field name "${f.name}" is used twice (also at ${at}/${first})`,
+          'Rename one of them: field names must be unique.',
+        );
+      else seen.set(f.name, i);
+    }
+  });
+}
+
+const TEMPLATE_VAR = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+const TEMPLATE_BUILTINS = ['year', 'month', 'day', 'now', 'uuid'];
+
+/**
+ * Checks one parsed schema file and returns the normalized Schema (or null when it is too broken
+ * to use) with every issue found.
+ */
+export function checkSchema(
+  name: string,
+  source: string,
+  raw: unknown,
+  ctx: SchemaContext,
+): { schema: Schema | null; issues: SchemaIssue[] } {
+  const c = new Checker(source);
+  if (!isValidSchemaName(name)) {
+    c.add(
+      '',
+      `${JSON.stringify(name)} is not a usable schema name`,
+      'Rename the file: lowercase letters, digits, "_" and "-", e.g. schemas/blog-posts.json.',
+    );
+  }
+  if (!isObject(raw)) {
+    c.add(
+      '',
+      'a schema must be a JSON object',
+      'Start from { "kind": "collection", "folder": "content/posts", "format": "markdown", "fields": [] }.',
+    );
+    return { schema: null, issues: c.issues };
+  }
+  c.unknownKeys(raw, SCHEMA_KEYS, '', 'schema');
+  const kind = raw.kind;
+  if (kind !== 'collection' && kind !== 'singleton') {
+    c.add(
+      '/kind',
+      kind === undefined ? 'the schema has no kind' : `${JSON.stringify(kind)} is not a kind`,
+      'Add "kind": "collection" (a folder of entries) or "singleton" (one file).',
+    );
+  }
+  const format = raw.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json')
+    c.add('/format', `${JSON.stringify(format)} is not a format`, 'Use "format": "markdown" or "json".');
+  if (kind === 'collection') {
+    const problem = relativePathProblem(raw.folder);
+    if (problem)
+      c.add(
+        '/folder',
+        raw.folder === undefined ? 'a collection needs a folder' : `the folder ${problem}`,
+        `Add "folder": "content/${name}".`,
+      );
+    if ('file' in raw)
+      c.add('/file', '"file" is for singletons', 'Remove "file", or make the schema "kind": "singleton".');
+  } else if (kind === 'singleton') {
+    const problem = relativePathProblem(raw.file);
+    const ext = format === 'json' ? '.json' : '.md';
+    if (problem)
+      c.add(
+        '/file',
+        raw.file === undefined ? 'a singleton needs a file' : `the file ${problem}`,
+        `Add "file": "content/${name}${ext}".`,
+      );
+    else if (!String(raw.file).endsWith(ext))
+      c.add(
+        '/file',
+        `a ${format as string} singleton's file must end in ${ext}`,
+        `Rename it to ${String(raw.file).replace(/\.[^./]*$/, '')}${ext}.`,
+      );
+    for (const key of ['folder', 'slug', 'sort'])
+      if (key in raw) c.add(pointer(key), `"${key}" is for collections`, `Remove "${key}".`);
+  }
+  for (const key of ['label', 'description', 'slug', 'sort'] as const) {
+    if (key in raw && typeof raw[key] !== 'string')
+      c.add(pointer(key), `"${key}" must be text`, `Write it in quotes.`);
+  }
+  const fields = raw.fields;
+  if (!Array.isArray(fields) || fields.length === 0) {
+    c.add(
+      '/fields',
+      'the schema has no fields',
+      'Add "fields": [{ "name": "title", "type": "string", "required": true }].',
+    );
+    return { schema: null, issues: c.issues };
+  }
+  checkFields(c, fields, '/fields', ctx, kind === 'collection');
+  const named = fields.filter(isObject).filter((f) => typeof f.name === 'string') as unknown as Field[];
+  const fieldNames = named.map((f) => f.name);
+  let bodyField: string | undefined;
+  if (format === 'markdown') {
+    const bodies = named.filter((f) => f.type === 'markdown');
+    if (bodies.length === 0)
+      c.add(
+        '/fields',
+        'a markdown schema needs one field of type "markdown" for the body',
+        'Add { "name": "body", "type": "markdown" }, or use "format": "json".',
+      );
+    if (bodies.length > 1) {
+      const second = fields.indexOf(bodies[1]);
+      c.add(
+        `/fields/${second}/type`,
+        `a markdown schema has exactly one markdown body, and "${bodies[1]!.name}" is a second one`,
+        'Make the others "text", or use "format": "json".',
+      );
+    }
+    bodyField = bodies[0]?.name;
+  }
+  if (typeof raw.slug === 'string') {
+    const vars = [...raw.slug.matchAll(TEMPLATE_VAR)].map((m) => m[1]!);
+    if (vars.length === 0 && !/^[a-z0-9]/.test(raw.slug))
+      c.add('/slug', 'the slug template uses no field', 'Write e.g. "slug": "{{title}}".');
+    for (const v of vars) {
+      const root = v.split('.')[0]!;
+      if (!fieldNames.includes(root) && !TEMPLATE_BUILTINS.includes(root)) {
+        const guess = suggest(root, fieldNames);
+        c.add(
+          '/slug',
+          `the slug template uses {{${v}}}, and there is no such field`,
+          guess
+            ? `Did you mean {{${guess}}}?`
+            : `Use one of the fields (${fieldNames.join(', ')}) or ${TEMPLATE_BUILTINS.map((b) => `{{${b}}}`).join(', ')}.`,
+        );
+      }
+    }
+  }
+  if (typeof raw.sort === 'string') {
+    const field = raw.sort.replace(/^-/, '');
+    if (!fieldNames.includes(field) && !['slug', 'updatedAt'].includes(field)) {
+      const guess = suggest(field, fieldNames);
+      c.add(
+        '/sort',
+        `the sort uses "${field}", and there is no such field`,
+        guess
+          ? `Did you mean "${raw.sort.startsWith('-') ? '-' : ''}${guess}"?`
+          : 'Use a field name, with "-" in front for descending.',
+      );
+    }
+  }
+  if (c.issues.length > 0 && kind !== 'collection' && kind !== 'singleton')
+    return { schema: null, issues: c.issues };
+  const schema: Schema = {
+    name,
+    label: typeof raw.label === 'string' ? raw.label : name,
+    kind: kind as Schema['kind'],
+    format: format as Schema['format'],
+    fields: named,
+    source,
+  };
+  if (typeof raw.description === 'string') schema.description = raw.description;
+  if (kind === 'collection') schema.folder = raw.folder as string;
+  else schema.file = raw.file as string;
+  if (typeof raw.slug === 'string') schema.slug = raw.slug;
+  if (typeof raw.sort === 'string') schema.sort = raw.sort;
+  if (bodyField) schema.bodyField = bodyField;
+  return { schema: c.issues.length ? null : schema, issues: c.issues };
+}

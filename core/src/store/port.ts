@@ -1,0 +1,59 @@
+import type { CommitInfo, Person } from '../types.js';
+
+export interface StoredFile {
+  path: string;
+  bytes: Uint8Array;
+  /** Git blob id of `bytes`. */
+  version: string;
+}
+
+/**
+ * One file change in a commit. `bytes: null` deletes the file. `expected` is the optimistic
+ * concurrency precondition: a blob id the file must have now, `null` for "must not exist", or
+ * undefined for no check.
+ */
+export interface FileChange {
+  path: string;
+  bytes: Uint8Array | null;
+  expected?: string | null;
+}
+
+export interface CommitOptions {
+  author: Person;
+  message: string;
+}
+
+export interface CommitResult extends CommitInfo {
+  /** New blob id of every written path (null for deleted ones). */
+  versions: Record<string, string | null>;
+}
+
+export interface HistoryOptions {
+  limit?: number;
+}
+
+/**
+ * The storage port. Paths are repository-relative with "/" separators and have already been
+ * checked by `paths.ts`; adapters check symlinks before touching a file. Writes are serialized
+ * per repository; reads never wait for them.
+ */
+export interface ContentStore {
+  readonly root: string;
+  /** Files under `dir` (recursive, repository-relative paths, sorted), skipping dotfiles. */
+  list(dir: string): Promise<string[]>;
+  /** A file and its version, or null when it does not exist. */
+  read(path: string): Promise<StoredFile | null>;
+  /**
+   * Applies every change as one commit, after checking each `expected` version. When any
+   * precondition fails nothing is written and a ConflictError (carrying the StoredFile or null)
+   * is thrown.
+   */
+  commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult>;
+  /** Commits touching `path`, newest first, following renames. */
+  history(path: string, options?: HistoryOptions): Promise<CommitInfo[]>;
+  /** The file's bytes at a commit, or null when it did not exist there. */
+  readAt(path: string, sha: string): Promise<Uint8Array | null>;
+  /** The last commit touching each path under `dirs` (for "updated by" in lists). */
+  lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>>;
+  close(): Promise<void>;
+}

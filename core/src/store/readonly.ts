@@ -1,0 +1,31 @@
+import { blobId } from '../version.js';
+import { listInRoot, readInRoot } from './fs.js';
+import type { CommitResult, ContentStore, StoredFile } from './port.js';
+import type { CommitInfo } from '../types.js';
+
+/** Plain files, no Git: what a static site build needs to read content (it never writes). */
+export class ReadOnlyFsStore implements ContentStore {
+  constructor(readonly root: string) {}
+  list(dir: string): Promise<string[]> {
+    return listInRoot(this.root, dir);
+  }
+  async read(p: string): Promise<StoredFile | null> {
+    const bytes = await readInRoot(this.root, p);
+    return bytes ? { path: p, bytes, version: blobId(bytes) } : null;
+  }
+  commit(): Promise<CommitResult> {
+    return Promise.reject(new Error('This store is read-only.'));
+  }
+  history(): Promise<CommitInfo[]> {
+    return Promise.resolve([]);
+  }
+  readAt(): Promise<Uint8Array | null> {
+    return Promise.resolve(null);
+  }
+  lastCommits(): Promise<Map<string, CommitInfo>> {
+    return Promise.resolve(new Map<string, CommitInfo>());
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Shared JSON types: the content model and the shapes the API sends. Types only — the admin
+ * (`web`) imports this module and nothing else from core.
+ */
+
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'markdown',
+  'number',
+  'boolean',
+  'date',
+  'datetime',
+  'select',
+  'list',
+  'object',
+  'relation',
+  'image',
+  'file',
+  'url',
+  'email',
+  'color',
+  'slug',
+] as const;
+
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export interface SelectOption {
+  value: string;
+  label?: string;
+}
+
+/** A field as written in a schema file. `name` is absent only on a list's `of`. */
+export interface Field {
+  name: string;
+  type: FieldType;
+  label?: string;
+  hint?: string;
+  required?: boolean;
+  default?: unknown;
+  /** number: smallest value; list: fewest items; date/datetime: earliest (ISO string). */
+  min?: number | string;
+  /** number: largest value; list: most items; date/datetime: latest (ISO string). */
+  max?: number | string;
+  minLength?: number;
+  maxLength?: number;
+  /** A JavaScript regular expression (without slashes) that string values must match. */
+  pattern?: string;
+  /** number: only whole numbers. */
+  integer?: boolean;
+  /** select: the allowed values. */
+  options?: (string | SelectOption)[];
+  /** select, relation: an array of values instead of one. */
+  multiple?: boolean;
+  /** list: the type of each item. */
+  of?: Omit<Field, 'name'> & { name?: string };
+  /** object: the nested fields. */
+  fields?: Field[];
+  /** relation: the target schema (a collection). */
+  schema?: string;
+  /** No two entries of the collection may have the same value. */
+  unique?: boolean;
+  /** image, file: allowed file extensions, e.g. ["jpg", "png"]. */
+  accept?: string[];
+}
+
+export type SchemaKind = 'collection' | 'singleton';
+export type ContentFormat = 'markdown' | 'json';
+
+/** A content type, loaded from `schemas/<name>.json`. */
+export interface Schema {
+  name: string;
+  label: string;
+  description?: string;
+  kind: SchemaKind;
+  /** collection: the folder holding its entries. */
+  folder?: string;
+  /** singleton: the file holding it. */
+  file?: string;
+  format: ContentFormat;
+  /** collection: template for new slugs, e.g. "{{title}}" or "{{date}}-{{title}}". */
+  slug?: string;
+  /** collection: default sort, a field name, "-" in front for descending. */
+  sort?: string;
+  fields: Field[];
+  /** markdown format: the name of the one `markdown` field stored as the body. */
+  bodyField?: string;
+  /** Where the schema was loaded from (repository-relative). */
+  source: string;
+}
+
+export interface MimsyConfig {
+  version: 1;
+  schemas: string;
+  media: { dir: string; publicPath: string };
+  git: { branch: string; remote: string; push: 'auto' | 'off' };
+  commit: { message: string };
+}
+
+export interface Person {
+  name: string;
+  email: string;
+}
+
+export interface EntryProblem {
+  /** JSON pointer into the entry (`/data/tags/2`, `/body`), or '' for the whole file. */
+  path: string;
+  message: string;
+  /** 1-based line in the file, where known. */
+  line?: number;
+}
+
+/**
+ * One entry as Mimsy sees it. `data` holds the front-matter / JSON fields; `body` the Markdown
+ * body field. An entry whose file cannot be parsed has `parseError` and empty data.
+ */
+export interface Entry {
+  schema: string;
+  /** '' for a singleton. */
+  slug: string;
+  path: string;
+  /** Git blob id of the file's bytes: the ETag. */
+  version: string;
+  data: Record<string, unknown>;
+  body?: string;
+  updatedAt?: string;
+  updatedBy?: Person;
+  parseError?: EntryProblem;
+  /** Field-level problems against the schema (relations and uniqueness are checked repository-wide). */
+  problems?: EntryProblem[];
+}
+
+export interface ListResult {
+  items: Entry[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export interface CommitInfo {
+  sha: string;
+  author: Person;
+  date: string;
+  message: string;
+  /** The path of the file at this commit (history follows renames). */
+  path?: string;
+}
+
+export type EntryEventType = 'created' | 'updated' | 'deleted';
+
+export interface EntryEvent {
+  type: EntryEventType;
+  schema: string;
+  slug: string;
+  path: string;
+  version: string | null;
+  /** 'api' for writes made through Mimsy, 'disk' for edits picked up from the file system. */
+  source: 'api' | 'disk';
+  commit?: string;
+}
