@@ -119,10 +119,17 @@ export function validateValue(
   issues: Issue[],
   lookup?: RelationLookup,
 ): void {
-  if (isEmpty(value) && !(field.type === 'boolean' && value === false)) {
+  const arrayValued =
+    field.type === 'list' ||
+    ((field.type === 'select' || field.type === 'relation') && field.multiple === true);
+  const empty =
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (arrayValued && Array.isArray(value) && value.length === 0);
+  if (empty) {
     if (field.required) issues.push({ path: at, message: 'is required' });
-    if (value === undefined || value === null) return;
-    if (value === '' || (Array.isArray(value) && value.length === 0)) return;
+    return;
   }
   const f = field as Field;
   switch (field.type) {

@@ -225,8 +225,8 @@ export class GitStore implements ContentStore {
     return bytes ? { path: p, bytes, version: blobId(bytes) } : null;
   }
 
-  commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
-    if (changes.length === 0) return Promise.reject(new Error('a commit needs at least one change'));
+  async commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
+    if (changes.length === 0) throw new Error('a commit needs at least one change');
     for (const change of changes) resolveInRoot(this.root, change.path);
     return this.queue.run(() => this.commitNow(changes, options));
   }

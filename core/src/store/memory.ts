@@ -58,13 +58,14 @@ export class MemoryStore implements ContentStore {
     return Promise.resolve(paths.sort());
   }
 
-  read(p: string): Promise<StoredFile | null> {
+  async read(p: string): Promise<StoredFile | null> {
+    await Promise.resolve();
     this.check(p);
     const bytes = this.files.get(p);
     return Promise.resolve(bytes ? { path: p, bytes: bytes.slice(), version: blobId(bytes) } : null);
   }
 
-  commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
+  async commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
     for (const change of changes) this.check(change.path);
     return this.queue.run(() => {
       for (const change of changes) {

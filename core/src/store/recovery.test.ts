@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, type TempRepo } from '../../test/fixtures.js';
+import { GitStore } from './git.js';
+
+const enc = new TextEncoder();
+let repo: TempRepo;
+afterEach(() => repo?.cleanup());
+
+function tempFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git' && d === dir) continue;
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.includes('.mimsy-tmp-')) out.push(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('recovery at open', () => {
+  it('removes a stale index.lock left by a crashed Git process', async () => {
+    repo = makeTempRepo({ files: { 'a.md': 'a' } });
+    writeFileSync(path.join(repo.dir, '.git', 'index.lock'), '');
+    const store = await GitStore.open(repo.dir);
+    expect(store.recovered.join('\n')).toMatch(/index\.lock/);
+    await store.commit([{ path: 'b.md', bytes: enc.encode('b'), expected: null }], {
+      author: { name: 'A', email: 'a@x.io' },
+      message: 'b',
+    });
+    expect(repo.git('status', '--porcelain')).toBe('');
+    await store.close();
+  });
+
+  it('rolls back a write interrupted between the file and the commit', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    // What a crash after the rename, before `git commit`, leaves behind:
+    repo.write('content/a.md', 'half-done edit\n');
+    repo.write('content/new.md', 'created but never committed\n');
+    repo.write('content/.mimsy-tmp-a.md.123456', 'temp');
+    repo.git('add', 'content/a.md');
+    writeFileSync(
+      path.join(repo.dir, '.git', 'mimsy-journal.json'),
+      JSON.stringify({
+        head,
+        startedAt: new Date().toISOString(),
+        changes: [
+          { path: 'content/a.md', before: Buffer.from('original\n').toString('base64') },
+          { path: 'content/new.md', before: null },
+        ],
+      }),
+    );
+    const store = await GitStore.open(repo.dir);
+    expect(store.recovered.join('\n')).toMatch(/rolled back/);
+    expect(repo.git('status', '--porcelain', '--ignored')).toBe('');
+    expect(existsSync(path.join(repo.dir, 'content/new.md'))).toBe(false);
+    expect(tempFiles(repo.dir)).toEqual([]);
+    expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
+    await store.close();
+  });
+
+  it('keeps a write whose commit landed before the crash', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
+    const before = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('content/a.md', 'committed edit\n');
+    repo.commitAll('the commit that landed');
+    writeFileSync(
+      path.join(repo.dir, '.git', 'mimsy-journal.json'),
+      JSON.stringify({ head: before, startedAt: '', changes: [{ path: 'content/a.md', before: null }] }),
+    );
+    const store = await GitStore.open(repo.dir);
+    expect(store.recovered.join('\n')).toMatch(/completed/);
+    expect(new TextDecoder().decode((await store.read('content/a.md'))!.bytes)).toBe('committed edit\n');
+    await store.close();
+  });
+
+  it('leaves edits made outside Mimsy alone (no journal, nothing to undo)', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
+    repo.write('content/a.md', 'someone is typing in VS Code\n');
+    const store = await GitStore.open(repo.dir);
+    expect(store.recovered).toEqual([]);
+    expect(repo.git('status', '--porcelain').trim()).toBe('M content/a.md');
+    await store.close();
+  });
+});
+
+describe('kill -9 during writes', () => {
+  it('never loses an acknowledged write and always reopens clean', async () => {
+    repo = makeTempRepo({ files: { 'mimsy.config.json': '{"version":1}' } });
+    mkdirSync(path.join(repo.dir, 'content/posts'), { recursive: true });
+    const writer = path.resolve(import.meta.dirname, '../../test/crash-writer.ts');
+    const acked: string[] = [];
+    const rounds = 12;
+    for (let round = 0; round < rounds; round++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, repo.dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: path.resolve(import.meta.dirname, '../..'),
+      });
+      let buffer = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const firstAck = new Promise<void>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          resolve();
+        });
+        child.on('exit', () => resolve());
+      });
+      await firstAck;
+      // Let it run for a random while, then pull the plug.
+      await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 400)));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('close', r));
+      expect(stderr).not.toMatch(/Error/);
+      for (const line of buffer.split('\n')) if (line.startsWith('ack ')) acked.push(line.split(' ')[1]!);
+
+      const store = await GitStore.open(repo.dir);
+      await store.close();
+      expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+      expect(tempFiles(repo.dir)).toEqual([]);
+      expect(existsSync(path.join(repo.dir, '.git', 'index.lock'))).toBe(false);
+    }
+    expect(acked.length).toBeGreaterThan(rounds);
+    const history = new Set(repo.git('rev-list', 'HEAD').trim().split('\n'));
+    for (const sha of acked) expect(history.has(sha), `acknowledged commit ${sha} is missing`).toBe(true);
+    expect(repo.git('fsck', '--strict', '--no-dangling').trim()).toBe('');
+  }, 120_000);
+});

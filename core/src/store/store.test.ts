@@ -1,0 +1,303 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, type TempRepo } from '../../test/fixtures.js';
+import { ConflictError, InvalidPathError } from '../errors.js';
+import { blobId } from '../version.js';
+import { GitStore } from './git.js';
+import { MemoryStore } from './memory.js';
+import type { ContentStore, StoredFile } from './port.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const ada = { name: 'Ada Lovelace', email: 'ada@example.com' };
+const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
+const opts = (message: string, author = ada) => ({ author, message });
+
+interface Harness {
+  store: ContentStore;
+  cleanup(): Promise<void>;
+}
+
+const adapters: [string, (files?: Record<string, string>) => Promise<Harness>][] = [
+  [
+    'memory',
+    (files = {}) => Promise.resolve({ store: new MemoryStore(files), cleanup: () => Promise.resolve() }),
+  ],
+  [
+    'git',
+    async (files = {}) => {
+      const repo = makeTempRepo({ files: { 'README.md': 'seed\n', ...files } });
+      const store = await GitStore.open(repo.dir);
+      return { store, cleanup: async () => (await store.close(), repo.cleanup()) };
+    },
+  ],
+];
+
+describe.each(adapters)('ContentStore contract: %s adapter', (_name, make) => {
+  let h: Harness;
+  afterEach(async () => h?.cleanup());
+
+  it('reads null for a missing file and the blob id for an existing one', async () => {
+    h = await make({ 'content/a.md': 'A\n' });
+    expect(await h.store.read('content/missing.md')).toBeNull();
+    const file = (await h.store.read('content/a.md'))!;
+    expect(dec.decode(file.bytes)).toBe('A\n');
+    expect(file.version).toBe(blobId(enc.encode('A\n')));
+    expect(file.version).toBe('f70f10e4db19068f79bc43844b49f3eece45c4e8'); // `printf 'A\n' | git hash-object --stdin`
+  });
+
+  it('creates, refuses to create twice, updates with the right version, refuses a stale one', async () => {
+    h = await make();
+    const created = await h.store.commit(
+      [{ path: 'content/x.md', bytes: enc.encode('one'), expected: null }],
+      opts('create x'),
+    );
+    expect(created.versions['content/x.md']).toBe(blobId(enc.encode('one')));
+    expect(created.author).toEqual(ada);
+    const again = h.store.commit(
+      [{ path: 'content/x.md', bytes: enc.encode('other'), expected: null }],
+      opts('create x again'),
+    );
+    await expect(again).rejects.toBeInstanceOf(ConflictError);
+    const conflict = (await again.catch((e: unknown) => e)) as ConflictError<StoredFile>;
+    expect(dec.decode(conflict.current!.bytes)).toBe('one');
+
+    const v1 = created.versions['content/x.md']!;
+    await h.store.commit(
+      [{ path: 'content/x.md', bytes: enc.encode('two'), expected: v1 }],
+      opts('update x', grace),
+    );
+    const stale = h.store.commit(
+      [{ path: 'content/x.md', bytes: enc.encode('three'), expected: v1 }],
+      opts('stale'),
+    );
+    await expect(stale).rejects.toBeInstanceOf(ConflictError);
+    expect(dec.decode((await h.store.read('content/x.md'))!.bytes)).toBe('two');
+    const history = await h.store.history('content/x.md');
+    expect(history.map((c) => c.message)).toEqual(['update x', 'create x']);
+    expect(history[0]!.author).toEqual(grace);
+  });
+
+  it('deletes, and answers a conflict when deleting what is already gone', async () => {
+    h = await make({ 'content/a.md': 'A\n' });
+    const v = (await h.store.read('content/a.md'))!.version;
+    await h.store.commit([{ path: 'content/a.md', bytes: null, expected: v }], opts('delete a'));
+    expect(await h.store.read('content/a.md')).toBeNull();
+    await expect(
+      h.store.commit([{ path: 'content/a.md', bytes: null, expected: v }], opts('delete again')),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('commits a rename as one commit, and history follows it', async () => {
+    h = await make();
+    const c1 = await h.store.commit(
+      [
+        {
+          path: 'content/old.md',
+          bytes: enc.encode('a long enough body so that git detects the rename\n'),
+          expected: null,
+        },
+      ],
+      opts('create old'),
+    );
+    const v = c1.versions['content/old.md']!;
+    const c2 = await h.store.commit(
+      [
+        { path: 'content/old.md', bytes: null, expected: v },
+        {
+          path: 'content/new.md',
+          bytes: enc.encode('a long enough body so that git detects the rename\n'),
+          expected: null,
+        },
+      ],
+      opts('rename'),
+    );
+    expect(await h.store.read('content/old.md')).toBeNull();
+    const history = await h.store.history('content/new.md');
+    expect(history.map((c) => c.sha)).toEqual([c2.sha, c1.sha]);
+    expect(history[1]!.path).toBe('content/old.md');
+    expect(dec.decode((await h.store.readAt('content/old.md', c1.sha)))).toMatch(/long enough/);
+    expect(await h.store.readAt('content/new.md', c1.sha)).toBeNull();
+  });
+
+  it('a failed precondition in a multi-file commit writes nothing', async () => {
+    h = await make({ 'content/a.md': 'A\n', 'content/b.md': 'B\n' });
+    const before = await h.store.history('content/a.md');
+    await expect(
+      h.store.commit(
+        [
+          {
+            path: 'content/a.md',
+            bytes: enc.encode('A2'),
+            expected: (await h.store.read('content/a.md'))!.version,
+          },
+          { path: 'content/b.md', bytes: enc.encode('B2'), expected: 'deadbeef' },
+        ],
+        opts('both'),
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(dec.decode((await h.store.read('content/a.md'))!.bytes)).toBe('A\n');
+    expect(await h.store.history('content/a.md')).toEqual(before);
+  });
+
+  it('lists files recursively in order, skipping dotfiles', async () => {
+    h = await make({
+      'content/b.md': 'b',
+      'content/a/c.md': 'c',
+      'content/.hidden.md': 'h',
+      'other/x.md': 'x',
+    });
+    expect(await h.store.list('content')).toEqual(['content/a/c.md', 'content/b.md']);
+    expect(await h.store.list('nothing-here')).toEqual([]);
+  });
+
+  it('refuses unsafe paths', async () => {
+    h = await make();
+    await expect(
+      h.store.commit([{ path: '../escape.md', bytes: enc.encode('x') }], opts('x')),
+    ).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(h.store.read('/etc/passwd')).rejects.toBeInstanceOf(InvalidPathError);
+  });
+
+  it('serializes 16 concurrent writers: distinct paths all land, one path lets exactly one win', async () => {
+    h = await make({ 'content/shared.md': 'v0' });
+    const distinct = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        h.store.commit(
+          [{ path: `content/w${i}.md`, bytes: enc.encode(`w${i}`), expected: null }],
+          opts(`w${i}`),
+        ),
+      ),
+    );
+    expect(new Set(distinct.map((c) => c.sha)).size).toBe(16);
+    const base = (await h.store.read('content/shared.md'))!.version;
+    const results = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        h.store.commit(
+          [{ path: 'content/shared.md', bytes: enc.encode(`edit ${i}`), expected: base }],
+          opts(`edit ${i}`),
+        ),
+      ),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toHaveLength(
+      15,
+    );
+    const history = await h.store.history('content/shared.md');
+    expect(history).toHaveLength(1 + (_name === 'git' ? 1 : 0)); // the seed commit exists only in git
+  });
+
+  it('reports the last commit of each path', async () => {
+    h = await make();
+    await h.store.commit([{ path: 'content/a.md', bytes: enc.encode('a'), expected: null }], opts('a', ada));
+    await h.store.commit(
+      [{ path: 'content/b.md', bytes: enc.encode('b'), expected: null }],
+      opts('b', grace),
+    );
+    const last = await h.store.lastCommits(['content']);
+    expect(last.get('content/a.md')!.author).toEqual(ada);
+    expect(last.get('content/b.md')!.author).toEqual(grace);
+  });
+});
+
+describe('Git adapter specifics', () => {
+  let repo: TempRepo;
+  let store: GitStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    repo?.cleanup();
+  });
+
+  it('commits only the written paths, with the editor as author, and leaves other work alone', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n', 'notes.txt': 'n\n' } });
+    repo.write('notes.txt', 'uncommitted edit\n');
+    repo.write('staged.txt', 'staged by someone\n');
+    repo.git('add', 'staged.txt');
+    store = await GitStore.open(repo.dir);
+    await store.commit([{ path: 'content/a.md', bytes: enc.encode('A2\n') }], opts('update a'));
+    expect(repo.git('show', '--name-only', '--format=%an <%ae>|%cn', 'HEAD').trim().split('\n')).toEqual([
+      'Ada Lovelace <ada@example.com>|Fixture',
+      '',
+      'content/a.md',
+    ]);
+    expect(repo.git('status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+      ' M notes.txt',
+      'A  staged.txt',
+    ]);
+    expect(repo.git('fsck', '--strict').trim()).toBe('');
+  });
+
+  it('writes nothing and makes no commit when the bytes are unchanged', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const result = await store.commit([{ path: 'content/a.md', bytes: enc.encode('A\n') }], opts('noop'));
+    expect(result.sha).toBe(head);
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(head);
+  });
+
+  it('works when the content root is a folder inside a larger Git repository', async () => {
+    repo = makeTempRepo({ files: { 'site/content/a.md': 'A\n', 'package.json': '{}' } });
+    store = await GitStore.open(path.join(repo.dir, 'site'));
+    const c = await store.commit(
+      [{ path: 'content/b.md', bytes: enc.encode('B\n'), expected: null }],
+      opts('b'),
+    );
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('site/content/b.md');
+    expect((await store.history('content/b.md'))[0]!.sha).toBe(c.sha);
+    expect(dec.decode((await store.readAt('content/b.md', c.sha)))).toBe('B\n');
+    expect([...(await store.lastCommits(['content'])).keys()].sort()).toEqual([
+      'content/a.md',
+      'content/b.md',
+    ]);
+  });
+
+  it('commits even when Git has no identity configured (committer falls back to Mimsy)', async () => {
+    repo = makeTempRepo({ files: { 'a.md': 'a' } });
+    repo.git('config', '--unset', 'user.name');
+    repo.git('config', '--unset', 'user.email');
+    const home = mkdtempSync(path.join(tmpdir(), 'mimsy-home-'));
+    const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
+    process.env.HOME = home;
+    process.env.XDG_CONFIG_HOME = home;
+    try {
+      store = await GitStore.open(repo.dir);
+      await store.commit([{ path: 'b.md', bytes: enc.encode('b'), expected: null }], opts('b'));
+    } finally {
+      Object.assign(process.env, saved);
+    }
+    expect(repo.git('log', '-1', '--format=%an|%cn').trim()).toBe('Ada Lovelace|Mimsy');
+  });
+
+  it('refuses to write through a symlink that leads outside the repository', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'a' } });
+    const outside = mkdtempSync(path.join(tmpdir(), 'mimsy-outside-'));
+    symlinkSync(outside, path.join(repo.dir, 'content', 'evil'));
+    store = await GitStore.open(repo.dir);
+    await expect(
+      store.commit([{ path: 'content/evil/x.md', bytes: enc.encode('x') }], opts('x')),
+    ).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(store.read('content/evil/x.md')).rejects.toBeInstanceOf(InvalidPathError);
+  });
+
+  it('rolls the file back when the commit itself fails', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    const home = mkdtempSync(path.join(tmpdir(), 'mimsy-home-'));
+    const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
+    process.env.HOME = home;
+    process.env.XDG_CONFIG_HOME = home;
+    store = await GitStore.open(repo.dir);
+    // Take Git's identity away after open, so that the commit itself fails after the file was written.
+    repo.git('config', '--unset', 'user.email');
+    repo.git('config', 'user.useConfigOnly', 'true');
+    const attempt = store.commit([{ path: 'content/a.md', bytes: enc.encode('A2\n') }], opts('fails'));
+    await expect(attempt).rejects.toMatchObject({ code: 'MIMSY_ERR_GIT' });
+    Object.assign(process.env, saved);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(dec.decode((await store.read('content/a.md'))!.bytes)).toBe('A\n');
+  });
+});
