@@ -40,6 +40,8 @@ type Listener = (event: EntryEvent) => void;
 interface Slot {
   entry: Entry;
   search?: string;
+  /** Validation runs when an entry is first handed out, not while the index is built. */
+  validated?: boolean;
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -70,20 +72,31 @@ export function locate(
 }
 
 /** Builds an Entry from a stored file: parse errors and schema problems become part of it. */
-export function toEntry(schema: Schema, slug: string, file: StoredFile): Entry {
+export function toEntry(
+  schema: Schema,
+  slug: string,
+  file: StoredFile,
+  options: { validate?: boolean } = {},
+): Entry {
   const entry: Entry = { schema: schema.name, slug, path: file.path, version: file.version, data: {} };
   try {
     const decoded = decodeEntry(schema, file.bytes);
     entry.data = decoded.data;
     if (schema.format === 'markdown') entry.body = decoded.body ?? '';
-    const issues = validateEntry(schema, entry.data, entry.body);
-    if (issues.length) entry.problems = issues.map((i) => ({ path: i.path, message: i.message }));
+    if (options.validate !== false) addProblems(schema, entry);
   } catch (error) {
     if (!(error instanceof ParseError)) throw error;
     entry.parseError = { path: '', message: error.message };
     if (error.line !== undefined) entry.parseError.line = error.line;
   }
   return entry;
+}
+
+/** Field-level problems of an entry against its schema (relations are checked repository-wide). */
+function addProblems(schema: Schema, entry: Entry): void {
+  if (entry.parseError) return;
+  const issues = validateEntry(schema, entry.data, entry.body);
+  if (issues.length) entry.problems = issues.map((i) => ({ path: i.path, message: i.message }));
 }
 
 function sortKey(entry: Entry, field: string): unknown {
@@ -211,7 +224,7 @@ export class ContentIndex {
       });
       return null;
     }
-    const entry = toEntry(where.schema, where.slug, file);
+    const entry = toEntry(where.schema, where.slug, file, { validate: false });
     const previous = this.slots.get(where.schema.name)?.get(where.slug)?.entry;
     if (commit) {
       entry.updatedAt = commit.date;
@@ -257,7 +270,8 @@ export class ContentIndex {
       if (at) this.emit({ type: 'deleted', ...at, path, version: null, source: 'api', commit: commit.sha });
       return null;
     }
-    const entry = this.ingest(file, commit);
+    const ingested = this.ingest(file, commit);
+    const entry = ingested && this.get(ingested.schema, ingested.slug);
     if (entry)
       this.emit({
         type: existed ? 'updated' : 'created',
@@ -299,8 +313,18 @@ export class ContentIndex {
     return event;
   }
 
+  private checked(schemaName: string, slot: Slot): Entry {
+    if (!slot.validated) {
+      slot.validated = true;
+      const schema = this.project.schemas.get(schemaName);
+      if (schema) addProblems(schema, slot.entry);
+    }
+    return slot.entry;
+  }
+
   get(schema: string, slug: string): Entry | null {
-    return this.slots.get(schema)?.get(slug)?.entry ?? null;
+    const slot = this.slots.get(schema)?.get(slug);
+    return slot ? this.checked(schema, slot) : null;
   }
 
   has(schema: string, slug: string): boolean {
@@ -310,7 +334,7 @@ export class ContentIndex {
   /** Every entry of a schema, in slug order. */
   all(schema: string): Entry[] {
     return [...(this.slots.get(schema)?.values() ?? [])]
-      .map((s) => s.entry)
+      .map((s) => this.checked(schema, s))
       .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
   }
 
@@ -371,6 +395,7 @@ export class ContentIndex {
       start = lo;
     }
     const page = sorted.slice(start, start + limit);
+    for (const entry of page) this.checked(schemaName, slots.get(entry.slug)!);
     const last = page[page.length - 1];
     const nextCursor =
       last && start + limit < sorted.length ? encodeCursor(sortKey(last, field), last.slug) : null;

@@ -82,6 +82,9 @@ function renderMessage(template: string, vars: Record<string, string>): string {
  */
 export class Repository {
   private watcher: FileWatcher | null = null;
+  /** Paths being written through Mimsy right now: their file events are ours, not outside edits. */
+  private readonly writing = new Map<string, number>();
+  private readonly deferred = new Set<string>();
 
   private constructor(
     readonly project: Project,
@@ -105,9 +108,34 @@ export class Repository {
     const repo = new Repository(project, store, index);
     if (options.watch) {
       const targets = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
-      repo.watcher = await FileWatcher.start(project.root, targets, (p) => void index.refresh(p));
+      repo.watcher = await FileWatcher.start(project.root, targets, (p) => repo.onDiskChange(p));
     }
     return repo;
+  }
+
+  private onDiskChange(p: string): void {
+    if (this.writing.has(p)) this.deferred.add(p);
+    else void this.index.refresh(p);
+  }
+
+  /** Runs a store commit while marking its paths as ours; re-checks any that changed meanwhile. */
+  private async writeThrough<T>(paths: string[], work: () => Promise<T>): Promise<T> {
+    for (const p of paths) this.writing.set(p, (this.writing.get(p) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      for (const p of paths) {
+        const n = (this.writing.get(p) ?? 1) - 1;
+        if (n > 0) this.writing.set(p, n);
+        else this.writing.delete(p);
+      }
+      // Let the index record the write first; then an outside edit that raced it is still seen.
+      setTimeout(() => {
+        for (const p of paths) {
+          if (this.deferred.delete(p) && !this.writing.has(p)) void this.index.refresh(p);
+        }
+      }, 0);
+    }
   }
 
   get root(): string {
@@ -197,7 +225,10 @@ export class Repository {
     message: string,
   ): Promise<CommitResult> {
     try {
-      return await this.store.commit(changes, { author: ctx.author, message });
+      return await this.writeThrough(
+        changes.map((c) => c.path),
+        () => this.store.commit(changes, { author: ctx.author, message }),
+      );
     } catch (error) {
       throw this.conflict(schema, slug, error);
     }
@@ -308,10 +339,11 @@ export class Repository {
           ];
     let result: CommitResult;
     try {
-      result = await this.store.commit(changes, {
-        author: ctx.author,
-        message: this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data),
-      });
+      const message = this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data);
+      result = await this.writeThrough(
+        changes.map((c) => c.path),
+        () => this.store.commit(changes, { author: ctx.author, message }),
+      );
     } catch (error) {
       if (
         error instanceof ConflictError &&

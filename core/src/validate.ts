@@ -83,8 +83,21 @@ function isValidAssetPath(value: string): boolean {
   );
 }
 
+function codePoints(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++; // count a surrogate pair once, at its low half
+  }
+  return n;
+}
+
 function checkLengths(field: Field, value: string, at: string, issues: Issue[]): void {
-  const length = [...value].length;
+  if (field.minLength === undefined && field.maxLength === undefined && field.pattern === undefined) return;
+  // UTF-16 length is an upper bound of the character count: count only when it could matter.
+  const needsCount =
+    (field.maxLength !== undefined && value.length > field.maxLength) || field.minLength !== undefined;
+  const length = needsCount ? codePoints(value) : value.length;
   if (field.minLength !== undefined && length < field.minLength) {
     issues.push({ path: at, message: `must be at least ${field.minLength} characters (is ${length})` });
   }

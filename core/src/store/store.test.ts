@@ -118,7 +118,7 @@ describe.each(adapters)('ContentStore contract: %s adapter', (_name, make) => {
     const history = await h.store.history('content/new.md');
     expect(history.map((c) => c.sha)).toEqual([c2.sha, c1.sha]);
     expect(history[1]!.path).toBe('content/old.md');
-    expect(dec.decode((await h.store.readAt('content/old.md', c1.sha)))).toMatch(/long enough/);
+    expect(dec.decode(await h.store.readAt('content/old.md', c1.sha))).toMatch(/long enough/);
     expect(await h.store.readAt('content/new.md', c1.sha)).toBeNull();
   });
 
@@ -249,7 +249,7 @@ describe('Git adapter specifics', () => {
     );
     expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('site/content/b.md');
     expect((await store.history('content/b.md'))[0]!.sha).toBe(c.sha);
-    expect(dec.decode((await store.readAt('content/b.md', c.sha)))).toBe('B\n');
+    expect(dec.decode(await store.readAt('content/b.md', c.sha))).toBe('B\n');
     expect([...(await store.lastCommits(['content'])).keys()].sort()).toEqual([
       'content/a.md',
       'content/b.md',

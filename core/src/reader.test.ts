@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXAMPLE_BLOG, makeTempRepo, SMALL_REPO, type TempRepo } from '../test/fixtures.js';
+import { NotFoundError } from './errors.js';
+import { ContentValidationError, createReader } from './reader.js';
+
+interface Post extends Record<string, unknown> {
+  title: string;
+  date: string;
+  tags?: string[];
+}
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+describe('createReader on examples/blog (no server, no git needed)', () => {
+  const reader = createReader<{ posts: Post; authors: { name: string } }, { site: { title: string } }>(
+    EXAMPLE_BLOG + '/content/posts',
+  );
+
+  it('finds the repository root from a folder inside it', async () => {
+    expect(await reader.root).toBe(EXAMPLE_BLOG);
+  });
+
+  it('reads a collection sorted by the schema sort, typed', async () => {
+    const posts = await reader.collection('posts').all();
+    expect(posts).toHaveLength(7);
+    expect(posts[0]!.slug).toBe('2026/year-in-review');
+    const title: string = posts[0]!.data.title;
+    expect(title).toBe('2026 in review');
+    expect(posts.every((p) => typeof p.body === 'string')).toBe(true);
+    expect(await reader.collection('authors').slugs()).toEqual(['ada', 'grace', 'linus']);
+  });
+
+  it('reads one entry, null for a missing one, and readOrThrow names what is missing', async () => {
+    expect((await reader.collection('posts').read('guides/images'))!.data.tags).toEqual(['guide', 'media']);
+    expect(await reader.collection('posts').read('nope')).toBeNull();
+    await expect(reader.collection('posts').readOrThrow('nope')).rejects.toThrow(NotFoundError);
+    await expect(reader.collection('posts').read('../secret')).rejects.toThrow(/Invalid slug/);
+  });
+
+  it('reads a singleton', async () => {
+    expect((await reader.singleton('site').readOrThrow()).data.title).toBe('Mimsy Example Blog');
+    await expect(reader.collection('site' as 'posts').all()).rejects.toThrow(
+      /use reader\.singleton\('site'\)/,
+    );
+  });
+});
+
+describe('validation for site builds', () => {
+  it('fails the build with every problem listed (file and line)', async () => {
+    repo = makeTempRepo({
+      files: {
+        ...SMALL_REPO,
+        'content/posts/bad.md': '---\ntitle: 5\nauthor: nobody\n---\n',
+        'content/posts/broken.md': '---\ntitle: [\n---\n',
+      },
+      commit: false,
+    });
+    const reader = createReader(repo.dir);
+    const error = (await reader
+      .collection('posts')
+      .all()
+      .catch((e: unknown) => e)) as ContentValidationError;
+    expect(error).toBeInstanceOf(ContentValidationError);
+    expect(error.message).toMatch(/content\/posts\/bad\.md \/title must be text/);
+    expect(error.message).toMatch(/content\/posts\/bad\.md \/author points to authors\/nobody/);
+    expect(error.message).toMatch(/content\/posts\/broken\.md:\d+ the front matter is not valid YAML/);
+  });
+
+  it("'skip' leaves invalid entries out, 'off' returns everything", async () => {
+    repo = makeTempRepo({
+      files: { ...SMALL_REPO, 'content/posts/bad.md': '---\ntitle: 5\n---\n' },
+      commit: false,
+    });
+    expect(
+      (await createReader(repo.dir, { validate: 'skip' }).collection('posts').all()).map((p) => p.slug),
+    ).toEqual(['first']);
+    expect(
+      (await createReader(repo.dir, { validate: 'off' }).collection('posts').all()).map((p) => p.slug).sort(),
+    ).toEqual(['bad', 'first']);
+  });
+
+  it('explains a folder that is not a content repository', async () => {
+    repo = makeTempRepo();
+    await expect(createReader(repo.dir).collection('posts').all()).rejects.toThrow(/No mimsy\.config\.json/);
+  });
+});

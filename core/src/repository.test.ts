@@ -1,0 +1,300 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, SMALL_REPO, type TempRepo } from '../test/fixtures.js';
+import { ConflictError, InvalidPathError, MimsyError, NotFoundError, ValidationError } from './errors.js';
+import { Repository } from './repository.js';
+import type { Entry, EntryEvent } from './types.js';
+
+const ada = { author: { name: 'Ada Lovelace', email: 'ada@example.com' } };
+const grace = { author: { name: 'Grace Hopper', email: 'grace@example.com' } };
+
+let repo: TempRepo;
+let mimsy: Repository;
+afterEach(async () => {
+  await mimsy?.close();
+  repo?.cleanup();
+});
+
+describe('on examples/blog', () => {
+  beforeEach(async () => {
+    repo = makeTempRepo({ example: true });
+    mimsy = await Repository.open(repo.dir);
+    await mimsy.index.historyLoaded;
+  });
+
+  it('indexes every entry with version, path and last author', () => {
+    expect(mimsy.index.count('posts')).toBe(7);
+    expect(mimsy.index.count('authors')).toBe(3);
+    const hello = mimsy.get('posts', 'hello-world')!;
+    expect(hello.path).toBe('content/posts/hello-world.md');
+    expect(hello.version).toBe(repo.git('rev-parse', 'HEAD:content/posts/hello-world.md').trim());
+    expect(hello.data.title).toBe('Hello, world');
+    expect(hello.body).toMatch(/^# Hello, world/);
+    expect(hello.updatedBy).toEqual({ name: 'Fixture', email: 'fixture@example.com' });
+    expect(mimsy.get('posts', 'guides/images')!.data.series).toEqual({ name: 'Editor basics', part: 2 });
+    expect(mimsy.singleton('site')!.data.title).toBe('Mimsy Example Blog');
+  });
+
+  it('lists with the schema sort, other sorts, filters, search and cursor paging', () => {
+    const byDate = mimsy.list('posts').items.map((e) => e.slug);
+    expect(byDate[0]).toBe('2026/year-in-review');
+    expect(byDate.at(-1)).toBe('hello-world');
+    expect(mimsy.list('posts', { sort: 'title' }).items[0]!.data.title).toBe('2026 in review');
+    expect(
+      mimsy
+        .list('posts', { filter: { category: 'guide' } })
+        .items.map((e) => e.slug)
+        .sort(),
+    ).toEqual(['guides/images', 'guides/writing-markdown']);
+    expect(mimsy.list('posts', { filter: { tags: 'media' } }).items.map((e) => e.slug)).toEqual([
+      'guides/images',
+    ]);
+    expect(mimsy.list('posts', { filter: { draft: 'true' } }).items.map((e) => e.slug)).toEqual([
+      'draft-ideas',
+    ]);
+    expect(mimsy.list('posts', { q: 'LINKS headings' }).items.map((e) => e.slug)).toEqual([
+      'guides/writing-markdown',
+    ]);
+    expect(mimsy.list('posts', { q: 'nothing-matches-this' })).toEqual({
+      items: [],
+      total: 0,
+      nextCursor: null,
+    });
+    for (const sort of ['-date', 'title', '-readingTime', 'updated', 'slug']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = mimsy.list('posts', { sort, limit: 2, cursor });
+        expect(page.total).toBe(7);
+        seen.push(...page.items.map((e) => e.slug));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(mimsy.list('posts', { sort, limit: 100 }).items.map((e) => e.slug));
+      expect(new Set(seen).size).toBe(7);
+    }
+    expect(() => mimsy.list('posts', { sort: 'nope' })).toThrow(ValidationError);
+    expect(() => mimsy.list('posts', { cursor: 'garbage' })).toThrow(ValidationError);
+    expect(() => mimsy.list('nope')).toThrow(MimsyError);
+  });
+
+  it('creates an entry from the slug template with defaults, as a commit by the editor', async () => {
+    const { entry, commit } = await mimsy.create(
+      'posts',
+      { data: { title: 'Ünïcode & Friends!', author: 'ada' }, body: 'Hi.\n' },
+      ada,
+    );
+    expect(entry.slug).toBe('unicode-friends');
+    expect(entry.data.draft).toBe(false);
+    expect(entry.data.category).toBe('news');
+    expect(typeof entry.data.date).toBe('string');
+    expect(repo.git('log', '-1', '--format=%an <%ae>|%s').trim()).toBe(
+      'Ada Lovelace <ada@example.com>|create posts/unicode-friends',
+    );
+    expect(repo.git('show', '--name-only', '--format=', commit.sha).trim()).toBe(
+      'content/posts/unicode-friends.md',
+    );
+    expect(mimsy.get('posts', 'unicode-friends')!.version).toBe(entry.version);
+    await expect(
+      mimsy.create('posts', { data: { title: 'Ünïcode & friends', author: 'ada' } }, ada),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses invalid data with JSON pointers, a broken relation, and hostile slugs', async () => {
+    const error = (await mimsy
+      .create('posts', { data: { title: 'x'.repeat(121), author: 'nobody', tags: ['ok', 5] } }, ada)
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['/author', '/tags/1', '/title']);
+    expect(error.issues.find((i) => i.path === '/author')!.message).toMatch(
+      /authors\/nobody, which does not exist/,
+    );
+    await expect(
+      mimsy.create('posts', { slug: '../../etc/passwd', data: { title: 'x', author: 'ada' } }, ada),
+    ).rejects.toBeInstanceOf(InvalidPathError);
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('updates with If-Match, changing only the lines of the changed field and keeping unknown keys', async () => {
+    const hello = mimsy.get('posts', 'hello-world')!;
+    const { layout: _layout, ...dataWithoutUnknown } = hello.data;
+    const { entry } = await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: { ...dataWithoutUnknown, title: 'Hello again' }, body: hello.body! },
+      { ...grace, ifMatch: hello.version },
+    );
+    expect(entry.data.layout).toBe('post');
+    expect(repo.git('diff', '--numstat', 'HEAD~1', 'HEAD').trim()).toBe('1\t1\tcontent/posts/hello-world.md');
+    expect(repo.git('diff', '-U0', 'HEAD~1', 'HEAD')).toMatch(/-title: Hello, world\n\+title: Hello again/);
+    expect(repo.git('log', '-1', '--format=%an').trim()).toBe('Grace Hopper');
+  });
+
+  it('saving unchanged values makes no change at all', async () => {
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const hello = mimsy.get('posts', 'hello-world')!;
+    const { entry } = await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: hello.data, body: hello.body! },
+      { ...ada, ifMatch: hello.version },
+    );
+    expect(entry.version).toBe(hello.version);
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(head);
+  });
+
+  it('answers a stale If-Match with a conflict carrying the current entry, and writes nothing', async () => {
+    const hello = mimsy.get('posts', 'hello-world')!;
+    await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: { ...hello.data, title: 'First' }, body: hello.body! },
+      { ...ada, ifMatch: hello.version },
+    );
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const error = (await mimsy
+      .update(
+        'posts',
+        'hello-world',
+        { data: { ...hello.data, title: 'Second' }, body: hello.body! },
+        { ...grace, ifMatch: hello.version },
+      )
+      .catch((e: unknown) => e)) as ConflictError<Entry>;
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.current!.data.title).toBe('First');
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(head);
+  });
+
+  it('renames in one commit, refuses a taken slug, and history follows the rename', async () => {
+    const why = mimsy.get('posts', 'why-git')!;
+    const { entry, commit } = await mimsy.update(
+      'posts',
+      'why-git',
+      { data: why.data, body: why.body!, slug: 'essays/why-git' },
+      { ...ada, ifMatch: why.version },
+    );
+    expect(entry.slug).toBe('essays/why-git');
+    expect(mimsy.get('posts', 'why-git')).toBeNull();
+    expect(
+      repo.git('show', '--no-renames', '--name-status', '--format=', commit.sha).trim().split('\n').sort(),
+    ).toEqual(['A\tcontent/posts/essays/why-git.md', 'D\tcontent/posts/why-git.md']);
+    const history = await mimsy.history('posts', 'essays/why-git');
+    expect(history).toHaveLength(2);
+    expect(history[1]!.path).toBe('content/posts/why-git.md');
+    const before = await mimsy.entryAt('posts', 'essays/why-git', history[1]!.sha);
+    expect(before.data.title).toBe('Why keep content in Git?');
+    const hello = mimsy.get('posts', 'hello-world')!;
+    await expect(
+      mimsy.update(
+        'posts',
+        'hello-world',
+        { data: hello.data, body: hello.body!, slug: 'essays/why-git' },
+        { ...ada, ifMatch: hello.version },
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses to delete an entry others point to, unless forced', async () => {
+    const ada_ = mimsy.get('authors', 'ada')!;
+    const error = (await mimsy
+      .remove('authors', 'ada', { ...ada, ifMatch: ada_.version })
+      .catch((e: unknown) => e)) as MimsyError;
+    expect(error.code).toBe('MIMSY_ERR_REFERENCED');
+    expect((error.details as { referrers: { slug: string }[] }).referrers.map((r) => r.slug).sort()).toEqual([
+      '2026/year-in-review',
+      'draft-ideas',
+      'hello-world',
+    ]);
+    await mimsy.remove('authors', 'ada', { ...ada, ifMatch: ada_.version, force: true });
+    expect(mimsy.get('authors', 'ada')).toBeNull();
+    expect(
+      mimsy.index
+        .validate()
+        .entries.some((r) => r.problems.some((p) => /authors\/ada, which does not exist/.test(p.message))),
+    ).toBe(true);
+  });
+
+  it('reverts to an earlier revision as a new commit', async () => {
+    const site = mimsy.singleton('site')!;
+    const first = await mimsy.updateSingleton(
+      'site',
+      { data: { ...site.data, title: 'Renamed site' } },
+      { ...ada, ifMatch: site.version },
+    );
+    const original = (await mimsy.history('site', ''))[1]!;
+    const { entry, commit } = await mimsy.revert('site', '', original.sha, {
+      ...grace,
+      ifMatch: first.entry.version,
+    });
+    expect(entry.data.title).toBe('Mimsy Example Blog');
+    expect(entry.version).toBe(site.version);
+    expect(commit.message).toMatch(/^revert site\/site to [0-9a-f]{7}$/);
+    await expect(mimsy.entryAt('posts', 'hello-world', '0000000')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('does not confuse collections and singletons', async () => {
+    expect(() => mimsy.get('site', 'x')).toThrow(/singleton, not a collection/);
+    await expect(mimsy.updateSingleton('posts', { data: {} }, { ...ada, ifMatch: null })).rejects.toThrow(
+      /collection, not a singleton/,
+    );
+  });
+});
+
+describe('broken files and outside edits', () => {
+  it('shows a file that cannot be parsed as an entry with a parse error, and a bad file name as unaddressable', async () => {
+    repo = makeTempRepo({
+      files: {
+        ...SMALL_REPO,
+        'content/posts/broken.md': '---\ntitle: [oops\n---\n',
+        'content/posts/Bad Name.md': '---\ntitle: x\n---\n',
+      },
+    });
+    mimsy = await Repository.open(repo.dir);
+    const broken = mimsy.get('posts', 'broken')!;
+    expect(broken.parseError!.message).toMatch(/not valid YAML/);
+    expect(broken.data).toEqual({});
+    const report = mimsy.index.validate();
+    expect(report.unaddressable[0]!.path).toBe('content/posts/Bad Name.md');
+    expect(report.entries.map((r) => r.slug)).toContain('broken');
+  });
+
+  it('picks up edits made on disk within 500 ms and announces each once', async () => {
+    repo = makeTempRepo({ files: SMALL_REPO });
+    mimsy = await Repository.open(repo.dir, { watch: true });
+    const events: EntryEvent[] = [];
+    mimsy.on((e) => events.push(e));
+    const waitFor = async (predicate: () => boolean): Promise<number> => {
+      const start = Date.now();
+      while (!predicate()) {
+        if (Date.now() - start > 3000) throw new Error(`timed out; events: ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return Date.now() - start;
+    };
+
+    repo.write('content/posts/first.md', '---\ntitle: Edited in VS Code\ndate: 2026-01-01\n---\nNew.\n');
+    expect(await waitFor(() => events.some((e) => e.type === 'updated'))).toBeLessThan(500);
+    expect(mimsy.get('posts', 'first')!.data.title).toBe('Edited in VS Code');
+
+    repo.write('content/posts/deep/new.md', '---\ntitle: From git pull\n---\n');
+    expect(await waitFor(() => events.some((e) => e.type === 'created'))).toBeLessThan(500);
+    expect(mimsy.get('posts', 'deep/new')!.data.title).toBe('From git pull');
+
+    rmSync(path.join(repo.dir, 'content/posts/deep/new.md'));
+    expect(await waitFor(() => events.some((e) => e.type === 'deleted'))).toBeLessThan(500);
+    expect(mimsy.get('posts', 'deep/new')).toBeNull();
+    expect(events.every((e) => e.source === 'disk')).toBe(true);
+
+    // A write through Mimsy is announced once, as 'api', and the watcher does not repeat it.
+    events.length = 0;
+    const first = mimsy.get('posts', 'first')!;
+    await mimsy.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Via API' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.map((e) => `${e.type}:${e.source}`)).toEqual(['updated:api']);
+  });
+});
