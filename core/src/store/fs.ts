@@ -22,10 +22,15 @@ import { assertNoEscapingSymlink, resolveInRoot } from '../paths.js';
 export const TEMP_MARKER = '.mimsy-tmp-';
 
 /**
- * Writes a file atomically: the bytes go to a temp file in the same folder, are flushed to disk,
- * and the temp file is renamed over the target. A reader sees the old or the new file, never half.
+ * Writes a file atomically: the bytes go to a temp file in the same folder (flushed to disk when
+ * asked), and the temp file is renamed over the target. A reader sees the old or the new file,
+ * never half of one.
  */
-export async function writeFileAtomic(absolute: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  absolute: string,
+  bytes: Uint8Array,
+  options: { fsync?: boolean } = {},
+): Promise<void> {
   await mkdir(path.dirname(absolute), { recursive: true });
   const temp = path.join(
     path.dirname(absolute),
@@ -34,7 +39,9 @@ export async function writeFileAtomic(absolute: string, bytes: Uint8Array): Prom
   const handle = await open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
+    // Surviving a process crash needs only the rename; surviving power loss needs fsync too, and is
+    // only worth its cost when Git itself syncs (core.fsync), so it follows that setting.
+    if (options.fsync) await handle.sync();
   } catch (error) {
     await handle.close();
     await rm(temp, { force: true });

@@ -278,14 +278,14 @@ export class GitStore implements ContentStore {
         if (change.bytes === null) await removeFileAndEmptyParents(absolute, this.root);
         else await writeFileAtomic(absolute, change.bytes);
       }
-      await this.gitWithLockRetry(['add', '--all', '--', ...changes.map((c) => c.path)]);
+      // --verbose and a non-quiet commit: simple-git waits an extra 50 ms for commands that print nothing.
+      await this.gitWithLockRetry(['add', '--all', '--verbose', '--', ...changes.map((c) => c.path)]);
       const author = `${cleanIdentity(options.author.name) || 'Unknown'} <${cleanIdentity(options.author.email) || 'unknown@localhost'}>`;
       await this.gitWithLockRetry([
         ...this.committerArgs,
         '-c',
         'commit.gpgsign=false',
         'commit',
-        '--quiet',
         '--no-verify',
         '--allow-empty-message',
         `--author=${author}`,
