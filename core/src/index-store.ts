@@ -412,6 +412,37 @@ export class ContentIndex {
     return slot.search;
   }
 
+  /**
+   * Issues for values of `unique` fields that another entry of the collection already has
+   * (`exceptSlugs` are the entry's own current and new slug).
+   */
+  uniqueIssues(
+    schema: Schema,
+    data: Record<string, unknown>,
+    exceptSlugs: string[],
+  ): { path: string; message: string }[] {
+    const issues: { path: string; message: string }[] = [];
+    const normalize = (v: unknown): string | null =>
+      v === undefined || v === null || v === '' || typeof v === 'object'
+        ? null
+        : typeof v === 'string'
+          ? v.normalize('NFC').toLowerCase()
+          : JSON.stringify(v);
+    for (const field of schema.fields.filter((f) => f.unique)) {
+      const wanted = normalize(data[field.name]);
+      if (wanted === null) continue;
+      for (const [slug, slot] of this.slots.get(schema.name) ?? []) {
+        if (exceptSlugs.includes(slug) || normalize(slot.entry.data[field.name]) !== wanted) continue;
+        issues.push({
+          path: `/${field.name}`,
+          message: `must be unique, and ${schema.name}/${slug} already has this value`,
+        });
+        break;
+      }
+    }
+    return issues;
+  }
+
   /** Entries that point to (schema, slug) through a relation field. */
   referrers(schema: string, slug: string): { schema: string; slug: string; field: string }[] {
     const out: { schema: string; slug: string; field: string }[] = [];

@@ -115,6 +115,24 @@ describe('on examples/blog', () => {
     expect(repo.git('status', '--porcelain')).toBe('');
   });
 
+  it('refuses a value of a unique field that another entry already has', async () => {
+    const error = (await mimsy
+      .create('posts', { slug: 'copy', data: { title: 'hello, WORLD', author: 'ada' } }, ada)
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues).toEqual([
+      { path: '/title', message: 'must be unique, and posts/hello-world already has this value' },
+    ]);
+    const hello = mimsy.get('posts', 'hello-world')!;
+    // Saving the entry that holds the value is fine.
+    await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: { ...hello.data, draft: true }, body: hello.body! },
+      { ...ada, ifMatch: hello.version },
+    );
+  });
+
   it('updates with If-Match, changing only the lines of the changed field and keeping unknown keys', async () => {
     const hello = mimsy.get('posts', 'hello-world')!;
     const { layout: _layout, ...dataWithoutUnknown } = hello.data;
@@ -296,5 +314,39 @@ describe('broken files and outside edits', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(events.map((e) => `${e.type}:${e.source}`)).toEqual(['updated:api']);
+  });
+});
+
+describe('on the memory adapter', () => {
+  it('runs the same entry operations without Git (for tests of code built on core)', async () => {
+    repo = makeTempRepo({
+      files: {
+        'mimsy.config.json': SMALL_REPO['mimsy.config.json']!,
+        'schemas/posts.json': SMALL_REPO['schemas/posts.json']!,
+        'schemas/authors.json': SMALL_REPO['schemas/authors.json']!,
+        'schemas/site.json': SMALL_REPO['schemas/site.json']!,
+      },
+    });
+    const { MemoryStore } = await import('./store/memory.js');
+    const store = new MemoryStore(
+      { 'content/authors/ada.json': SMALL_REPO['content/authors/ada.json']! },
+      { root: repo.dir },
+    );
+    mimsy = await Repository.open(repo.dir, { store });
+    const { entry } = await mimsy.create(
+      'posts',
+      { data: { title: 'In memory', author: 'ada' }, body: 'x' },
+      ada,
+    );
+    expect(entry.slug).toBe('in-memory');
+    await expect(
+      mimsy.update(
+        'posts',
+        'in-memory',
+        { data: { title: 'Stale', author: 'ada' } },
+        { ...ada, ifMatch: 'stale' },
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await mimsy.history('posts', 'in-memory')).map((c) => c.author)).toEqual([ada.author]);
   });
 });

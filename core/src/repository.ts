@@ -201,8 +201,16 @@ export class Repository {
     return renderMessage(this.project.config.commit.message, vars);
   }
 
-  private validate(schema: Schema, data: Record<string, unknown>, body: string | undefined): void {
-    const issues = validateEntry(schema, data, body, this.index.lookup);
+  private validate(
+    schema: Schema,
+    data: Record<string, unknown>,
+    body: string | undefined,
+    slugs: string[],
+  ): void {
+    const issues = [
+      ...validateEntry(schema, data, body, this.index.lookup),
+      ...this.index.uniqueIssues(schema, data, slugs),
+    ];
     if (issues.length) throw new ValidationError(`The entry has ${issues.length} problem(s).`, issues);
   }
 
@@ -260,7 +268,7 @@ export class Repository {
         );
     }
     assertSafeSlug(slug);
-    this.validate(schema, data, body);
+    this.validate(schema, data, body, [slug]);
     const p = entryPath(schema, slug);
     const bytes = encodeEntry(schema, { data, body: body ?? '' });
     const result = await this.commitEntry(
@@ -325,9 +333,9 @@ export class Repository {
       throw new NotFoundError(`There is no entry ${schemaName}/${slug}.`, { schema: schemaName, slug });
     const data = this.mergeUnknown(schema, previous, asRecord(input.data, 'data'));
     const body = schema.bodyField ? (input.body ?? '') : undefined;
-    this.validate(schema, data, body);
     const newSlug = input.slug && input.slug !== slug ? input.slug : slug;
     if (newSlug !== slug) assertSafeSlug(newSlug);
+    this.validate(schema, data, body, [slug, newSlug]);
     const newPath = entryPath(schema, newSlug);
     const bytes = encodeEntry(schema, { data, body: body ?? '' }, file.bytes);
     const changes: FileChange[] =
@@ -399,7 +407,7 @@ export class Repository {
       file ? asRecord(input.data, 'data') : applyDefaults(schema, asRecord(input.data, 'data')),
     );
     const body = schema.bodyField ? (input.body ?? '') : undefined;
-    this.validate(schema, data, body);
+    this.validate(schema, data, body, ['']);
     const bytes = encodeEntry(schema, { data, body: body ?? '' }, file?.bytes);
     const result = await this.commitEntry(
       schema,
