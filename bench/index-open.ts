@@ -28,7 +28,9 @@ const time = async (fn: () => unknown): Promise<number> => {
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-// First (cold) runs of each, baseline first, then repeated warm runs.
+// Warm the page cache once (untimed), so that both sides read from memory, not from the disk.
+readAllBytes();
+// First runs of each in this process (JIT-cold), baseline first, then repeated warm runs.
 const baselineFirst = await time(readAllBytes);
 gc();
 const before = process.memoryUsage();

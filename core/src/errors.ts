@@ -28,6 +28,32 @@ export const ErrorCodes = {
   NOT_A_REPOSITORY: 'MIMSY_ERR_NOT_A_REPOSITORY',
   /** Wrong kind of schema for the operation (collection vs singleton). */
   WRONG_KIND: 'MIMSY_ERR_WRONG_KIND',
+  /** Pulling from the remote would conflict with local commits; nothing was lost. */
+  SYNC_CONFLICT: 'MIMSY_ERR_SYNC_CONFLICT',
+  /** The Git remote could not be reached or refused the operation. */
+  REMOTE: 'MIMSY_ERR_REMOTE',
+  /** The request is malformed (not the entry data: see VALIDATION). */
+  BAD_REQUEST: 'MIMSY_ERR_BAD_REQUEST',
+  /** No valid session or token. */
+  UNAUTHORIZED: 'MIMSY_ERR_UNAUTHORIZED',
+  /** Signed in, but the role does not allow this. */
+  FORBIDDEN: 'MIMSY_ERR_FORBIDDEN',
+  /** A cookie-authenticated write without the matching X-CSRF-Token header. */
+  CSRF: 'MIMSY_ERR_CSRF',
+  /** Too many attempts; wait and retry. */
+  RATE_LIMITED: 'MIMSY_ERR_RATE_LIMITED',
+  /** A write without If-Match. */
+  PRECONDITION_REQUIRED: 'MIMSY_ERR_PRECONDITION_REQUIRED',
+  /** The body or upload is larger than allowed. */
+  PAYLOAD_TOO_LARGE: 'MIMSY_ERR_PAYLOAD_TOO_LARGE',
+  /** The upload's content is not an allowed type. */
+  UNSUPPORTED_MEDIA_TYPE: 'MIMSY_ERR_UNSUPPORTED_MEDIA_TYPE',
+  /** The route does not exist. */
+  ROUTE_NOT_FOUND: 'MIMSY_ERR_ROUTE_NOT_FOUND',
+  /** The server is not ready yet (index building, repository unhealthy). */
+  NOT_READY: 'MIMSY_ERR_NOT_READY',
+  /** Something failed inside the server; details are in its log, not in the response. */
+  INTERNAL: 'MIMSY_ERR_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

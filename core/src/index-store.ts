@@ -286,14 +286,14 @@ export class ContentIndex {
   }
 
   /** Re-reads one path from the store after an outside change; announces what changed. */
-  async refresh(path: string): Promise<EntryEvent | null> {
+  async refresh(path: string, source: 'disk' | 'remote' = 'disk'): Promise<EntryEvent | null> {
     const file = await this.store.read(path).catch(() => null);
     const at = this.paths.get(path);
     const current = at ? this.slots.get(at.schema)?.get(at.slug)?.entry : undefined;
     if (!file) {
       const dropped = this.drop(path);
       if (!dropped) return null;
-      const event: EntryEvent = { type: 'deleted', ...dropped, path, version: null, source: 'disk' };
+      const event: EntryEvent = { type: 'deleted', ...dropped, path, version: null, source };
       this.emit(event);
       return event;
     }
@@ -307,7 +307,7 @@ export class ContentIndex {
       slug: entry.slug,
       path,
       version: entry.version,
-      source: 'disk',
+      source,
     };
     this.emit(event);
     return event;

@@ -24,7 +24,9 @@ export type {
   ContentStore,
   FileChange,
   HistoryOptions,
+  RemoteStatus,
   StoredFile,
+  SyncResult,
 } from './store/port.js';
 export { MemoryStore } from './store/memory.js';
 export { GitStore } from './store/git.js';

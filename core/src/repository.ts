@@ -3,13 +3,22 @@ import { decodeEntry, encodeEntry, ParseError } from './codec/index.js';
 import { ConflictError, ErrorCodes, MimsyError, NotFoundError, ValidationError } from './errors.js';
 import type { ListQuery } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
-import { assertSafeSlug, entryPath } from './paths.js';
+import { assertSafeSlug, entryPath, resolveInRoot } from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug.js';
 import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
 import { GitStore } from './store/git.js';
-import type { CommitInfo, Entry, EntryEvent, ListResult, Person, Schema } from './types.js';
+import type {
+  CommitInfo,
+  Entry,
+  EntryEvent,
+  GitStatus,
+  ListResult,
+  MediaFile,
+  Person,
+  Schema,
+} from './types.js';
 import { validateEntry } from './validate.js';
 import { blobId } from './version.js';
 import { FileWatcher } from './watch.js';
@@ -24,6 +33,10 @@ export interface OpenOptions {
   /** Refuse to open when a schema or the config has mistakes (default false: broken schemas are skipped). */
   strict?: boolean;
   onRecover?: (message: string) => void;
+  /** Remote settings; default from mimsy.config.json's "git". */
+  git?: Partial<{ remote: string; branch: string; push: 'auto' | 'off' }>;
+  /** Called when a background push fails (the write itself is committed locally and kept). */
+  onPushError?: (error: unknown) => void;
 }
 
 export interface WriteContext {
@@ -85,6 +98,15 @@ export class Repository {
   /** Paths being written through Mimsy right now: their file events are ours, not outside edits. */
   private readonly writing = new Map<string, number>();
   private readonly deferred = new Set<string>();
+  private git: { remote: string; branch: string; push: 'auto' | 'off' } = {
+    remote: 'origin',
+    branch: 'main',
+    push: 'off',
+  };
+  private pushing: Promise<void> | null = null;
+  private pushAgain = false;
+  private pendingPush = false;
+  private onPushError: (error: unknown) => void = () => undefined;
 
   private constructor(
     readonly project: Project,
@@ -106,6 +128,8 @@ export class Repository {
       (await GitStore.open(project.root, options.onRecover ? { onRecover: options.onRecover } : {}));
     const index = await ContentIndex.build(project, store, { history: options.history !== false });
     const repo = new Repository(project, store, index);
+    repo.git = { ...project.config.git, ...options.git };
+    if (options.onPushError) repo.onPushError = options.onPushError;
     if (options.watch) {
       const targets = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
       repo.watcher = await FileWatcher.start(project.root, targets, (p) => repo.onDiskChange(p));
@@ -244,7 +268,140 @@ export class Repository {
 
   private record(schema: Schema, slug: string, p: string, bytes: Uint8Array, result: CommitResult): Entry {
     const file: StoredFile = { path: p, bytes, version: result.versions[p]! };
+    this.afterCommit();
     return this.index.put(p, file, result) ?? toEntry(schema, slug, file);
+  }
+
+  /** With push "auto", every commit is pushed in the background (coalesced; failures stay pending). */
+  private afterCommit(): void {
+    if (this.git.push !== 'auto' || !this.store.sync) return;
+    this.pendingPush = true;
+    if (this.pushing) {
+      this.pushAgain = true;
+      return;
+    }
+    this.pushing = (async () => {
+      do {
+        this.pushAgain = false;
+        try {
+          await this.sync();
+        } catch (error) {
+          this.onPushError(error);
+          break;
+        }
+      } while (this.pushAgain);
+      this.pushing = null;
+    })();
+  }
+
+  /** Waits for a background push in flight (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.pushing) await this.pushing;
+  }
+
+  /** Pulls (rebase) from the remote and pushes; the index and listeners learn what the pull changed. */
+  async sync(
+    options: { push?: boolean } = {},
+  ): Promise<{ changed: string[]; pushed: boolean; head: string | null }> {
+    if (!this.store.sync)
+      throw new MimsyError(ErrorCodes.REMOTE, 'This repository has no Git remote support.');
+    const push = options.push ?? this.git.push === 'auto';
+    const result = await this.store.sync(this.git.remote, this.git.branch, { push });
+    if (push) this.pendingPush = false;
+    for (const p of result.changed) await this.index.refresh(p, 'remote');
+    return result;
+  }
+
+  async status(): Promise<GitStatus> {
+    const remote = this.store.remoteStatus
+      ? await this.store.remoteStatus(this.git.remote, this.git.branch)
+      : null;
+    return {
+      branch: remote?.branch ?? null,
+      head: remote?.head ?? null,
+      remote: remote?.remote ?? null,
+      ahead: remote?.ahead ?? 0,
+      behind: remote?.behind ?? 0,
+      pendingPush:
+        this.git.push === 'auto' &&
+        remote?.hasRemote === true &&
+        (this.pendingPush || (remote?.ahead ?? 0) > 0),
+      push: this.git.push,
+      lastSync: remote?.lastSync ?? null,
+    };
+  }
+
+  get mediaDir(): string {
+    return this.project.config.media.dir;
+  }
+
+  /** Every file under the media folder. */
+  async listMedia(): Promise<MediaFile[]> {
+    const dir = this.mediaDir;
+    const out: MediaFile[] = [];
+    for (const p of await this.store.list(dir)) {
+      const file = await this.store.read(p);
+      if (file)
+        out.push({ path: p, url: this.mediaUrl(p), size: file.bytes.byteLength, version: file.version });
+    }
+    return out;
+  }
+
+  mediaUrl(p: string): string {
+    const base = this.project.config.media.publicPath.replace(/\/$/, '');
+    return `${base}/${p.slice(this.mediaDir.length + 1)}`;
+  }
+
+  /** Repository path of a media file given its path inside the media folder (checked). */
+  mediaPath(inside: string): string {
+    const p = `${this.mediaDir}/${inside}`;
+    resolveInRoot(this.root, p);
+    return p;
+  }
+
+  /** Commits a new media file at `inside` (relative to the media folder); never overwrites. */
+  async addMedia(
+    inside: string,
+    bytes: Uint8Array,
+    ctx: WriteContext,
+  ): Promise<{ file: MediaFile; commit: CommitInfo }> {
+    const p = this.mediaPath(inside);
+    const result = await this.writeThrough([p], () =>
+      this.store.commit([{ path: p, bytes, expected: null }], {
+        author: ctx.author,
+        message: renderMessage(this.project.config.commit.message, {
+          action: 'upload',
+          schema: 'media',
+          slug: inside,
+        }),
+      }),
+    );
+    this.afterCommit();
+    return {
+      file: { path: p, url: this.mediaUrl(p), size: bytes.byteLength, version: result.versions[p]! },
+      commit: result,
+    };
+  }
+
+  async removeMedia(
+    inside: string,
+    ctx: WriteContext & { ifMatch?: string },
+  ): Promise<{ commit: CommitInfo }> {
+    const p = this.mediaPath(inside);
+    const current = await this.store.read(p);
+    if (!current) throw new NotFoundError(`There is no media file ${inside}.`, { path: p });
+    const result = await this.writeThrough([p], () =>
+      this.store.commit([{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }], {
+        author: ctx.author,
+        message: renderMessage(this.project.config.commit.message, {
+          action: 'delete',
+          schema: 'media',
+          slug: inside,
+        }),
+      }),
+    );
+    this.afterCommit();
+    return { commit: result };
   }
 
   async create(
@@ -391,6 +548,7 @@ export class Repository {
       this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {}),
     );
     this.index.put(p, null, result);
+    this.afterCommit();
     return { commit: result };
   }
 
@@ -472,6 +630,7 @@ export class Repository {
 
   /** Waits for pending writes, stops watching. */
   async close(): Promise<void> {
+    await this.settled();
     await this.watcher?.close();
     await this.store.close();
   }

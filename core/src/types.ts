@@ -153,7 +153,28 @@ export interface EntryEvent {
   slug: string;
   path: string;
   version: string | null;
-  /** 'api' for writes made through Mimsy, 'disk' for edits picked up from the file system. */
-  source: 'api' | 'disk';
+  /** 'api': written through Mimsy; 'disk': an edit picked up from the file system; 'remote': pulled from the Git remote. */
+  source: 'api' | 'disk' | 'remote';
   commit?: string;
+}
+
+export interface MediaFile {
+  /** Repository-relative path, e.g. public/media/2026/11/cover.png. */
+  path: string;
+  /** The URL a site (and the API under /media) serves it at, e.g. /media/2026/11/cover.png. */
+  url: string;
+  size: number;
+  version: string;
+}
+
+export interface GitStatus {
+  branch: string | null;
+  head: string | null;
+  remote: string | null;
+  ahead: number;
+  behind: number;
+  /** Local commits waiting to be pushed (push is "auto" and the last push did not get through). */
+  pendingPush: boolean;
+  push: 'auto' | 'off';
+  lastSync: { at: string; ok: boolean; error?: string } | null;
 }

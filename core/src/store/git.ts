@@ -14,7 +14,9 @@ import type {
   ContentStore,
   FileChange,
   HistoryOptions,
+  RemoteStatus,
   StoredFile,
+  SyncResult,
 } from './port.js';
 import { queueFor, type WriteQueue } from './queue.js';
 
@@ -404,7 +406,201 @@ export class GitStore implements ContentStore {
     return out;
   }
 
+  private lastSync: RemoteStatus['lastSync'] = null;
+
+  private async hasRemote(remote: string): Promise<boolean> {
+    const remotes = await this.git.raw(['remote']).catch(() => '');
+    return remotes
+      .split('\n')
+      .map((r) => r.trim())
+      .includes(remote);
+  }
+
+  async remoteStatus(remote: string, branch: string): Promise<RemoteStatus> {
+    const head = await this.head();
+    const current =
+      (await this.git.raw(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || null;
+    const hasRemote = await this.hasRemote(remote);
+    let ahead = 0;
+    let behind = 0;
+    if (hasRemote && head) {
+      const counts = await this.git
+        .raw(['rev-list', '--left-right', '--count', `HEAD...refs/remotes/${remote}/${branch}`])
+        .catch(() => null);
+      if (counts) [ahead = 0, behind = 0] = counts.trim().split(/\s+/).map(Number);
+      else ahead = Number((await this.git.raw(['rev-list', '--count', 'HEAD']).catch(() => '0')).trim());
+    }
+    return {
+      branch: current === 'HEAD' ? null : current,
+      head,
+      remote: hasRemote ? remote : null,
+      hasRemote,
+      ahead,
+      behind,
+      lastSync: this.lastSync,
+    };
+  }
+
+  /**
+   * Fetches `remote/branch`, rebases local commits onto it and (optionally) pushes, retrying when
+   * the push loses a race. A rebase that would conflict is aborted: local commits stay as they
+   * were and a SYNC_CONFLICT error names the files. Runs in the write queue.
+   */
+  sync(remote: string, branch: string, options: { push?: boolean } = {}): Promise<SyncResult> {
+    return this.queue.run(async () => {
+      try {
+        const result = await this.syncNow(remote, branch, options.push !== false);
+        this.lastSync = { at: new Date().toISOString(), ok: true };
+        return result;
+      } catch (error) {
+        const failure = error instanceof MimsyError ? error : this.gitError('sync', error);
+        this.lastSync = { at: new Date().toISOString(), ok: false, error: failure.message };
+        throw failure;
+      }
+    });
+  }
+
+  private async syncNow(remote: string, branch: string, push: boolean): Promise<SyncResult> {
+    if (!(await this.hasRemote(remote))) {
+      throw new MimsyError(
+        ErrorCodes.REMOTE,
+        `The repository has no remote named "${remote}". Add one with "git remote add ${remote} <url>".`,
+      );
+    }
+    const before = await this.head();
+    let pushed = false;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const remoteHas = await this.fetch(remote, branch);
+      if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
+      if (!push) break;
+      const head = await this.head();
+      if (!head) break;
+      const upToDate =
+        remoteHas && (await this.git.raw(['rev-parse', `refs/remotes/${remote}/${branch}`])).trim() === head;
+      if (upToDate) break;
+      try {
+        await this.git.raw(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
+        pushed = true;
+        await this.fetch(remote, branch).catch(() => false);
+        break;
+      } catch (error) {
+        const message = String((error as Error).message);
+        const lostRace = /rejected|non-fast-forward|fetch first|stale info/i.test(message);
+        if (!lostRace || attempt === 3)
+          throw new MimsyError(
+            ErrorCodes.REMOTE,
+            `Pushing to ${remote} failed: ${firstLines(message)}`,
+            undefined,
+            { cause: error },
+          );
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt + Math.random() * 100));
+      }
+    }
+    const after = await this.head();
+    let changed: string[] = [];
+    if (before && after && before !== after) {
+      const diff = await this.git.raw([
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '--no-renames',
+        '--name-only',
+        before,
+        after,
+        '--',
+        '.',
+      ]);
+      changed = diff
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((p) => this.fromGitPath(p));
+    } else if (!before && after) {
+      changed = (await this.git.raw(['-c', 'core.quotePath=false', 'ls-files', '--', '.']))
+        .split('\n')
+        .filter(Boolean);
+    }
+    return { changed, pushed, head: after };
+  }
+
+  /** Fetches one branch; false when the remote does not have it yet. */
+  private async fetch(remote: string, branch: string): Promise<boolean> {
+    try {
+      await this.git.raw([
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        remote,
+        `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`,
+      ]);
+      return true;
+    } catch (error) {
+      const message = String((error as Error).message);
+      if (/couldn't find remote ref|could not find remote ref/i.test(message)) return false;
+      throw new MimsyError(
+        ErrorCodes.REMOTE,
+        `Fetching from ${remote} failed: ${firstLines(message)}`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  private async rebaseOnto(upstream: string): Promise<void> {
+    const head = await this.head();
+    if (!head) {
+      await this.git.raw(['reset', '--hard', '--quiet', upstream]);
+      return;
+    }
+    try {
+      await this.git.raw([
+        '-c',
+        'commit.gpgsign=false',
+        ...this.committerArgs,
+        'rebase',
+        '--autostash',
+        '--quiet',
+        upstream,
+      ]);
+    } catch (error) {
+      const conflicted = (await this.git.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => this.fromGitPath(p));
+      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      throw new MimsyError(
+        ErrorCodes.SYNC_CONFLICT,
+        conflicted.length
+          ? `The remote changed the same content as local commits (${conflicted.join(', ')}). Nothing was lost: the local commits are unchanged and the pull was undone. Resolve with "git pull --rebase" and push, or ask who changed it.`
+          : `Rebasing onto the remote failed: ${firstLines(String((error as Error).message))}`,
+        { files: conflicted },
+        { cause: error },
+      );
+    }
+  }
+
+  /** Clones `url` into `dir` (which must not exist or be empty) on `branch`. */
+  static async clone(url: string, dir: string, branch: string): Promise<void> {
+    const git = simpleGit({ trimmed: false }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
+    try {
+      await git.raw(['clone', '--quiet', '--branch', branch, '--', url, dir]);
+    } catch (error) {
+      const message = String((error as Error).message);
+      if (/Remote branch .* not found/i.test(message)) {
+        await git.raw(['clone', '--quiet', '--', url, dir]);
+        return;
+      }
+      throw new MimsyError(ErrorCodes.REMOTE, `Cloning ${url} failed: ${firstLines(message)}`, undefined, {
+        cause: error,
+      });
+    }
+  }
+
   close(): Promise<void> {
     return this.queue.idle();
   }
+}
+
+function firstLines(message: string): string {
+  return message.split('\n').filter(Boolean).slice(0, 3).join(' ');
 }

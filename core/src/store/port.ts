@@ -56,4 +56,27 @@ export interface ContentStore {
   /** The last commit touching each path under `dirs` (for "updated by" in lists). */
   lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>>;
   close(): Promise<void>;
+  /** Where the repository stands against its remote (Git adapter only). */
+  remoteStatus?(remote: string, branch: string): Promise<RemoteStatus>;
+  /** Pull (rebase) from the remote and push local commits (Git adapter only). */
+  sync?(remote: string, branch: string, options?: { push?: boolean }): Promise<SyncResult>;
+}
+
+export interface RemoteStatus {
+  branch: string | null;
+  head: string | null;
+  remote: string | null;
+  /** Whether the remote is configured in the repository. */
+  hasRemote: boolean;
+  /** Commits here that the remote branch lacks, and the other way round (as of the last fetch). */
+  ahead: number;
+  behind: number;
+  lastSync: { at: string; ok: boolean; error?: string } | null;
+}
+
+export interface SyncResult {
+  /** Repository-relative paths changed by the pull. */
+  changed: string[];
+  pushed: boolean;
+  head: string | null;
 }

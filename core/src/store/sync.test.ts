@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, SMALL_REPO, type TempRepo } from '../../test/fixtures.js';
+import { MimsyError } from '../errors.js';
+import { Repository } from '../repository.js';
+import type { EntryEvent } from '../types.js';
+
+const ada = { author: { name: 'Ada', email: 'ada@example.com' } };
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A bare remote seeded from a fixture repository, and a second clone of it. */
+function remoteAndClone(): { seed: TempRepo; bare: string; clone: (name: string) => string } {
+  const seed = makeTempRepo({ files: SMALL_REPO });
+  const root = mkdtempSync(path.join(tmpdir(), 'mimsy-remote-'));
+  const bare = path.join(root, 'remote.git');
+  execFileSync('git', ['clone', '--quiet', '--bare', seed.dir, bare]);
+  seed.git('remote', 'add', 'origin', bare);
+  seed.git('fetch', '--quiet', 'origin');
+  cleanups.push(
+    () => rmSync(root, { recursive: true, force: true }),
+    () => seed.cleanup(),
+  );
+  const clone = (name: string): string => {
+    const dir = path.join(root, name);
+    execFileSync('git', ['clone', '--quiet', bare, dir]);
+    execFileSync('git', ['config', 'user.name', name], { cwd: dir });
+    execFileSync('git', ['config', 'user.email', `${name}@example.com`], { cwd: dir });
+    return dir;
+  };
+  return { seed, bare, clone };
+}
+
+describe('sync with a Git remote', () => {
+  it('pushes each commit in the background when push is auto, and pulls what others pushed', async () => {
+    const { clone, bare } = remoteAndClone();
+    const a = await Repository.open(clone('a'), { git: { push: 'auto' } });
+    const b = await Repository.open(clone('b'), { git: { push: 'auto' } });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+
+    const { commit } = await a.create('posts', { data: { title: 'From A', author: 'ada' }, body: 'a' }, ada);
+    await a.settled();
+    expect(
+      execFileSync('git', ['--git-dir', bare, 'log', '-1', '--format=%H'], { encoding: 'utf8' }).trim(),
+    ).not.toBe('');
+    expect((await a.status()).pendingPush).toBe(false);
+
+    const events: EntryEvent[] = [];
+    b.on((e) => events.push(e));
+    const pulled = await b.sync();
+    expect(pulled.changed).toEqual(['content/posts/from-a.md']);
+    expect(b.get('posts', 'from-a')!.data.title).toBe('From A');
+    expect(events).toEqual([expect.objectContaining({ type: 'created', slug: 'from-a', source: 'remote' })]);
+    expect(execFileSync('git', ['--git-dir', bare, 'cat-file', '-e', commit.sha]).toString()).toBe('');
+  });
+
+  it('rebases local commits onto the remote when both sides changed different entries', async () => {
+    const { clone, bare } = remoteAndClone();
+    const a = await Repository.open(clone('a'), { git: { push: 'off' } });
+    const b = await Repository.open(clone('b'), { git: { push: 'off' } });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    await a.create('posts', { data: { title: 'One', author: 'ada' } }, ada);
+    await b.create('posts', { data: { title: 'Two', author: 'ada' } }, ada);
+    await a.sync({ push: true });
+    const result = await b.sync({ push: true });
+    expect(result.pushed).toBe(true);
+    expect(result.changed).toEqual(['content/posts/one.md']);
+    const log = execFileSync('git', ['--git-dir', bare, 'log', '--format=%s'], { encoding: 'utf8' });
+    expect(log.split('\n').slice(0, 2)).toEqual(['create posts/two', 'create posts/one']);
+    expect((await b.status()).ahead).toBe(0);
+  });
+
+  it('aborts a conflicting pull cleanly: local commits kept, a clear error names the file', async () => {
+    const { clone } = remoteAndClone();
+    const a = await Repository.open(clone('a'), { git: { push: 'off' } });
+    const bDir = clone('b');
+    const b = await Repository.open(bDir, { git: { push: 'off' } });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const first = a.get('posts', 'first')!;
+    await a.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'A says' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    await a.sync({ push: true });
+    const firstB = b.get('posts', 'first')!;
+    const local = await b.update(
+      'posts',
+      'first',
+      { data: { ...firstB.data, title: 'B says' }, body: firstB.body! },
+      { ...ada, ifMatch: firstB.version },
+    );
+    const error = (await b.sync({ push: true }).catch((e: unknown) => e)) as MimsyError;
+    expect(error.code).toBe('MIMSY_ERR_SYNC_CONFLICT');
+    expect(error.message).toMatch(/content\/posts\/first\.md/);
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: bDir, encoding: 'utf8' }).trim()).toBe(
+      local.commit.sha,
+    );
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: bDir, encoding: 'utf8' })).toBe('');
+    expect((await b.status()).lastSync).toMatchObject({ ok: false });
+  });
+
+  it('reports a missing remote and keeps writes local', async () => {
+    const repo = makeTempRepo({ files: SMALL_REPO });
+    cleanups.push(() => repo.cleanup());
+    const r = await Repository.open(repo.dir, { git: { push: 'auto' } });
+    cleanups.push(() => r.close());
+    await expect(r.sync()).rejects.toMatchObject({ code: 'MIMSY_ERR_REMOTE' });
+    const status = await r.status();
+    expect(status).toMatchObject({ remote: null, pendingPush: false, push: 'auto' });
+  });
+});
