@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, SMALL_REPO, type TempRepo } from '../../test/fixtures.js';
-import { MimsyError } from '../errors.js';
+import type { MimsyError } from '../errors.js';
 import { Repository } from '../repository.js';
 import type { EntryEvent } from '../types.js';
 
