@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_BLOG, makeTempRepo, SMALL_REPO, type TempRepo } from '../test/fixtures.js';
+import { EXAMPLE_BLOG, makeTempRepo, SMALL_REPO, type TempRepo } from './testing/fixtures.js';
 import { NotFoundError } from './errors.js';
 import { ContentValidationError, createReader } from './reader.js';
 

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, SMALL_REPO, type TempRepo } from '../test/fixtures.js';
+import { makeTempRepo, SMALL_REPO, type TempRepo } from './testing/fixtures.js';
 import { ConflictError, InvalidPathError, MimsyError, NotFoundError, ValidationError } from './errors.js';
 import { Repository } from './repository.js';
 import type { Entry, EntryEvent } from './types.js';

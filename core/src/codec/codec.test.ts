@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_BLOG } from '../../test/fixtures.js';
+import { EXAMPLE_BLOG } from '../testing/fixtures.js';
 import {
   decodeEntry,
   encodeEntry,

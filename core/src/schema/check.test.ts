@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_BLOG, makeTempRepo, type TempRepo } from '../../test/fixtures.js';
+import { EXAMPLE_BLOG, makeTempRepo, type TempRepo } from '../testing/fixtures.js';
 import { checkConfig, loadProject } from '../project.js';
 import { checkSchema } from './check.js';
 

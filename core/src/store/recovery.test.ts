@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, type TempRepo } from '../../test/fixtures.js';
+import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
 import { GitStore } from './git.js';
 
 const enc = new TextEncoder();

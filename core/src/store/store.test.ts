@@ -2,7 +2,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, type TempRepo } from '../../test/fixtures.js';
+import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
 import { ConflictError, InvalidPathError } from '../errors.js';
 import { blobId } from '../version.js';
 import { GitStore } from './git.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, SMALL_REPO, type TempRepo } from '../../test/fixtures.js';
+import { makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
 import type { MimsyError } from '../errors.js';
 import { Repository } from '../repository.js';
 import type { EntryEvent } from '../types.js';

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const EXAMPLE_BLOG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/blog');
+export const EXAMPLE_BLOG = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../examples/blog',
+);
 
 export interface TempRepo {
   dir: string;

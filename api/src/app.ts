@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { installErrorHandling } from './errors.js';
+import { authPlugin } from './plugins/auth.js';
+import { eventsPlugin } from './plugins/events.js';
+import { repositoryPlugin } from './plugins/repository.js';
+import { serveAdmin } from './plugins/static.js';
+import { authRoutes } from './routes/auth.js';
+import { collectionRoutes } from './routes/collections.js';
+import { mediaRoutes } from './routes/media.js';
+import { singletonRoutes } from './routes/singletons.js';
+import { systemRoutes } from './routes/system.js';
+import { SharedSchemas } from './schemas.js';
+import { UsersStore, type User } from './users.js';
+
+export interface BuildAppOptions {
+  /** The content repository (a Git work tree holding mimsy.config.json). */
+  repoDir: string;
+  /** Path of the users file, or the users themselves (tests). */
+  users: string | User[];
+  /** Signs session cookies and CSRF tokens; at least 32 characters. */
+  sessionSecret: string;
+  git?: Partial<{ remote: string; branch: string; push: 'auto' | 'off' }>;
+  pullIntervalSeconds?: number;
+  /** Watch the content folders for outside edits (default true). */
+  watch?: boolean;
+  /** Built admin to serve at "/"; undefined = web/dist next to this package when present; null = none. */
+  webDist?: string | null;
+  trustProxy?: boolean;
+  mediaMaxBytes?: number;
+  /** Largest JSON body in bytes (default 2 MiB). */
+  bodyLimit?: number;
+  loginRateLimit?: { max: number; timeWindowMs: number };
+  logger?: FastifyServerOptions['logger'];
+}
+
+const DEFAULT_WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
+
+/** Builds the API (not listening: tests call `app.inject()`, server.ts listens). */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  if (options.sessionSecret.length < 32) throw new Error('sessionSecret must be at least 32 characters');
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    routerOptions: { maxParamLength: 500 },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandling(app);
+  for (const schema of SharedSchemas) app.addSchema(schema);
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      void reply
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Mimsy API',
+        version: '0.1.0',
+        description:
+          'Content in Git: every write is a commit by the signed-in user. Errors are {error: {code, message, details}}.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'mimsy_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/api/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin, {
+    users:
+      typeof options.users === 'string' ? new UsersStore(options.users) : UsersStore.fromUsers(options.users),
+    sessionSecret: options.sessionSecret,
+  });
+  await app.register(repositoryPlugin, {
+    dir: options.repoDir,
+    watch: options.watch ?? true,
+    git: options.git ?? {},
+    pullIntervalSeconds: options.pullIntervalSeconds ?? 0,
+  });
+  await app.register(eventsPlugin);
+  await app.register(systemRoutes);
+  await app.register(authRoutes, {
+    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
+  });
+  await app.register(collectionRoutes);
+  await app.register(singletonRoutes);
+  await app.register(mediaRoutes, { maxBytes: options.mediaMaxBytes ?? 10 * 1024 * 1024 });
+
+  // Swagger UI's own routes: readable by any signed-in user.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'viewer' };
+  });
+
+  const dist =
+    options.webDist === undefined
+      ? existsSync(path.join(DEFAULT_WEB_DIST, 'index.html'))
+        ? DEFAULT_WEB_DIST
+        : null
+      : options.webDist;
+  if (dist && existsSync(path.join(dist, 'index.html'))) await serveAdmin(app, dist);
+  return app;
+}

@@ -1,0 +1,174 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import { ErrorCodes } from '@mimsy/core';
+import { httpError } from '../errors.js';
+import type { Role, User, UsersStore } from '../users.js';
+import { findTokenOwner, ROLES } from '../users.js';
+
+/** Who may call a route: 'public' (no credentials) or the least role needed. */
+export type Access = Role | 'public';
+
+export interface AuthUser {
+  name: string;
+  email: string;
+  role: Role;
+  via: 'session' | 'token';
+  /** Session id (cookie sessions only): the CSRF token is derived from it. */
+  sid?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: AuthUser | null;
+  }
+  interface FastifyInstance {
+    users: UsersStore;
+    sessions: Sessions;
+  }
+}
+
+export const SESSION_COOKIE = 'mimsy_session';
+const SESSION_HOURS = 12;
+
+interface SessionPayload {
+  u: string;
+  sid: string;
+  exp: number;
+  /** Fingerprint of the password hash: changing the password ends every session. */
+  pv: string;
+}
+
+function fingerprint(user: User): string {
+  return createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 16);
+}
+
+/** Stateless signed sessions: any replica holding the secret can check them. */
+export class Sessions {
+  constructor(private readonly secret: string) {}
+
+  csrfToken(sid: string): string {
+    return createHmac('sha256', this.secret).update(`csrf\0${sid}`).digest('base64url');
+  }
+
+  checkCsrf(sid: string, token: string | undefined): boolean {
+    if (!token) return false;
+    const expected = Buffer.from(this.csrfToken(sid));
+    const actual = Buffer.from(token);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
+  issue(reply: FastifyReply, request: FastifyRequest, user: User): { sid: string } {
+    const payload: SessionPayload = {
+      u: user.name,
+      sid: randomBytes(18).toString('base64url'),
+      exp: Date.now() + SESSION_HOURS * 3600_000,
+      pv: fingerprint(user),
+    };
+    void reply.setCookie(SESSION_COOKIE, Buffer.from(JSON.stringify(payload)).toString('base64url'), {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return { sid: payload.sid };
+  }
+
+  clear(reply: FastifyReply, request: FastifyRequest): void {
+    void reply.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+    });
+  }
+
+  read(request: FastifyRequest): SessionPayload | null {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return null;
+    const unsigned = request.unsignCookie(raw);
+    if (!unsigned.valid || !unsigned.value) return null;
+    try {
+      const payload = JSON.parse(Buffer.from(unsigned.value, 'base64url').toString('utf8')) as SessionPayload;
+      if (
+        typeof payload.u !== 'string' ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.exp !== 'number' ||
+        payload.exp < Date.now()
+      )
+        return null;
+      return payload;
+    } catch {
+      return null;
+    }
+  }
+}
+
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AuthOptions {
+  users: UsersStore;
+  sessionSecret: string;
+}
+
+async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<AuthUser | null> {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && /^bearer /i.test(header)) {
+    const owner = findTokenOwner(await app.users.all(), header.slice(7).trim());
+    return owner ? { name: owner.name, email: owner.email, role: owner.role, via: 'token' } : null;
+  }
+  const session = app.sessions.read(request);
+  if (!session) return null;
+  const user = (await app.users.all()).find((u) => u.name === session.u);
+  if (!user || fingerprint(user) !== session.pv) return null;
+  return { name: user.name, email: user.email, role: user.role, via: 'session', sid: session.sid };
+}
+
+/**
+ * Authentication and authorization for every route. Each route states `config.access`; a route
+ * that does not is admin-only (fail closed). Cookie-authenticated writes need X-CSRF-Token.
+ */
+export const authPlugin = fp<AuthOptions>(
+  async (app, options) => {
+    await app.register(cookie, { secret: options.sessionSecret, hook: 'onRequest' });
+    app.decorate('users', options.users);
+    app.decorate('sessions', new Sessions(options.sessionSecret));
+    app.decorateRequest('user', null);
+    app.addHook('onRequest', async (request) => {
+      const access: Access = request.routeOptions.config?.access ?? 'admin';
+      const user = await authenticate(app, request);
+      request.user = user;
+      if (access === 'public') return;
+      if (!user)
+        throw httpError(
+          ErrorCodes.UNAUTHORIZED,
+          'Sign in first (POST /api/auth/login), or send "Authorization: Bearer <token>".',
+        );
+      if (user.via === 'session' && !SAFE_METHODS.has(request.method)) {
+        const token = request.headers['x-csrf-token'];
+        if (!app.sessions.checkCsrf(user.sid!, typeof token === 'string' ? token : undefined)) {
+          throw httpError(
+            ErrorCodes.CSRF,
+            'This write needs the X-CSRF-Token header from sign-in (or /api/auth/me).',
+          );
+        }
+      }
+      if (RANK[user.role] < RANK[access]) {
+        throw httpError(
+          ErrorCodes.FORBIDDEN,
+          `This needs the ${access} role; ${user.name} is ${user.role === 'admin' ? 'an' : 'a'} ${user.role}.`,
+        );
+      }
+    });
+  },
+  { name: 'mimsy-auth' },
+);
+
+export { ROLES };

@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Entry } from '@mimsy/core';
+import { ErrorCodes } from '@mimsy/core';
+import { httpError } from '../errors.js';
+
+/** The version a write is based on, from If-Match (quotes and W/ allowed). Throws 428 without one. */
+export function requireIfMatch(request: FastifyRequest): string {
+  const header = request.headers['if-match'];
+  if (typeof header !== 'string' || header.trim() === '') {
+    throw httpError(
+      ErrorCodes.PRECONDITION_REQUIRED,
+      'Send If-Match with the version (ETag) you edited, so that nobody else’s change is overwritten.',
+    );
+  }
+  const value = header
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
+  if (value === '*' || !/^[0-9a-f]{40,64}$/.test(value)) {
+    throw httpError(ErrorCodes.BAD_REQUEST, 'If-Match must be the entry’s version (its ETag), not "*".');
+  }
+  return value;
+}
+
+export function etag(version: string): string {
+  return `"${version}"`;
+}
+
+/** Sends an entry with its ETag; answers 304 when the client already has this version. */
+export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry): FastifyReply | Entry {
+  void reply.header('etag', etag(entry.version)).header('cache-control', 'private, no-cache');
+  const inm = request.headers['if-none-match'];
+  if (
+    typeof inm === 'string' &&
+    inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag(entry.version))
+  ) {
+    return reply.code(304).send();
+  }
+  return entry;
+}
+
+/** A list item: the entry without its (possibly long) Markdown body. */
+export function summary(entry: Entry): Entry {
+  const { body: _body, ...rest } = entry;
+  return rest;
+}
+
+export function author(request: FastifyRequest): { author: { name: string; email: string } } {
+  return { author: { name: request.user!.name, email: request.user!.email } };
+}
+
+/**
+ * Splits the wildcard part of /entries/* into the slug and the sub-resource. Slugs cannot have a
+ * later segment named "history" or "revert" (see reservedSlugProblem), so this is unambiguous.
+ */
+export function parseEntryPath(rest: string): {
+  slug: string;
+  action: 'entry' | 'history' | 'revision' | 'revert';
+  sha?: string;
+} {
+  const revision = /^(.+)\/history\/([^/]+)$/.exec(rest);
+  if (revision) return { slug: revision[1]!, action: 'revision', sha: revision[2]! };
+  if (rest.endsWith('/history')) return { slug: rest.slice(0, -'/history'.length), action: 'history' };
+  if (rest.endsWith('/revert')) return { slug: rest.slice(0, -'/revert'.length), action: 'revert' };
+  return { slug: rest, action: 'entry' };
+}
+
+export function assertSlugNotReserved(slug: string): void {
+  const later = slug.split('/').slice(1);
+  if (later.includes('history') || later.includes('revert')) {
+    throw httpError(
+      ErrorCodes.INVALID_PATH,
+      'A slug cannot have a later segment named "history" or "revert": those URLs are the entry’s history and revert. Choose another slug.',
+      { slug },
+    );
+  }
+}
+
+export function assertSha(sha: string): void {
+  if (!/^[0-9a-f]{4,64}$/.test(sha))
+    throw httpError(ErrorCodes.BAD_REQUEST, 'A revision is a commit id (4–64 hexadecimal characters).');
+}

@@ -1,0 +1,128 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { ErrorCodes, NotFoundError } from '@mimsy/core';
+import { httpError } from '../errors.js';
+import {
+  commonErrors,
+  Entry,
+  ErrorResponse,
+  HistoryResponse,
+  RevertBody,
+  SingletonBody,
+  WriteResponse,
+} from '../schemas.js';
+import { assertSha, author, etag, requireIfMatch, sendEntry } from './http.js';
+
+const Params = Type.Object({ schema: Type.String({ maxLength: 64 }) });
+const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
+
+/** /api/singletons/:schema — read and update one-file content types (site settings…). */
+export const singletonRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/api/singletons/:schema',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['singletons'],
+        summary: 'Read a singleton (404 until its file exists)',
+        params: Params,
+        response: { 200: Type.Ref(Entry), 304: Type.Null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const { schema } = request.params as { schema: string };
+      const entry = app.repo.singleton(schema);
+      if (!entry)
+        throw new NotFoundError(
+          `The singleton ${schema} has no file yet: save it once to create it (PUT with If-None-Match: *).`,
+          { schema },
+        );
+      return sendEntry(request, reply, entry);
+    },
+  );
+
+  app.put(
+    '/api/singletons/:schema',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['singletons'],
+        summary: 'Update a singleton; If-Match with its version (or If-None-Match: * to create its file)',
+        params: Params,
+        body: SingletonBody,
+        response: { 200: WriteResponse, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      const { schema } = request.params as { schema: string };
+      const creating = request.headers['if-none-match'] === '*';
+      const ifMatch = creating ? null : requireIfMatch(request);
+      const body = request.body as { data: Record<string, unknown>; body?: string };
+      const input: { data: Record<string, unknown>; body?: string } = { data: body.data };
+      if (body.body !== undefined) input.body = body.body;
+      const result = await app.repo.updateSingleton(schema, input, { ...author(request), ifMatch });
+      return reply.header('etag', etag(result.entry.version)).send(result);
+    },
+  );
+
+  app.get(
+    '/api/singletons/:schema/history',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['singletons'],
+        summary: 'Commits touching the singleton',
+        params: Params,
+        response: { 200: HistoryResponse, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const { schema } = request.params as { schema: string };
+      app.repo.singleton(schema);
+      return { items: await app.repo.history(schema, '', { limit: 100 }) };
+    },
+  );
+
+  app.get(
+    '/api/singletons/:schema/history/:sha',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['singletons'],
+        summary: 'The singleton at a commit',
+        params: Type.Object({ schema: Type.String({ maxLength: 64 }), sha: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Ref(Entry), ...commonErrors },
+      },
+    },
+    async (request) => {
+      const { schema, sha } = request.params as { schema: string; sha: string };
+      app.repo.singleton(schema);
+      assertSha(sha);
+      return app.repo.entryAt(schema, '', sha);
+    },
+  );
+
+  app.post(
+    '/api/singletons/:schema/revert',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['singletons'],
+        summary: 'Restore a revision as a new commit; needs If-Match',
+        params: Params,
+        body: RevertBody,
+        response: { 200: WriteResponse, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      const { schema } = request.params as { schema: string };
+      const current = app.repo.singleton(schema);
+      if (!current) throw httpError(ErrorCodes.NOT_FOUND, `The singleton ${schema} has no file yet.`);
+      const result = await app.repo.revert(schema, '', (request.body as { sha: string }).sha, {
+        ...author(request),
+        ifMatch: requireIfMatch(request),
+      });
+      return reply.header('etag', etag(result.entry.version)).send(result);
+    },
+  );
+};

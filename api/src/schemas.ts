@@ -1,0 +1,169 @@
+// Request and response schemas (TypeBox): each route declares both, and they feed /api/openapi.json.
+import { type Static, Type } from '@sinclair/typebox';
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'A stable MIMSY_ERR_… code' }),
+      message: Type.String({ description: 'What went wrong and what to do' }),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorResponse', description: 'Every error has this shape' },
+);
+
+export const Person = Type.Object({ name: Type.String(), email: Type.String() });
+
+export const Problem = Type.Object({
+  path: Type.String(),
+  message: Type.String(),
+  line: Type.Optional(Type.Integer()),
+});
+
+export const Entry = Type.Object(
+  {
+    schema: Type.String(),
+    slug: Type.String({ description: 'Empty for singletons' }),
+    path: Type.String(),
+    version: Type.String({ description: 'Git blob id of the file; the ETag' }),
+    data: Type.Record(Type.String(), Type.Unknown()),
+    body: Type.Optional(Type.String()),
+    updatedAt: Type.Optional(Type.String()),
+    updatedBy: Type.Optional(Person),
+    parseError: Type.Optional(Problem),
+    problems: Type.Optional(Type.Array(Problem)),
+  },
+  { $id: 'Entry' },
+);
+export type EntryT = Static<typeof Entry>;
+
+export const Commit = Type.Object(
+  {
+    sha: Type.String(),
+    author: Person,
+    date: Type.String(),
+    message: Type.String(),
+    path: Type.Optional(Type.String()),
+  },
+  { $id: 'Commit' },
+);
+
+export const WriteResponse = Type.Object({ entry: Type.Ref(Entry), commit: Type.Ref(Commit) });
+export const DeleteResponse = Type.Object({ commit: Type.Ref(Commit) });
+export const HistoryResponse = Type.Object({ items: Type.Array(Type.Ref(Commit)) });
+
+export const ListResponse = Type.Object({
+  items: Type.Array(Type.Ref(Entry), { description: 'Entries without their Markdown body' }),
+  total: Type.Integer(),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CreateBody = Type.Object(
+  {
+    slug: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Default: from the schema’s slug template' }),
+    ),
+    data: Type.Record(Type.String(), Type.Unknown()),
+    body: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateBody = Type.Object(
+  {
+    data: Type.Record(Type.String(), Type.Unknown()),
+    body: Type.Optional(Type.String()),
+    slug: Type.Optional(
+      Type.String({ maxLength: 200, description: 'A new slug renames the entry (one commit)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SingletonBody = Type.Object(
+  { data: Type.Record(Type.String(), Type.Unknown()), body: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const RevertBody = Type.Object(
+  { sha: Type.String({ pattern: '^[0-9a-f]{4,64}$' }) },
+  { additionalProperties: false },
+);
+
+export const ListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+    sort: Type.Optional(
+      Type.String({ maxLength: 100, description: 'A field, slug or updatedAt; "-" for descending' }),
+    ),
+    q: Type.Optional(Type.String({ maxLength: 500, description: 'Full-text search' })),
+  },
+  { additionalProperties: Type.String({ maxLength: 500 }), description: 'Filters as filter[field]=value' },
+);
+
+export const Field = Type.Record(Type.String(), Type.Unknown());
+export const SchemaInfo = Type.Object(
+  {
+    name: Type.String(),
+    label: Type.String(),
+    description: Type.Optional(Type.String()),
+    kind: Type.Union([Type.Literal('collection'), Type.Literal('singleton')]),
+    folder: Type.Optional(Type.String()),
+    file: Type.Optional(Type.String()),
+    format: Type.Union([Type.Literal('markdown'), Type.Literal('json')]),
+    slug: Type.Optional(Type.String()),
+    sort: Type.Optional(Type.String()),
+    bodyField: Type.Optional(Type.String()),
+    fields: Type.Array(Field),
+    count: Type.Integer({ description: 'Entries in a collection; 1 or 0 for a singleton' }),
+  },
+  { $id: 'Schema' },
+);
+
+export const User = Type.Object({
+  name: Type.String(),
+  email: Type.String(),
+  role: Type.Union([Type.Literal('viewer'), Type.Literal('editor'), Type.Literal('admin')]),
+});
+export const Session = Type.Object({
+  user: User,
+  csrfToken: Type.Optional(Type.String({ description: 'Send back as X-CSRF-Token on writes' })),
+});
+export const LoginBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'User name or email' }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+export const MediaFile = Type.Object(
+  { path: Type.String(), url: Type.String(), size: Type.Integer(), version: Type.String() },
+  { $id: 'MediaFile' },
+);
+
+export const GitStatus = Type.Object({
+  branch: Type.Union([Type.String(), Type.Null()]),
+  head: Type.Union([Type.String(), Type.Null()]),
+  remote: Type.Union([Type.String(), Type.Null()]),
+  ahead: Type.Integer(),
+  behind: Type.Integer(),
+  pendingPush: Type.Boolean(),
+  push: Type.Union([Type.Literal('auto'), Type.Literal('off')]),
+  lastSync: Type.Union([
+    Type.Object({ at: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
+    Type.Null(),
+  ]),
+});
+
+export const SharedSchemas = [ErrorResponse, Entry, Commit, SchemaInfo, MediaFile];
+
+/** Error responses every authenticated route can give. */
+export const commonErrors = {
+  400: Type.Ref(ErrorResponse),
+  401: Type.Ref(ErrorResponse),
+  403: Type.Ref(ErrorResponse),
+  404: Type.Ref(ErrorResponse),
+  500: Type.Ref(ErrorResponse),
+};

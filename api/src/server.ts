@@ -1,0 +1,65 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { GitStore } from '@mimsy/core';
+import { buildApp } from './app.js';
+import { loadSettings, SettingsError, type Settings } from './settings.js';
+
+/** Clones MIMSY_REPO_URL into an empty or missing MIMSY_REPO_DIR on first start. */
+async function prepareRepository(settings: Settings): Promise<void> {
+  if (!settings.repoUrl) return;
+  const empty = !existsSync(settings.repoDir) || readdirSync(settings.repoDir).length === 0;
+  if (empty) await GitStore.clone(settings.repoUrl, settings.repoDir, settings.branch ?? 'main');
+}
+
+/** Starts the server from settings; resolves to a function that stops it. */
+export async function startServer(settings: Settings): Promise<{ url: string; close: () => Promise<void> }> {
+  await prepareRepository(settings);
+  const git: { branch?: string; push?: 'auto' | 'off' } = {};
+  if (settings.branch) git.branch = settings.branch;
+  if (settings.push) git.push = settings.push;
+  const app = await buildApp({
+    repoDir: settings.repoDir,
+    users: settings.usersFile,
+    sessionSecret: settings.sessionSecret,
+    git,
+    pullIntervalSeconds: settings.pullIntervalSeconds,
+    trustProxy: settings.trustProxy,
+    mediaMaxBytes: settings.mediaMaxBytes,
+    logger: { level: settings.logLevel },
+    ...(settings.webDist ? { webDist: settings.webDist } : {}),
+  });
+  const url = await app.listen({ host: settings.host, port: settings.port });
+  return { url, close: () => app.close() };
+}
+
+/** The `mimsy-api` entry: environment variables only. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(settings);
+  } catch (error) {
+    process.stderr.write(`Mimsy could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: finishing pending writes and stopping…\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

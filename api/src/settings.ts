@@ -1,0 +1,110 @@
+import path from 'node:path';
+
+/** Everything the server is configured with. `mimsy serve` flags override the environment. */
+export interface Settings {
+  repoDir: string;
+  repoUrl: string | null;
+  branch: string | null;
+  host: string;
+  port: number;
+  usersFile: string;
+  sessionSecret: string;
+  push: 'auto' | 'off' | null;
+  pullIntervalSeconds: number;
+  webDist: string | null;
+  trustProxy: boolean;
+  mediaMaxBytes: number;
+  logLevel: string;
+}
+
+/** The environment variables, with what each means (printed by `mimsy serve --help`). */
+export const ENVIRONMENT: [name: string, meaning: string][] = [
+  ['MIMSY_REPO_DIR', 'content repository folder (required)'],
+  ['MIMSY_REPO_URL', 'Git URL to clone into MIMSY_REPO_DIR on first start'],
+  ['MIMSY_BRANCH', 'branch to work on (default: mimsy.config.json git.branch)'],
+  ['MIMSY_HOST', 'address to listen on (default 127.0.0.1)'],
+  ['MIMSY_PORT', 'port to listen on (default 4000)'],
+  ['MIMSY_USERS_FILE', 'users file with scrypt password hashes (required)'],
+  ['MIMSY_SESSION_SECRET', 'secret that signs session cookies, at least 32 characters (required)'],
+  ['MIMSY_PUSH', '"auto" to push after each commit, "off" to commit locally (default: config)'],
+  ['MIMSY_PULL_INTERVAL', 'seconds between pulls from the remote, 0 = never (default 0)'],
+  ['MIMSY_WEB_DIST', 'folder of the built admin to serve at / (default: web/dist when present)'],
+  ['MIMSY_TRUST_PROXY', '"true" behind a reverse proxy that sets X-Forwarded-* (default false)'],
+  ['MIMSY_MEDIA_MAX_BYTES', 'largest upload in bytes (default 10485760)'],
+  ['MIMSY_LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
+];
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Mimsy cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads settings from an environment; every problem names its variable. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
+    const v = text(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be ${what} (got "${v.slice(0, 40)}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const repoDir = text('MIMSY_REPO_DIR');
+  if (!repoDir) problems.push('MIMSY_REPO_DIR is required: the folder of the content repository');
+  const usersFile = text('MIMSY_USERS_FILE');
+  if (!usersFile)
+    problems.push('MIMSY_USERS_FILE is required: create one with "mimsy user add <name> --role admin"');
+  const sessionSecret = text('MIMSY_SESSION_SECRET') ?? '';
+  if (sessionSecret.length < 32)
+    problems.push('MIMSY_SESSION_SECRET must be at least 32 characters (e.g. "openssl rand -hex 32")');
+  const push = text('MIMSY_PUSH');
+  if (push !== undefined && push !== 'auto' && push !== 'off')
+    problems.push(`MIMSY_PUSH must be "auto" or "off" (got "${push.slice(0, 40)}")`);
+  const branch = text('MIMSY_BRANCH');
+  if (branch !== undefined && (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(branch) || branch.includes('..')))
+    problems.push(`MIMSY_BRANCH is not a valid branch name (got "${branch.slice(0, 40)}")`);
+  const repoUrl = text('MIMSY_REPO_URL');
+  if (repoUrl !== undefined && (/^-/.test(repoUrl) || /[\s\0]/.test(repoUrl)))
+    problems.push('MIMSY_REPO_URL is not a usable Git URL');
+  const trust = text('MIMSY_TRUST_PROXY');
+  if (trust !== undefined && trust !== 'true' && trust !== 'false')
+    problems.push(`MIMSY_TRUST_PROXY must be "true" or "false" (got "${trust.slice(0, 40)}")`);
+  const logLevel = text('MIMSY_LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    problems.push(
+      `MIMSY_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel.slice(0, 40)}")`,
+    );
+  const host = text('MIMSY_HOST') ?? '127.0.0.1';
+  const settings: Settings = {
+    repoDir: path.resolve(cwd, repoDir ?? '.'),
+    repoUrl: repoUrl ?? null,
+    branch: branch ?? null,
+    host,
+    port: integer('MIMSY_PORT', 4000, 0, 65535, 'a port number 0–65535'),
+    usersFile: path.resolve(cwd, usersFile ?? 'users.json'),
+    sessionSecret,
+    push: push === 'auto' || push === 'off' ? push : null,
+    pullIntervalSeconds: integer('MIMSY_PULL_INTERVAL', 0, 0, 86_400, 'a number of seconds 0–86400'),
+    webDist: text('MIMSY_WEB_DIST') ? path.resolve(cwd, text('MIMSY_WEB_DIST')!) : null,
+    trustProxy: trust === 'true',
+    mediaMaxBytes: integer(
+      'MIMSY_MEDIA_MAX_BYTES',
+      10 * 1024 * 1024,
+      1024,
+      1024 * 1024 * 1024,
+      'a size in bytes between 1024 and 1073741824',
+    ),
+    logLevel,
+  };
+  if (problems.length) throw new SettingsError(problems);
+  return settings;
+}
