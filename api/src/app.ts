@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandling } from './errors.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, type Access } from './plugins/auth.js';
 import { eventsPlugin } from './plugins/events.js';
 import { repositoryPlugin } from './plugins/repository.js';
 import { serveAdmin } from './plugins/static.js';
@@ -18,6 +18,18 @@ import { singletonRoutes } from './routes/singletons.js';
 import { systemRoutes } from './routes/system.js';
 import { SharedSchemas } from './schemas.js';
 import { UsersStore, type User } from './users.js';
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteAccess[];
+  }
+}
 
 export interface BuildAppOptions {
   /** The content repository (a Git work tree holding mimsy.config.json). */
@@ -55,6 +67,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Every route and who may call it: routes that do not say are admin-only (see plugins/auth.ts).
+  const routeTable: RouteAccess[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    // Swagger UI's own routes: readable by any signed-in user.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'viewer' };
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      routeTable.push({ method, url: route.url, access: route.config?.access ?? 'admin' });
+    }
+  });
   installErrorHandling(app);
   for (const schema of SharedSchemas) app.addSchema(schema);
   app.addHook('onSend', async (request, reply) => {
@@ -114,11 +137,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(collectionRoutes);
   await app.register(singletonRoutes);
   await app.register(mediaRoutes, { maxBytes: options.mediaMaxBytes ?? 10 * 1024 * 1024 });
-
-  // Swagger UI's own routes: readable by any signed-in user.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'viewer' };
-  });
 
   const dist =
     options.webDist === undefined

@@ -145,13 +145,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply
-      .code(404)
-      .send({
-        error: {
-          code: ErrorCodes.ROUTE_NOT_FOUND,
-          message: `There is no ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} in this API. See /api/docs.`,
-        },
-      });
+    return reply.code(404).send({
+      error: {
+        code: ErrorCodes.ROUTE_NOT_FOUND,
+        message: `There is no ${request.method} ${request.url.split('?')[0]!.slice(0, 200)} in this API. See /api/docs.`,
+      },
+    });
   });
 }

@@ -142,7 +142,8 @@ export const authPlugin = fp<AuthOptions>(
     app.decorate('sessions', new Sessions(options.sessionSecret));
     app.decorateRequest('user', null);
     app.addHook('onRequest', async (request) => {
-      const access: Access = request.routeOptions.config?.access ?? 'admin';
+      // Unknown URLs answer 404 to anyone signed in (and 401 to others); known routes must say.
+      const access: Access = request.routeOptions.config?.access ?? (request.is404 ? 'viewer' : 'admin');
       const user = await authenticate(app, request);
       request.user = user;
       if (access === 'public') return;

@@ -41,11 +41,9 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
       try {
         await app.repo.store.read('mimsy.config.json');
       } catch {
-        return reply
-          .code(503)
-          .send({
-            error: { code: 'MIMSY_ERR_NOT_READY', message: 'The content repository cannot be read.' },
-          });
+        return reply.code(503).send({
+          error: { code: 'MIMSY_ERR_NOT_READY', message: 'The content repository cannot be read.' },
+        });
       }
       let entries = 0;
       for (const name of app.repo.schemas.keys()) entries += app.repo.index.count(name);
