@@ -27,7 +27,7 @@ describe('reading', () => {
     const seen = page.items.map((e) => e.slug);
     let cursor: string | null = page.nextCursor;
     while (cursor) {
-      const next = (
+      const next: { items: EntryJson[]; nextCursor: string | null } = (
         await get(`/api/collections/posts/entries?limit=3&cursor=${encodeURIComponent(cursor)}`)
       ).json<{ items: EntryJson[]; nextCursor: string | null }>();
       seen.push(...next.items.map((e) => e.slug));
