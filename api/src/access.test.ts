@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from './users.js';
 import { makeApp, type TestApp } from './test/helpers.js';
 
 /**
