@@ -2,13 +2,33 @@ import { defineConfig } from 'vitest/config';
 
 // One vitest config, one project per package. Workspace packages resolve to their TypeScript
 // sources through the "@mimsy/source" export condition, so tests never need a build first.
-const source = { resolve: { conditions: ['@mimsy/source'] }, ssr: { resolve: { conditions: ['@mimsy/source'] } } };
+const source = {
+  resolve: { conditions: ['@mimsy/source'] },
+  ssr: { resolve: { conditions: ['@mimsy/source'] } },
+};
 
 export default defineConfig({
   test: {
     projects: [
-      { ...source, test: { name: 'core', root: './core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 30_000 } },
-      { ...source, test: { name: 'api', root: './api', include: ['src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
+      {
+        ...source,
+        test: {
+          name: 'core',
+          root: './core',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        ...source,
+        test: {
+          name: 'api',
+          root: './api',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -6,8 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GitStore } from '@mimsy/core';
 
-function freshRepo(): string {
+function freshRepo(from?: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-bench-writes-'));
+  if (from) {
+    execFileSync('git', ['clone', '--quiet', from, dir]);
+    execFileSync('git', ['config', 'user.name', 'Bench'], { cwd: dir });
+    execFileSync('git', ['config', 'user.email', 'bench@example.com'], { cwd: dir });
+    return dir;
+  }
   const git = (...args: string[]): void => void execFileSync('git', args, { cwd: dir });
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.name', 'Bench');
@@ -21,9 +27,10 @@ function freshRepo(): string {
 const body = (i: number): string =>
   `---\ntitle: Post ${i}\ndate: 2026-11-28T10:00:00Z\n---\n${'Some text. '.repeat(40)}\n`;
 
-export async function benchWrites(count = 120): Promise<Record<string, number>> {
+/** `from`: a repository to clone first (e.g. 10,000 entries), else an empty one. */
+export async function benchWrites(count = 120, from?: string): Promise<Record<string, number>> {
   // Baseline: the plainest way to commit one file at a time.
-  let dir = freshRepo();
+  let dir = freshRepo(from);
   let start = performance.now();
   for (let i = 0; i < count; i++) {
     const file = `content/p${i}.md`;
@@ -37,7 +44,7 @@ export async function benchWrites(count = 120): Promise<Record<string, number>> 
 
   const enc = new TextEncoder();
   const author = { name: 'Ada', email: 'ada@example.com' };
-  dir = freshRepo();
+  dir = freshRepo(from);
   let store = await GitStore.open(dir);
   start = performance.now();
   for (let i = 0; i < count; i++) {
@@ -50,7 +57,7 @@ export async function benchWrites(count = 120): Promise<Record<string, number>> 
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 
-  dir = freshRepo();
+  dir = freshRepo(from);
   store = await GitStore.open(dir);
   start = performance.now();
   const perWriter = Math.ceil(count / 16);
@@ -74,7 +81,8 @@ export async function benchWrites(count = 120): Promise<Record<string, number>> 
   );
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  if (commits !== concurrentCount + 1)
+  const seedCommits = from ? 1 : 1;
+  if (commits !== concurrentCount + seedCommits)
     throw new Error(`expected ${concurrentCount + 1} commits, found ${commits}`);
   latencies.sort((a, b) => a - b);
   return {

@@ -79,15 +79,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
   });
   installErrorHandling(app);
+  // Response schemas document the API (OpenAPI) but serialization is V8's JSON.stringify: entries
+  // hold free-form field data, where fast-json-stringify is several times slower. Handlers build
+  // their responses field by field, so nothing unintended is sent.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   for (const schema of SharedSchemas) app.addSchema(schema);
-  app.addHook('onSend', async (request, reply) => {
+  // Security headers on every API response, set up front (a synchronous hook costs less than onSend).
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.url.startsWith('/api/')) {
-      void reply
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-frame-options', 'DENY');
-      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+      void reply.headers({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cache-control': 'no-store',
+      });
     }
+    done();
   });
 
   await app.register(swagger, {

@@ -157,7 +157,7 @@ describe('sessions and CSRF', () => {
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200);
     const changed = users.map((u) => ({ ...u }));
     changed.find((u) => u.name === 'vera')!.passwordHash = await hashPassword('a brand new password');
-    await new Promise((r) => setTimeout(r, 20)); // a different mtime
+    await new Promise((r) => setTimeout(r, 600)); // a different mtime, and past the re-check interval
     writeFileSync(file, JSON.stringify({ users: changed }, null, 1));
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401);
   });

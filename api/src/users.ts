@@ -140,8 +140,13 @@ export class UsersStore {
     return new UsersStore(null, users);
   }
 
+  private checkedAt = 0;
+
   async all(): Promise<User[]> {
     if (!this.file) return this.fixed;
+    // Look at the file at most every 500 ms: the CLI's changes arrive quickly, requests stay cheap.
+    if (this.cache && Date.now() - this.checkedAt < 500) return this.cache.users;
+    this.checkedAt = Date.now();
     const info = await stat(this.file);
     if (this.cache && this.cache.mtimeMs === info.mtimeMs && this.cache.size === info.size)
       return this.cache.users;

@@ -5,7 +5,7 @@ import type { Project } from './project.js';
 import type { ContentStore, StoredFile } from './store/port.js';
 import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
 import type { RelationLookup } from './validate.js';
-import { findDuplicates, isEmpty, validateEntry } from './validate.js';
+import { findDuplicates, validateEntry } from './validate.js';
 
 export interface ListQuery {
   /** Page size, 1–500 (default 50). */
@@ -105,16 +105,30 @@ function sortKey(entry: Entry, field: string): unknown {
   return entry.data[field];
 }
 
-function compareValues(a: unknown, b: unknown): number {
-  const aMissing = a === undefined || a === null || a === '';
-  const bMissing = b === undefined || b === null || b === '';
-  if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+/** An entry with its sort key worked out once, so that sorting 10,000 entries stays cheap. */
+interface Ranked {
+  slot: Slot;
+  key: string | number;
+  missing: boolean;
+}
+
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}/;
+
+function rank(slot: Slot, field: string): Ranked {
+  const value = sortKey(slot.entry, field);
+  if (value === undefined || value === null || value === '') return { slot, key: 0, missing: true };
+  if (typeof value === 'number') return { slot, key: value, missing: false };
+  if (typeof value === 'boolean') return { slot, key: Number(value), missing: false };
+  return { slot, key: typeof value === 'string' ? value : JSON.stringify(value), missing: false };
+}
+
+function compareKeys(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  return collator.compare(
-    typeof a === 'string' ? a : JSON.stringify(a),
-    typeof b === 'string' ? b : JSON.stringify(b),
-  );
+  const x = String(a);
+  const y = String(b);
+  // ISO dates and datetimes sort correctly as plain strings, and much faster than with a collator.
+  if (ISO_LIKE.test(x) && ISO_LIKE.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  return collator.compare(x, y);
 }
 
 function matchesFilter(value: unknown, wanted: string): boolean {
@@ -157,6 +171,8 @@ export class ContentIndex {
   private readonly slots = new Map<string, Map<string, Slot>>();
   private readonly paths = new Map<string, { schema: string; slug: string }>();
   private readonly listeners = new Set<Listener>();
+  /** Sorted entries per schema and sort, dropped whenever the schema's entries change. */
+  private readonly sorted = new Map<string, Map<string, Ranked[]>>();
   readonly unaddressable = new Map<string, UnaddressableFile>();
   /** Resolves when updatedAt/updatedBy have been filled in from Git history. */
   historyLoaded: Promise<void> = Promise.resolve();
@@ -210,6 +226,7 @@ export class ContentIndex {
         slot.entry.updatedBy = info.author;
       }
     }
+    this.sorted.clear();
   }
 
   /** Adds or replaces the entry held in `file`. Returns the entry, or null for an unaddressable file. */
@@ -234,6 +251,7 @@ export class ContentIndex {
       if (previous.updatedBy) entry.updatedBy = previous.updatedBy;
     }
     this.slots.get(where.schema.name)!.set(where.slug, { entry });
+    this.sorted.delete(where.schema.name);
     this.paths.set(file.path, { schema: where.schema.name, slug: where.slug });
     return entry;
   }
@@ -244,6 +262,7 @@ export class ContentIndex {
     if (!at) return null;
     this.paths.delete(path);
     this.slots.get(at.schema)?.delete(at.slug);
+    this.sorted.delete(at.schema);
     return at;
   }
 
@@ -361,44 +380,61 @@ export class ContentIndex {
         { path: '/sort', message: 'is not a field of this schema' },
       ]);
     }
-    let items = [...slots.values()];
-    for (const [name, wanted] of Object.entries(query.filter ?? {})) {
+    for (const name of Object.keys(query.filter ?? {})) {
       if (!known.has(name))
         throw new ValidationError(`Cannot filter by "${name}": it is not a field of ${schemaName}.`, [
           { path: `/filter/${name}`, message: 'is not a field of this schema' },
         ]);
-      items = items.filter((s) => matchesFilter(sortKey(s.entry, name), wanted));
+    }
+    const direction = descending ? -1 : 1;
+    const compare = (a: Ranked, b: Ranked): number => {
+      // Missing values stay last in both directions; ties break on slug so pages never overlap.
+      if (a.missing !== b.missing) return a.missing ? 1 : -1;
+      const byKey = a.missing ? 0 : compareKeys(a.key, b.key) * direction;
+      return byKey !== 0
+        ? byKey
+        : a.slot.entry.slug < b.slot.entry.slug
+          ? -1
+          : a.slot.entry.slug > b.slot.entry.slug
+            ? 1
+            : 0;
+    };
+    // The sorted order is kept per (schema, sort) until the schema's entries change.
+    let cache = this.sorted.get(schemaName);
+    if (!cache) this.sorted.set(schemaName, (cache = new Map<string, Ranked[]>()));
+    let ranked = cache.get(sort);
+    if (!ranked) {
+      ranked = [...slots.values()].map((slot) => rank(slot, field));
+      ranked.sort(compare);
+      cache.set(sort, ranked);
+    }
+    let items = ranked;
+    for (const [name, wanted] of Object.entries(query.filter ?? {})) {
+      items = items.filter((r) => matchesFilter(sortKey(r.slot.entry, name), wanted));
     }
     const terms = (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    if (terms.length) items = items.filter((slot) => terms.every((t) => this.searchText(slot).includes(t)));
-    const direction = descending ? -1 : 1;
-    const compare = (a: Entry, b: Entry): number => {
-      const byKey = compareValues(sortKey(a, field), sortKey(b, field));
-      // Missing values stay last in both directions; ties break on slug so pages never overlap.
-      const aMissing = isEmpty(sortKey(a, field));
-      const bMissing = isEmpty(sortKey(b, field));
-      const c = aMissing !== bMissing ? byKey : byKey * direction;
-      return c !== 0 ? c : a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
-    };
-    const sorted = items.map((s) => s.entry).sort(compare);
+    if (terms.length) items = items.filter((r) => terms.every((t) => this.searchText(r.slot).includes(t)));
     let start = 0;
     if (query.cursor) {
       const [key, slug] = decodeCursor(query.cursor);
-      const probe = { slug, data: { [field]: key }, updatedAt: key } as unknown as Entry;
+      const probe = rank(
+        { entry: { slug, data: { [field]: key }, updatedAt: key } as unknown as Entry },
+        field,
+      );
       let lo = 0;
-      let hi = sorted.length;
+      let hi = items.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (compare(sorted[mid]!, probe) <= 0) lo = mid + 1;
+        if (compare(items[mid]!, probe) <= 0) lo = mid + 1;
         else hi = mid;
       }
       start = lo;
     }
-    const page = sorted.slice(start, start + limit);
-    for (const entry of page) this.checked(schemaName, slots.get(entry.slug)!);
+    const page = items.slice(start, start + limit).map((r) => this.checked(schemaName, r.slot));
     const last = page[page.length - 1];
     const nextCursor =
-      last && start + limit < sorted.length ? encodeCursor(sortKey(last, field), last.slug) : null;
+      last && start + limit < items.length ? encodeCursor(sortKey(last, field), last.slug) : null;
+    const sorted = items;
     return { items: page, total: sorted.length, nextCursor };
   }
 

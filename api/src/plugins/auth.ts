@@ -118,11 +118,24 @@ export interface AuthOptions {
   sessionSecret: string;
 }
 
+/** Verified tokens, per users-file snapshot: hashing every request's token again is wasted work. */
+const tokenCache = new WeakMap<User[], Map<string, AuthUser | null>>();
+
 async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<AuthUser | null> {
   const header = request.headers.authorization;
   if (typeof header === 'string' && /^bearer /i.test(header)) {
-    const owner = findTokenOwner(await app.users.all(), header.slice(7).trim());
-    return owner ? { name: owner.name, email: owner.email, role: owner.role, via: 'token' } : null;
+    const users = await app.users.all();
+    const token = header.slice(7).trim();
+    let known = tokenCache.get(users);
+    if (!known) tokenCache.set(users, (known = new Map<string, AuthUser | null>()));
+    let user = known.get(token);
+    if (user === undefined) {
+      const owner = findTokenOwner(users, token);
+      user = owner ? { name: owner.name, email: owner.email, role: owner.role, via: 'token' } : null;
+      if (known.size > 1000) known.clear();
+      known.set(token, user);
+    }
+    return user;
   }
   const session = app.sessions.read(request);
   if (!session) return null;

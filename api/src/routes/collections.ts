@@ -1,14 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
+import type {
+  HistoryResponse} from '../schemas.js';
 import {
   commonErrors,
   CreateBody,
   DeleteResponse,
   Entry,
   ErrorResponse,
-  HistoryResponse,
   ListQuery,
   ListResponse,
   RevertBody,
@@ -19,11 +20,12 @@ import {
   assertSha,
   assertSlugNotReserved,
   author,
+  entryJson,
   etag,
   parseEntryPath,
   requireIfMatch,
   sendEntry,
-  summary,
+  sendJson,
 } from './http.js';
 
 const SchemaParam = Type.Object({ schema: Type.String({ maxLength: 64 }) });
@@ -49,7 +51,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: ListResponse, ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { schema } = request.params as { schema: string };
       const query = request.query as Record<string, string | number | undefined>;
       const filter: Record<string, string> = {};
@@ -69,7 +71,11 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         q: query.q as string | undefined,
         filter,
       });
-      return { ...result, items: result.items.map(summary) };
+      const items = result.items.map((e) => entryJson(e, 'item')).join(',');
+      return sendJson(
+        reply,
+        `{"items":[${items}],"total":${result.total},"nextCursor":${JSON.stringify(result.nextCursor)}}`,
+      );
     },
   );
 
@@ -110,7 +116,8 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         tags: ['collections'],
         summary: 'One entry (ETag = version); …/history: its commits; …/history/:sha: the entry at a commit',
         params: EntryParams,
-        response: { 200: Type.Union([Type.Ref(Entry), HistoryResponse]), 304: Type.Null(), ...commonErrors },
+        description: 'The entry, or for …/history `{items: Commit[]}` (newest first, following renames).',
+        response: { 200: Type.Ref(Entry), 304: Type.Null(), ...commonErrors },
       },
     },
     async (request, reply) => {
@@ -120,7 +127,13 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       const entry = app.repo.getOrThrow(schema, slug);
       if (action === 'history') {
         const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100) || 100);
-        return { items: await app.repo.history(schema, entry.slug, { limit }) };
+        // The route's response schema is the entry's; history has its own shape (HistoryResponse).
+        return reply
+          .type('application/json; charset=utf-8')
+          .serializer(JSON.stringify)
+          .send({ items: await app.repo.history(schema, entry.slug, { limit }) } satisfies Static<
+            typeof HistoryResponse
+          >);
       }
       if (action === 'revision') {
         assertSha(sha!);

@@ -27,7 +27,7 @@ export function etag(version: string): string {
 }
 
 /** Sends an entry with its ETag; answers 304 when the client already has this version. */
-export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry): FastifyReply | Entry {
+export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry): FastifyReply {
   void reply.header('etag', etag(entry.version)).header('cache-control', 'private, no-cache');
   const inm = request.headers['if-none-match'];
   if (
@@ -36,13 +36,34 @@ export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: E
   ) {
     return reply.code(304).send();
   }
-  return entry;
+  return sendJson(reply, entryJson(entry, 'full'));
 }
 
 /** A list item: the entry without its (possibly long) Markdown body. */
 export function summary(entry: Entry): Entry {
   const { body: _body, ...rest } = entry;
   return rest;
+}
+
+/**
+ * The JSON of an entry (whole, or as a list item), kept per entry object: the index replaces an
+ * entry's object whenever it changes, so lists of unchanged entries cost a string join per request.
+ * (updatedAt and problems are filled in later on the same object, so they are part of the key.)
+ */
+const jsonCache = new WeakMap<Entry, { full?: string; item?: string; stamp: string }>();
+function stampOf(entry: Entry): string {
+  return `${entry.updatedAt ?? ''}|${entry.problems?.length ?? -1}`;
+}
+export function entryJson(entry: Entry, as: 'full' | 'item'): string {
+  const stamp = stampOf(entry);
+  let cached = jsonCache.get(entry);
+  if (!cached || cached.stamp !== stamp) jsonCache.set(entry, (cached = { stamp }));
+  return (cached[as] ??= JSON.stringify(as === 'full' ? entry : summary(entry)));
+}
+
+/** Sends JSON that is already a string. */
+export function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
 }
 
 export function author(request: FastifyRequest): { author: { name: string; email: string } } {

@@ -21,6 +21,7 @@ import type {
 import { queueFor, type WriteQueue } from './queue.js';
 
 const JOURNAL = 'mimsy-journal.json';
+const PRIVATE_INDEX = 'mimsy-index';
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`;
@@ -69,6 +70,10 @@ export class GitStore implements ContentStore {
   /** What recovery at open did, in plain words (empty when the repository was clean). */
   readonly recovered: string[] = [];
   private committerArgs: string[] = [];
+  /** Git with GIT_INDEX_FILE pointing at Mimsy's private index. */
+  private privateGit!: SimpleGit;
+  /** The commit the private index currently mirrors (undefined: unknown, rebuild it). */
+  private privateIndexHead: string | null | undefined = undefined;
 
   private constructor(
     readonly root: string,
@@ -109,6 +114,10 @@ export class GitStore implements ContentStore {
       await git.raw(['rev-parse', '--absolute-git-dir', '--show-prefix'])
     ).split('\n');
     const store = new GitStore(absolute, git, gitDirRaw.trim(), prefix.trim(), queueFor(absolute));
+    store.privateGit = simpleGit({ baseDir: absolute, maxConcurrentProcesses: 8, trimmed: false }).env({
+      ...env,
+      GIT_INDEX_FILE: path.join(gitDirRaw.trim(), PRIVATE_INDEX),
+    });
     const configured = await git.raw(['config', '--get', 'user.email']).then(
       (s) => s.trim() !== '',
       () => false,
@@ -142,6 +151,9 @@ export class GitStore implements ContentStore {
         this.note('removed a stale .git/index.lock left by an interrupted Git process', onRecover);
       }
     }
+    // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
+    await rm(path.join(this.gitDir, PRIVATE_INDEX), { force: true });
+    await rm(path.join(this.gitDir, PRIVATE_INDEX + '.lock'), { force: true });
     const journalPath = path.join(this.gitDir, JOURNAL);
     let journal: Journal | null = null;
     try {
@@ -159,6 +171,9 @@ export class GitStore implements ContentStore {
     const head = await this.head();
     const paths = journal.changes.map((c) => c.path);
     if (head !== journal.head && (await this.commitTouches(head, paths))) {
+      await this.git
+        .raw(['reset', '--quiet', '--', ...paths.map((p) => this.gitPath(p))])
+        .catch(() => undefined);
       this.note(`a write interrupted after its commit (${head?.slice(0, 7)}) was completed`, onRecover);
     } else {
       // The commit never happened and nobody was told it did: put the files back as they were.
@@ -174,6 +189,15 @@ export class GitStore implements ContentStore {
     }
     for (const p of paths) await this.removeTempFiles(path.dirname(resolveInRoot(this.root, p)));
     await rm(journalPath, { force: true });
+  }
+
+  /** Makes the private index mirror `head` (after outside commits, pulls, or at first use). */
+  private async preparePrivateIndex(head: string | null): Promise<void> {
+    const file = path.join(this.gitDir, PRIVATE_INDEX);
+    if (this.privateIndexHead === head && existsSync(file)) return;
+    await rm(file, { force: true });
+    if (head) await this.privateGit.raw(['read-tree', head]);
+    this.privateIndexHead = head;
   }
 
   private async removeTempFiles(dir: string): Promise<void> {
@@ -280,10 +304,20 @@ export class GitStore implements ContentStore {
         if (change.bytes === null) await removeFileAndEmptyParents(absolute, this.root);
         else await writeFileAtomic(absolute, change.bytes);
       }
-      // --verbose and a non-quiet commit: simple-git waits an extra 50 ms for commands that print nothing.
-      await this.gitWithLockRetry(['add', '--all', '--verbose', '--', ...changes.map((c) => c.path)]);
+      // Mimsy commits from its own index (.git/mimsy-index, kept equal to HEAD): the commit holds
+      // exactly these paths whatever else is staged, and Git never scans the whole work tree.
+      // --verbose everywhere: simple-git waits an extra 50 ms for commands that print nothing.
+      await this.preparePrivateIndex(head);
+      await this.privateGit.raw([
+        'update-index',
+        '--add',
+        '--remove',
+        '--verbose',
+        '--',
+        ...changes.map((c) => c.path),
+      ]);
       const author = `${cleanIdentity(options.author.name) || 'Unknown'} <${cleanIdentity(options.author.email) || 'unknown@localhost'}>`;
-      await this.gitWithLockRetry([
+      await this.privateGit.raw([
         ...this.committerArgs,
         '-c',
         'commit.gpgsign=false',
@@ -293,16 +327,26 @@ export class GitStore implements ContentStore {
         `--author=${author}`,
         '-m',
         options.message,
-        '--',
-        ...changes.map((c) => c.path),
       ]);
     } catch (error) {
+      this.privateIndexHead = undefined; // it may hold part of this write: rebuild it next time
       await this.rollback(changes, befores, gitPaths);
       await rm(journalPath, { force: true });
       throw this.gitError('commit', error);
     }
-    await rm(journalPath, { force: true });
     const sha = (await this.head())!;
+    this.privateIndexHead = sha;
+    // Bring the repository's own index up to date for these paths, so that `git status` is clean
+    // (the journal stays until then: recovery redoes this step after a crash).
+    await this.gitWithLockRetry([
+      'update-index',
+      '--add',
+      '--remove',
+      '--verbose',
+      '--',
+      ...changes.map((c) => c.path),
+    ]).catch(() => undefined);
+    await rm(journalPath, { force: true });
     return {
       sha,
       author: { ...options.author },
