@@ -186,7 +186,7 @@ export async function benchApi(sizes: number[], seconds = 5): Promise<ApiFigures
   }
 }
 
-/** Starts the real server entry on a generated repository and times it until /api/ready answers 200. */
+/** Starts the built server on a generated repository and times it until /api/ready answers 200. */
 async function timeToReady(size: number): Promise<number> {
   const source = generateRepository(path.join(here, '.work', `repo-${size}`), size);
   const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-bench-ready-'));
@@ -194,21 +194,18 @@ async function timeToReady(size: number): Promise<number> {
   execFileSync('sh', ['-c', `printf '{"users":[]}' > ${JSON.stringify(users)}`]);
   const port = 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=@mimsy/source', path.resolve(here, '../api/src/start.ts')],
-    {
-      env: {
-        ...process.env,
-        MIMSY_REPO_DIR: source,
-        MIMSY_USERS_FILE: users,
-        MIMSY_SESSION_SECRET: 's'.repeat(40),
-        MIMSY_PORT: String(port),
-        MIMSY_LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
+  // The built server, as `mimsy-api` runs in production (bench/run.ts builds it first).
+  const child = spawn(process.execPath, [path.resolve(here, '../api/bin/mimsy-api.js')], {
+    env: {
+      ...process.env,
+      MIMSY_REPO_DIR: source,
+      MIMSY_USERS_FILE: users,
+      MIMSY_SESSION_SECRET: 's'.repeat(40),
+      MIMSY_PORT: String(port),
+      MIMSY_LOG_LEVEL: 'warn',
     },
-  );
+    stdio: 'ignore',
+  });
   try {
     for (;;) {
       try {

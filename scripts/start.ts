@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings, readUsersFile, SettingsError, startServer, upsertUser } from '@mimsy/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const work = path.join(root, '.mimsy', 'default');
+// MIMSY_DEFAULT_DIR moves the working folder (tests use a temporary one).
+const work = process.env.MIMSY_DEFAULT_DIR
+  ? path.resolve(process.env.MIMSY_DEFAULT_DIR)
+  : path.join(root, '.mimsy', 'default');
 const repoDir = path.join(work, 'content');
 const usersFile = path.join(work, 'users.json');
 const secretFile = path.join(work, 'session-secret');

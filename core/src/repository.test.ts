@@ -276,9 +276,21 @@ describe('broken files and outside edits', () => {
     expect(report.entries.map((r) => r.slug)).toContain('broken');
   });
 
+  it('catches up with edits made while the watcher was starting', async () => {
+    repo = makeTempRepo({ files: SMALL_REPO });
+    mimsy = await Repository.open(repo.dir, { watch: true });
+    repo.write('content/posts/first.md', '---\ntitle: Changed during start\n---\n');
+    repo.write('content/posts/brand-new.md', '---\ntitle: Added during start\n---\n');
+    await mimsy.watching;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mimsy.get('posts', 'first')!.data.title).toBe('Changed during start');
+    expect(mimsy.get('posts', 'brand-new')!.data.title).toBe('Added during start');
+  });
+
   it('picks up edits made on disk within 500 ms and announces each once', async () => {
     repo = makeTempRepo({ files: SMALL_REPO });
     mimsy = await Repository.open(repo.dir, { watch: true });
+    await mimsy.watching;
     const events: EntryEvent[] = [];
     mimsy.on((e) => events.push(e));
     const waitFor = async (predicate: () => boolean): Promise<number> => {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeEntry, encodeEntry, ParseError } from './codec/index.js';
 import { ConflictError, ErrorCodes, MimsyError, NotFoundError, ValidationError } from './errors.js';
@@ -131,10 +132,42 @@ export class Repository {
     repo.git = { ...project.config.git, ...options.git };
     if (options.onPushError) repo.onPushError = options.onPushError;
     if (options.watch) {
+      // The watcher's first scan takes seconds on large repositories, so it starts in the
+      // background; once it runs, whatever changed on disk since the index build is picked up.
       const targets = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
-      repo.watcher = await FileWatcher.start(project.root, targets, (p) => repo.onDiskChange(p));
+      const since = Date.now() - 2000;
+      repo.watching = FileWatcher.start(project.root, targets, (p) => repo.onDiskChange(p)).then(
+        async (watcher) => {
+          repo.watcher = watcher;
+          await repo.catchUp(since);
+        },
+      );
     }
     return repo;
+  }
+
+  /** Resolves when the file watcher runs (immediately when not watching). */
+  watching: Promise<void> = Promise.resolve();
+
+  /** Re-reads files added, changed or removed on disk since `since` (ms), e.g. while the watcher started. */
+  private async catchUp(since: number): Promise<void> {
+    const listed = new Set<string>();
+    for (const schema of this.project.schemas.values()) {
+      if (schema.kind === 'singleton') listed.add(schema.file!);
+      else for (const p of await this.store.list(schema.folder!)) listed.add(p);
+    }
+    const known = new Set<string>();
+    for (const schema of this.project.schemas.values())
+      for (const entry of this.index.all(schema.name)) known.add(entry.path);
+    for (const p of known) if (!listed.has(p)) await this.index.refresh(p);
+    for (const p of listed) {
+      if (!known.has(p) && !this.index.unaddressable.has(p)) {
+        await this.index.refresh(p);
+        continue;
+      }
+      const info = await stat(this.resolve(p)).catch(() => null);
+      if (info && info.mtimeMs >= since) await this.index.refresh(p);
+    }
   }
 
   private onDiskChange(p: string): void {
@@ -631,6 +664,7 @@ export class Repository {
   /** Waits for pending writes, stops watching. */
   async close(): Promise<void> {
     await this.settled();
+    await this.watching.catch(() => undefined);
     await this.watcher?.close();
     await this.store.close();
   }

@@ -2,8 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
-import type {
-  HistoryResponse} from '../schemas.js';
+import type { HistoryResponse } from '../schemas.js';
 import {
   commonErrors,
   CreateBody,

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo } from '@mimsy/core/testing';
+import { makeApp, type TestApp } from './test/helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `pnpm start`'s script with a temporary working folder; resolves once the banner is out. */
+function start(env: Record<string, string>): Promise<{ output: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@mimsy/source', path.join(ROOT, 'scripts/start.ts')],
+    { cwd: ROOT, env: { ...process.env, MIMSY_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      if (output.includes('Stop with Ctrl+C')) {
+        resolve({
+          output,
+          stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))),
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`start exited ${code}: ${output}`)));
+  });
+}
+
+describe('the embedded default (pnpm start)', () => {
+  it('creates the example repository and an admin on first run, prints how to sign in, and serves the API', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-default-'));
+    try {
+      const first = await start({ MIMSY_DEFAULT_DIR: dir });
+      const url =
+        /API\s+(http:\/\/127\.0\.0\.1:\d+)\/api/.exec(first.output)?.[1] ??
+        /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(first.output)?.[1];
+      const password = /Sign in as\s+admin \/ (\S+)/.exec(first.output)?.[1];
+      expect(url).toBeDefined();
+      expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const posts = (await (
+        await fetch(`${url}/api/collections/posts/entries`, { headers: { cookie } })
+      ).json()) as { total: number };
+      expect(posts.total).toBe(7);
+      expect(
+        execFileSync('git', ['log', '--format=%s'], {
+          cwd: path.join(dir, 'content'),
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe('Example content from examples/blog');
+      await first.stop();
+
+      // Second run: same repository, the password is not printed again; MIMSY_ADMIN_PASSWORD resets it.
+      const second = await start({ MIMSY_DEFAULT_DIR: dir });
+      expect(second.output).not.toContain(password!);
+      expect(second.output).toMatch(/MIMSY_ADMIN_PASSWORD/);
+      await second.stop();
+      const third = await start({ MIMSY_DEFAULT_DIR: dir, MIMSY_ADMIN_PASSWORD: 'a chosen password' });
+      expect(third.output).toContain('admin / a chosen password');
+      await third.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('serving the built admin', () => {
+  let t: TestApp;
+  afterEach(() => t?.close());
+  it('serves files, caches hashed assets for a year, and falls back to index.html for client routes', async () => {
+    const dist = mkdtempSync(path.join(tmpdir(), 'mimsy-dist-'));
+    mkdirSync(path.join(dist, 'assets'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Mimsy</title>');
+    writeFileSync(path.join(dist, 'assets', 'app-3f9a1c2b.js'), 'console.log(1)');
+    t = await makeApp({ webDist: dist });
+    const html = await t.app.inject('/');
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.headers['cache-control']).toBe('no-cache');
+    expect(html.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    const asset = await t.app.inject('/assets/app-3f9a1c2b.js');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    const route = await t.app.inject('/collections/posts/hello-world');
+    expect(route.body).toContain('<title>Mimsy</title>');
+    expect((await t.app.inject('/assets/missing.js')).statusCode).toBe(404);
+    expect((await t.app.inject('/../../etc/passwd')).body).not.toMatch(/root:/);
+    expect((await t.app.inject('/api/schemas')).statusCode).toBe(401); // the API stays protected
+    rmSync(dist, { recursive: true, force: true });
+  });
+});
+
+describe('clone on first start', () => {
+  it('clones MIMSY_REPO_URL into an empty MIMSY_REPO_DIR', async () => {
+    const { startServer } = await import('./server.js');
+    const source = makeTempRepo({ example: true });
+    const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-clone-'));
+    const bare = path.join(dir, 'remote.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', source.dir, bare]);
+    writeFileSync(path.join(dir, 'users.json'), '{"users":[]}');
+    const server = await startServer({
+      repoDir: path.join(dir, 'work'),
+      repoUrl: bare,
+      branch: 'main',
+      host: '127.0.0.1',
+      port: 0,
+      usersFile: path.join(dir, 'users.json'),
+      sessionSecret: 'x'.repeat(40),
+      push: null,
+      pullIntervalSeconds: 0,
+      webDist: null,
+      trustProxy: false,
+      mediaMaxBytes: 1024 * 1024,
+      logLevel: 'silent',
+    });
+    try {
+      expect(await (await fetch(`${server.url}/api/ready`)).json()).toEqual({ status: 'ready', entries: 11 });
+      expect(
+        execFileSync('git', ['remote', 'get-url', 'origin'], {
+          cwd: path.join(dir, 'work'),
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe(bare);
+    } finally {
+      await server.close();
+      source.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
