@@ -3,11 +3,12 @@ import { readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { simpleGit } from 'simple-git';
-import { ConflictError, ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
+import { ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
 import { assertNoEscapingSymlink, resolveInRoot } from '../paths.js';
 import type { CommitInfo, Person } from '../types.js';
 import { blobId } from '../version.js';
 import { listInRoot, readInRoot, removeFileAndEmptyParents, TEMP_MARKER, writeFileAtomic } from './fs.js';
+import { preconditionFailure } from './port.js';
 import type {
   CommitOptions,
   CommitResult,
@@ -262,17 +263,8 @@ export class GitStore implements ContentStore {
     for (const change of changes) {
       await assertNoEscapingSymlink(this.root, change.path);
       const current = await readInRoot(this.root, change.path);
-      const version = current ? blobId(current) : null;
-      if (change.expected !== undefined && change.expected !== version) {
-        const file = current ? { path: change.path, bytes: current, version: version! } : null;
-        throw new ConflictError(
-          current
-            ? `${change.path} changed since version ${change.expected ?? '(none)'}.`
-            : `${change.path} does not exist any more.`,
-          file,
-          { path: change.path, expected: change.expected, actual: version },
-        );
-      }
+      const failure = preconditionFailure(change, current, current ? blobId(current) : null);
+      if (failure) throw failure;
       befores.push(current);
     }
     const versions: Record<string, string | null> = {};

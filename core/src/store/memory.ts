@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ConflictError } from '../errors.js';
 import { relativePathProblem } from '../paths.js';
 import type { CommitInfo } from '../types.js';
 import { blobId } from '../version.js';
@@ -11,6 +10,7 @@ import type {
   HistoryOptions,
   StoredFile,
 } from './port.js';
+import { preconditionFailure } from './port.js';
 import { WriteQueue } from './queue.js';
 import { InvalidPathError } from '../errors.js';
 
@@ -72,18 +72,8 @@ export class MemoryStore implements ContentStore {
         if (change.expected === undefined) continue;
         const current = this.files.get(change.path);
         const version = current ? blobId(current) : null;
-        if (version !== change.expected) {
-          const file = current
-            ? { path: change.path, bytes: current.slice(), version: blobId(current) }
-            : null;
-          throw new ConflictError(
-            current
-              ? `${change.path} changed since version ${change.expected ?? '(none)'}.`
-              : `${change.path} does not exist any more.`,
-            file,
-            { path: change.path, expected: change.expected, actual: version },
-          );
-        }
+        const failure = preconditionFailure(change, current ?? null, version);
+        if (failure) throw failure;
       }
       const versions: Record<string, string | null> = {};
       const recorded = new Map<string, Uint8Array | null>();

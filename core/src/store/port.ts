@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.js';
 import type { CommitInfo, Person } from '../types.js';
 
 export interface StoredFile {
@@ -79,4 +80,24 @@ export interface SyncResult {
   changed: string[];
   pushed: boolean;
   head: string | null;
+}
+
+/**
+ * The precondition of one change, checked against the file as it is now: null when it holds,
+ * else the ConflictError (carrying the current file) that both adapters throw.
+ */
+export function preconditionFailure(
+  change: FileChange,
+  current: Uint8Array | null,
+  version: string | null,
+): ConflictError<StoredFile> | null {
+  if (change.expected === undefined || change.expected === version) return null;
+  const file = current ? { path: change.path, bytes: current.slice(), version: version! } : null;
+  return new ConflictError<StoredFile>(
+    current
+      ? `${change.path} changed since version ${change.expected ?? '(none)'}.`
+      : `${change.path} does not exist any more.`,
+    file,
+    { path: change.path, expected: change.expected, actual: version },
+  );
 }
