@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_FILE, findRoot } from '@mimsy/core';
+import { UserError } from '../errors.js';
+import { gitIdentity } from '../context.js';
+
+export interface InitOptions {
+  cwd: string;
+  args?: string[];
+  dir?: string;
+  template?: 'blog' | 'empty';
+}
+
+export interface InitResult {
+  root: string;
+  template: string;
+  created: string[];
+  gitInitialized: boolean;
+  commit: string | null;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The blog template: shipped in the package (templates/), or examples/blog in the monorepo. */
+function blogTemplate(): string {
+  for (const candidate of [
+    path.join(here, '..', '..', 'templates', 'blog'),
+    path.join(here, '..', '..', '..', 'examples', 'blog'),
+  ]) {
+    if (existsSync(path.join(candidate, CONFIG_FILE))) return candidate;
+  }
+  throw new Error('the blog template is missing from this installation');
+}
+
+const GITIGNORE =
+  '# Mimsy keeps local state here (users file, session secret): never commit it.\n.mimsy/\nnode_modules/\n';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function insideGit(dir: string): boolean {
+  try {
+    return git(dir, 'rev-parse', '--is-inside-work-tree').trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** `mimsy init [dir]`: a new content repository, committed. */
+export async function run(options: InitOptions): Promise<InitResult> {
+  const root = path.resolve(options.cwd, options.dir ?? options.args?.[0] ?? '.');
+  const template = options.template ?? 'empty';
+  const existing = existsSync(root) ? await findRoot(root) : null;
+  if (existing === root || existsSync(path.join(root, CONFIG_FILE))) {
+    throw new UserError(
+      `${root} is already a Mimsy repository (it has ${CONFIG_FILE}). Nothing was changed.`,
+    );
+  }
+  mkdirSync(root, { recursive: true });
+  const created: string[] = [];
+  const write = (relative: string, content: string): void => {
+    const absolute = path.join(root, relative);
+    if (existsSync(absolute)) return;
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    writeFileSync(absolute, content);
+    created.push(relative);
+  };
+  if (template === 'blog') {
+    const source = blogTemplate();
+    for (const name of readdirSync(source)) {
+      if (existsSync(path.join(root, name)))
+        throw new UserError(
+          `${path.join(root, name)} already exists; init the blog template in an empty folder.`,
+        );
+    }
+    cpSync(source, root, { recursive: true });
+    const walk = (dir: string, prefix: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) walk(path.join(dir, entry.name), rel);
+        else created.push(rel);
+      }
+    };
+    walk(source, '');
+  } else {
+    write(
+      CONFIG_FILE,
+      JSON.stringify(
+        {
+          version: 1,
+          schemas: 'schemas',
+          media: { dir: 'public/media', publicPath: '/media' },
+          git: { branch: 'main', remote: 'origin', push: 'auto' },
+          commit: { message: '{{action}} {{schema}}/{{slug}}' },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    write('schemas/.gitkeep', '');
+    write('content/.gitkeep', '');
+    write('public/media/.gitkeep', '');
+  }
+  write('.gitignore', GITIGNORE);
+  let gitInitialized = false;
+  if (!insideGit(root)) {
+    git(root, 'init', '--quiet', '--initial-branch=main');
+    gitInitialized = true;
+  }
+  const who = gitIdentity(root);
+  git(root, 'add', '--', ...created);
+  git(
+    root,
+    '-c',
+    `user.name=${who.name}`,
+    '-c',
+    `user.email=${who.email}`,
+    '-c',
+    'commit.gpgsign=false',
+    'commit',
+    '--quiet',
+    '--no-verify',
+    '-m',
+    `Initialize Mimsy content repository (${template})`,
+    '--',
+    ...created,
+  );
+  const commit = git(root, 'rev-parse', 'HEAD').trim();
+  return { root, template, created: created.sort(), gitInitialized, commit };
+}
+
+export function render(result: InitResult): string {
+  return [
+    `Created a Mimsy repository in ${result.root} (${result.template} template, ${result.created.length} files${result.gitInitialized ? ', new Git repository' : ''}).`,
+    '',
+    'Next:',
+    result.template === 'empty'
+      ? '  mimsy schema new posts --field title:string! --field body:markdown'
+      : '  mimsy validate',
+    '  mimsy serve',
+  ].join('\n');
+}

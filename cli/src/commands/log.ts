@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { GitStore, loadProject, Repository } from '@mimsy/core';
+import type { CommitInfo } from '@mimsy/core';
+import { repositoryRoot } from '../context.js';
+import { UserError } from '../errors.js';
+
+export interface LogResult {
+  entry: string | null;
+  commits: CommitInfo[];
+}
+
+/** `mimsy log [schema/slug]`: content history, newest first. */
+export async function run(options: { cwd: string; args?: string[]; limit?: string }): Promise<LogResult> {
+  const root = await repositoryRoot(options.cwd);
+  const limit = Math.max(1, Math.min(10_000, Number(options.limit ?? 20) || 20));
+  const target = options.args?.[0];
+  if (target) {
+    const slash = target.indexOf('/');
+    const schema = slash === -1 ? target : target.slice(0, slash);
+    const slug = slash === -1 ? '' : target.slice(slash + 1);
+    const repo = await Repository.open(root, { history: false });
+    try {
+      const s = repo.schema(schema);
+      if (s.kind === 'collection' && !slug)
+        throw new UserError(`Name the entry: mimsy log ${schema}/<slug>.`);
+      return { entry: target, commits: await repo.history(schema, slug, { limit }) };
+    } finally {
+      await repo.close();
+    }
+  }
+  const project = await loadProject(root);
+  const paths = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
+  const store = await GitStore.open(root);
+  await store.close();
+  const sep = '\x1f';
+  const out = execFileSync(
+    'git',
+    [
+      'log',
+      `-n${limit}`,
+      `--format=%H${sep}%an${sep}%ae${sep}%aI${sep}%s`,
+      '--',
+      ...paths,
+      project.config.media.dir,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  const commits = out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [sha = '', name = '', email = '', date = '', ...message] = line.split(sep);
+      return { sha, author: { name, email }, date, message: message.join(sep) };
+    });
+  return { entry: null, commits };
+}
+
+export function render(result: LogResult): string {
+  if (!result.commits.length)
+    return result.entry ? `No history for ${result.entry}.` : 'No content commits yet.';
+  return result.commits
+    .map(
+      (c) =>
+        `${c.sha.slice(0, 7)}  ${c.date.slice(0, 16).replace('T', ' ')}  ${c.author.name.padEnd(16)}  ${c.message}`,
+    )
+    .join('\n');
+}

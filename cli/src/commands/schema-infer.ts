@@ -1,0 +1,251 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  checkSchema,
+  decodeEntry,
+  findRoot,
+  isValidDate,
+  isValidDateTime,
+  isValidSchemaName,
+  loadProject,
+  slugify,
+  slugProblem,
+  validateEntry,
+} from '@mimsy/core';
+import type { Field, Schema } from '@mimsy/core';
+import { UserError } from '../errors.js';
+import { commitFiles } from './commit.js';
+
+export interface InferOptions {
+  cwd: string;
+  args?: string[];
+  folder?: string;
+  name?: string;
+  write?: boolean;
+}
+
+export interface InferResult {
+  name: string;
+  folder: string;
+  files: number;
+  passing: number;
+  schema: Record<string, unknown>;
+  leftOut: { field: string; reason: string }[];
+  unreadable: { file: string; reason: string }[];
+  renameNeeded: string[];
+  written: string | null;
+}
+
+type FieldType = Omit<Field, 'name'>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const COLOR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+const IMAGE = /\.(png|jpe?g|gif|webp|avif|svg)$/i;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The narrowest field type that every value fits, or null when the values disagree. */
+export function inferType(values: unknown[], samples: number, allowSelect = true): FieldType | null {
+  const present = values.filter((v) => v !== undefined && v !== null && v !== '');
+  if (present.length === 0) return { type: 'string' };
+  if (present.every((v) => typeof v === 'boolean')) return { type: 'boolean' };
+  if (present.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return present.every((v) => Number.isInteger(v)) ? { type: 'number', integer: true } : { type: 'number' };
+  if (present.every((v) => typeof v === 'string')) {
+    const strings = present;
+    if (strings.every(isValidDate)) return { type: 'date' };
+    if (strings.every(isValidDateTime)) return { type: 'datetime' };
+    if (strings.every((s) => EMAIL.test(s))) return { type: 'email' };
+    if (strings.every((s) => COLOR.test(s))) return { type: 'color' };
+    if (strings.every((s) => (s.startsWith('/') || /^https?:\/\//.test(s)) && IMAGE.test(s)))
+      return { type: 'image' };
+    if (strings.every((s) => /^https?:\/\/\S+$/.test(s))) return { type: 'url' };
+    if (strings.some((s) => s.includes('\n'))) return { type: 'text' };
+    const distinct = [...new Set(strings)];
+    if (
+      allowSelect &&
+      samples >= 4 &&
+      distinct.length <= 8 &&
+      distinct.length <= samples / 2 &&
+      distinct.every((d) => d.length <= 40)
+    ) {
+      return { type: 'select', options: distinct.sort() };
+    }
+    return { type: 'string' };
+  }
+  if (present.every(Array.isArray)) {
+    const items = (present as unknown[][]).flat();
+    const of = inferType(items, samples, false);
+    return of && of.type !== 'list' ? { type: 'list', of } : null;
+  }
+  if (present.every(isPlainObject)) {
+    const objects = present;
+    const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+    const fields: Field[] = [];
+    for (const key of keys) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) return null;
+      const t = inferType(
+        objects.map((o) => o[key]),
+        objects.length,
+        false,
+      );
+      if (!t) return null;
+      fields.push({
+        name: key,
+        ...t,
+        ...(objects.every((o) => o[key] !== undefined && o[key] !== null && o[key] !== '')
+          ? { required: true }
+          : {}),
+      });
+    }
+    return fields.length ? { type: 'object', fields } : null;
+  }
+  return null;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (/\.(md|markdown|json)$/i.test(e.name)) out.push(path.join(d, e.name));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** `mimsy schema infer <folder>`: a schema that every existing file passes. */
+export async function run(options: InferOptions): Promise<InferResult> {
+  const folderArg = options.folder ?? options.args?.[0];
+  if (!folderArg) throw new UserError('Name the folder to read, e.g. mimsy schema infer content/blog.');
+  const absolute = path.resolve(options.cwd, folderArg);
+  if (!existsSync(absolute)) throw new UserError(`${absolute} does not exist.`);
+  const root = (await findRoot(absolute)) ?? options.cwd;
+  const folder = path.relative(root, absolute).split(path.sep).join('/');
+  if (!folder || folder.startsWith('..'))
+    throw new UserError(`${absolute} must be a folder inside the repository.`);
+  const name = options.name ?? slugify(path.basename(absolute));
+  if (!isValidSchemaName(name as unknown)) throw new UserError(`"${name}" cannot be a schema name; pass --name.`);
+  const files = listFiles(absolute);
+  if (!files.length) throw new UserError(`${folder} holds no .md or .json files to learn from.`);
+  const md = files.filter((f) => !f.endsWith('.json'));
+  const format: 'markdown' | 'json' = md.length >= files.length - md.length ? 'markdown' : 'json';
+  const chosen = files.filter((f) => (format === 'json' ? f.endsWith('.json') : !f.endsWith('.json')));
+  const samples: { file: string; data: Record<string, unknown>; body?: string }[] = [];
+  const unreadable: InferResult['unreadable'] = [];
+  for (const file of chosen) {
+    try {
+      const decoded = decodeEntry({ format }, readFileSync(file));
+      samples.push({
+        file,
+        data: decoded.data,
+        ...(decoded.body !== undefined ? { body: decoded.body } : {}),
+      });
+    } catch (error) {
+      unreadable.push({ file: path.relative(root, file), reason: (error as Error).message });
+    }
+  }
+  const keys: string[] = [];
+  for (const s of samples) for (const k of Object.keys(s.data)) if (!keys.includes(k)) keys.push(k);
+  const fields: Field[] = [];
+  const leftOut: InferResult['leftOut'] = [];
+  for (const key of keys) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) {
+      leftOut.push({ field: key, reason: 'not usable as a field name (kept in the files, not edited)' });
+      continue;
+    }
+    const values = samples.map((s) => s.data[key]);
+    const type = inferType(values, samples.length);
+    if (!type) {
+      leftOut.push({
+        field: key,
+        reason: 'its values have different types across files (kept in the files, not edited)',
+      });
+      continue;
+    }
+    const required = values.every(
+      (v) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0),
+    );
+    fields.push({ name: key, ...type, ...(required ? { required: true } : {}) });
+  }
+  if (format === 'markdown')
+    fields.push({ name: keys.includes('body') ? 'content' : 'body', type: 'markdown' });
+  const schema: Record<string, unknown> = {
+    label: name.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    kind: 'collection',
+    folder,
+    format,
+    ...(fields.some((f) => f.name === 'title' && f.type === 'string') ? { slug: '{{title}}' } : {}),
+    ...(fields.some((f) => f.name === 'date' && (f.type === 'date' || f.type === 'datetime'))
+      ? { sort: '-date' }
+      : {}),
+    fields,
+  };
+  const ext = format === 'markdown' ? /\.(md|markdown)$/i : /\.json$/i;
+  const renameNeeded = chosen
+    .map((f) => path.relative(absolute, f).split(path.sep).join('/').replace(ext, ''))
+    .filter((slug) => slugProblem(slug) !== null || !/\.md$|\.json$/.test(chosen[0]!));
+  const normalized: Schema = {
+    ...(schema as unknown as Schema),
+    name,
+    source: '',
+    ...(format === 'markdown' ? { bodyField: fields[fields.length - 1]!.name } : {}),
+  };
+  const passing = samples.filter((s) => validateEntry(normalized, s.data, s.body).length === 0).length;
+  let written: string | null = null;
+  if (options.write) {
+    const project = await loadProject(root);
+    const file = `${project.config.schemas}/${name}.json`;
+    if (existsSync(path.join(root, file)))
+      throw new UserError(`${file} already exists; pass --name to choose another, or print without --write.`);
+    const { issues } = checkSchema(name, file, schema, { schemaNames: [...project.schemas.keys(), name] });
+    if (issues.length)
+      throw new UserError(
+        `The inferred schema has problems:\n${issues.map((i) => `  ${i.path} ${i.message}`).join('\n')}`,
+      );
+    await commitFiles(
+      root,
+      [
+        {
+          path: file,
+          bytes: new TextEncoder().encode(JSON.stringify(schema, null, 2) + '\n'),
+          expected: null,
+        },
+      ],
+      `add schema ${name} (inferred from ${folder})`,
+    );
+    written = file;
+  }
+  return {
+    name,
+    folder,
+    files: samples.length,
+    passing,
+    schema,
+    leftOut,
+    unreadable,
+    renameNeeded: renameNeeded.filter((r) => slugProblem(r) !== null),
+    written,
+  };
+}
+
+export function render(result: InferResult): string {
+  const lines = [
+    result.written ? `Wrote ${result.written}` : JSON.stringify(result.schema, null, 2),
+    '',
+    `${result.passing} of ${result.files} file(s) pass this schema.`,
+  ];
+  for (const l of result.leftOut) lines.push(`Left out "${l.field}": ${l.reason}.`);
+  for (const u of result.unreadable) lines.push(`Could not read ${u.file}: ${u.reason}`);
+  if (result.renameNeeded.length)
+    lines.push(
+      `${result.renameNeeded.length} file name(s) are not valid slugs and must be renamed to become entries (e.g. ${result.renameNeeded[0]}).`,
+    );
+  if (!result.written)
+    lines.push(`Write it with: mimsy schema infer ${result.folder} --name ${result.name} --write`);
+  return lines.join('\n');
+}

@@ -1,0 +1,3 @@
+export { main } from './main.js';
+export { UserError } from './errors.js';
+export { generateTypes } from './commands/types.js';
