@@ -85,9 +85,9 @@ async function askFields(format: string): Promise<Field[]> {
 export async function run(options: SchemaNewOptions): Promise<SchemaNewResult> {
   const root = await repositoryRoot(options.cwd);
   const name = options.name ?? options.args?.[0] ?? '';
-  if (!isValidSchemaName(name as unknown))
+  if (!isValidSchemaName(name))
     throw new UserError(
-      `"${name}" cannot be a schema name: use lowercase letters, digits, "_" and "-", e.g. blog-posts.`,
+      `${JSON.stringify(name)} cannot be a schema name: use lowercase letters, digits, "_" and "-", e.g. blog-posts.`,
     );
   const project = await loadProject(root);
   const file = `${project.config.schemas}/${name}.json`;
