@@ -29,6 +29,16 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        ...source,
+        test: {
+          name: 'cli',
+          root: './cli',
+          include: ['src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

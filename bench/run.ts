@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchApi } from './api.js';
+import { benchCliHelp } from './cli.js';
 import { generateRepository } from './generate.js';
 import { benchWrites } from './writes.js';
 
@@ -50,6 +51,8 @@ execFileSync('pnpm', ['--filter', '@mimsy/core', '--filter', '@mimsy/api', 'run'
   cwd: path.resolve(here, '..'),
 });
 const api = await benchApi(sizes, 5);
+process.stderr.write('cli…\n');
+const cli = benchCliHelp(20);
 
 const f = (n: number, digits = 0): string => n.toFixed(digits);
 const lines = [
@@ -118,6 +121,17 @@ const lines = [
   '| entries | time |',
   '|---:|---:|',
   ...api.ready.map((r) => `| ${r.entries.toLocaleString('en')} | ${f(r.ms)} ms |`),
+  '',
+  '## CLI cold start (cli)',
+  '',
+  'Median of 20 runs of the built `mimsy` binary against `node -e 0` in the same run (commands are',
+  'imported lazily, so `--help` loads commander and one small settings module). Target: under 150 ms.',
+  '',
+  '| command | median | ratio to `node -e 0` |',
+  '|---|---:|---:|',
+  `| \`node -e 0\` | ${f(cli.nodeMs)} ms | 1.00× |`,
+  `| \`mimsy --help\` | ${f(cli.helpMs)} ms | ${f(cli.helpMs / cli.nodeMs, 2)}× |`,
+  `| \`mimsy --version\` | ${f(cli.versionMs)} ms | ${f(cli.versionMs / cli.nodeMs, 2)}× |`,
   '',
 ];
 writeFileSync(path.join(here, 'RESULTS.md'), lines.join('\n'));

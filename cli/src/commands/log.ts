@@ -18,7 +18,8 @@ export async function run(options: { cwd: string; args?: string[]; limit?: strin
     const slash = target.indexOf('/');
     const schema = slash === -1 ? target : target.slice(0, slash);
     const slug = slash === -1 ? '' : target.slice(slash + 1);
-    const repo = await Repository.open(root, { history: false });
+    // The CLI commits locally; pushing is "mimsy sync"'s job, whatever git.push says for the server.
+    const repo = await Repository.open(root, { history: false, git: { push: 'off' } });
     try {
       const s = repo.schema(schema);
       if (s.kind === 'collection' && !slug)

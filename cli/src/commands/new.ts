@@ -89,7 +89,8 @@ export async function run(options: NewOptions): Promise<NewResult> {
   const root = await repositoryRoot(options.cwd);
   const schemaName = options.schema ?? options.args?.[0] ?? '';
   const slug = options.slug ?? options.args?.[1];
-  const repo = await Repository.open(root, { history: false });
+  // The CLI commits locally; pushing is "mimsy sync"'s job, whatever git.push says for the server.
+  const repo = await Repository.open(root, { history: false, git: { push: 'off' } });
   try {
     const schema = repo.schema(schemaName);
     if (schema.kind === 'singleton')

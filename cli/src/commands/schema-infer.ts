@@ -129,7 +129,8 @@ export async function run(options: InferOptions): Promise<InferResult> {
   if (!folder || folder.startsWith('..'))
     throw new UserError(`${absolute} must be a folder inside the repository.`);
   const name = options.name ?? slugify(path.basename(absolute));
-  if (!isValidSchemaName(name)) throw new UserError(`${JSON.stringify(name)} cannot be a schema name; pass --name.`);
+  if (!isValidSchemaName(name))
+    throw new UserError(`${JSON.stringify(name)} cannot be a schema name; pass --name.`);
   const files = listFiles(absolute);
   if (!files.length) throw new UserError(`${folder} holds no .md or .json files to learn from.`);
   const md = files.filter((f) => !f.endsWith('.json'));

@@ -65,11 +65,18 @@ function objectType(fields: Field[], indent: string): string {
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
-/** Data type of a schema: front matter / JSON fields (the Markdown body is separate). */
+/**
+ * Data type of a schema: front matter / JSON fields (the Markdown body is separate). Keys that no
+ * field declares are kept in the files (written by other tools), so they are allowed as unknown.
+ */
 function dataType(schema: Schema): string {
-  return objectType(
+  const declared = objectType(
     schema.fields.filter((f) => f.name !== schema.bodyField),
     '',
+  );
+  return declared.replace(
+    /\n\}$/,
+    '\n  /** Keys no field declares (kept as other tools wrote them). */\n  [key: string]: unknown;\n}',
   );
 }
 

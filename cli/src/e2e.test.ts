@@ -1,0 +1,167 @@
+// End to end: the built `mimsy` binary as a process, through a content repository's whole life.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'cli/bin/mimsy.js');
+let work: string;
+
+function mimsy(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.MIMSY_USERS_FILE;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, input: '' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' });
+}
+
+beforeAll(() => {
+  // The binary runs the compiled packages, as an installed `mimsy` would.
+  execFileSync(
+    'pnpm',
+    ['--filter', '@mimsy/core', '--filter', '@mimsy/api', '--filter', '@mimsy/cli', 'run', 'build'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  work = mkdtempSync(path.join(tmpdir(), 'mimsy-e2e-cli-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the mimsy binary', () => {
+  it('has complete help with examples, and exit codes 0 / 1', () => {
+    const help = mimsy(work, '--help');
+    expect(help.code).toBe(0);
+    for (const command of [
+      'init',
+      'schema',
+      'new',
+      'validate',
+      'sync',
+      'serve',
+      'dev',
+      'export',
+      'types',
+      'user',
+      'status',
+      'log',
+    ])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
+    expect(help.stdout).toMatch(/Examples:/);
+    expect(mimsy(work, 'new', '--help').stdout).toMatch(/--set title="Hello there"/);
+    expect(mimsy(work, 'serve', '--help').stdout).toMatch(/MIMSY_SESSION_SECRET/);
+    const outside = mimsy(work, 'validate');
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toMatch(/not inside a Mimsy repository.*mimsy init/s);
+    expect(mimsy(work, 'frobnicate').code).toBe(1);
+  });
+
+  it('init → schema new → new → validate → sync (with a conflict that loses nothing) → export → types', () => {
+    const remote = path.join(work, 'remote.git');
+    git(work, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+
+    expect(mimsy(work, 'init', 'site').code).toBe(0);
+    const site = path.join(work, 'site');
+    git(site, 'config', 'user.name', 'Ada');
+    git(site, 'config', 'user.email', 'ada@example.com');
+    git(site, 'remote', 'add', 'origin', remote);
+
+    const schema = mimsy(
+      site,
+      'schema',
+      'new',
+      'posts',
+      '--field',
+      'title:string!',
+      '--field',
+      'date:date',
+      '--field',
+      'status:select=draft|published',
+      '--field',
+      'body:markdown',
+    );
+    expect(schema.code, schema.stderr).toBe(0);
+    expect(mimsy(site, 'schema', 'check').code).toBe(0);
+
+    const created = mimsy(
+      site,
+      '--json',
+      'new',
+      'posts',
+      '--set',
+      'title=Hello from the CLI',
+      '--set',
+      'status=draft',
+      '--body',
+      'First!',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      entry: { slug: 'hello-from-the-cli', data: { status: 'draft' } },
+    });
+    expect(git(site, 'log', '-1', '--format=%an|%s').trim()).toBe('Ada|create posts/hello-from-the-cli');
+
+    const invalid = mimsy(site, 'new', 'posts', '--set', 'title=Bad', '--set', 'status=archived');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/\/status must be one of: draft, published/);
+    expect(mimsy(site, 'validate').code).toBe(0);
+
+    const first = mimsy(site, 'sync');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/pushed local commits/);
+
+    // A second editor changes the same entry and pushes first.
+    const other = path.join(work, 'other');
+    git(work, 'clone', '--quiet', remote, other);
+    git(other, 'config', 'user.name', 'Grace');
+    git(other, 'config', 'user.email', 'grace@example.com');
+    const file = 'content/posts/hello-from-the-cli.md';
+    writeFileSync(
+      path.join(other, file),
+      readFileSync(path.join(other, file), 'utf8').replace('Hello from the CLI', 'Grace was here'),
+    );
+    git(other, 'commit', '-qam', 'Grace edits');
+    git(other, 'push', '-q', 'origin', 'main');
+
+    writeFileSync(
+      path.join(site, file),
+      readFileSync(path.join(site, file), 'utf8').replace('Hello from the CLI', 'Ada was here'),
+    );
+    git(site, 'commit', '-qam', 'Ada edits');
+    const mine = git(site, 'rev-parse', 'HEAD').trim();
+    const conflict = mimsy(site, 'sync');
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/Nothing was lost/);
+    expect(conflict.stderr).toMatch(/hello-from-the-cli\.md/);
+    const saved = /saved on branch (\S+),/.exec(conflict.stderr)![1]!;
+    expect(git(site, 'rev-parse', saved).trim()).toBe(mine);
+    expect(git(site, 'rev-parse', 'HEAD').trim()).toBe(mine);
+    expect(git(site, 'status', '--porcelain')).toBe('');
+
+    // Resolve by taking the remote side, then sync cleanly.
+    git(site, 'reset', '-q', '--hard', 'origin/main');
+    expect(mimsy(site, 'sync').code).toBe(0);
+
+    const exported = mimsy(site, 'export', '--drafts');
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).collections.posts[0].data.title).toBe('Grace was here');
+    const noDrafts = JSON.parse(mimsy(site, 'export').stdout) as { collections: { posts: unknown[] } };
+    expect(noDrafts.collections.posts).toHaveLength(1); // "draft" here is a status option, not the draft flag
+
+    const typed = mimsy(site, 'types', '--out', 'types/content.d.ts');
+    expect(typed.code).toBe(0);
+    expect(readFileSync(path.join(site, 'types/content.d.ts'), 'utf8')).toContain(
+      'status?: "draft" | "published";',
+    );
+
+    const log = mimsy(site, 'log', 'posts/hello-from-the-cli');
+    expect(log.stdout).toMatch(/Grace edits/);
+    const status = JSON.parse(mimsy(site, '--json', 'status').stdout) as {
+      git: { ahead: number; behind: number };
+    };
+    expect(status.git).toMatchObject({ ahead: 0, behind: 0 });
+  });
+});
