@@ -39,6 +39,20 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        ...source,
+        test: { name: 'web', root: './web', include: ['src/**/*.test.ts'], environment: 'happy-dom' },
+      },
+      {
+        ...source,
+        test: {
+          name: 'web-e2e',
+          root: './web',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

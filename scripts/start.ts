@@ -39,6 +39,11 @@ if (!existsSync(path.join(repoDir, '.git'))) {
   );
   console.log(`Created the example content repository in ${path.relative(process.cwd(), repoDir)}`);
 }
+// The admin: built once (production build, ~2 s) so that the server can serve it at "/".
+if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
+  console.log('Building the admin (first run)…');
+  execFileSync('pnpm', ['--filter', '@mimsy/web', 'run', 'build'], { cwd: root, stdio: 'ignore' });
+}
 if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
 
 let password: string | null = process.env.MIMSY_ADMIN_PASSWORD ?? null;

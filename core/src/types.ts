@@ -1,6 +1,7 @@
 /**
  * Shared JSON types: the content model and the shapes the API sends. Types only — the admin
- * (`web`) imports this module and nothing else from core.
+ * (`web`) imports this module and `@mimsy/core/validate` (pure field checks, the same the server
+ * runs) and nothing else from core.
  */
 
 export const FIELD_TYPES = [

@@ -1,6 +1,6 @@
 import type { Issue } from './errors.js';
 import { pointer } from './errors.js';
-import { isValidSlug } from './paths.js';
+import { isValidSlug } from './slugs.js';
 import type { Field, Schema, SelectOption } from './types.js';
 
 /** Answers whether an entry exists, for relation checks. */

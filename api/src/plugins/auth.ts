@@ -33,6 +33,7 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'mimsy_session';
+export const SIGNED_IN_HINT = 'mimsy_signed_in';
 const SESSION_HOURS = 12;
 
 interface SessionPayload {
@@ -77,6 +78,15 @@ export class Sessions {
       path: '/',
       maxAge: SESSION_HOURS * 3600,
     });
+    // Not a credential: lets the admin know a session may exist before asking /api/auth/me,
+    // so that a signed-out visit makes no failing request.
+    void reply.setCookie(SIGNED_IN_HINT, '1', {
+      httpOnly: false,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: SESSION_HOURS * 3600,
+    });
     return { sid: payload.sid };
   }
 
@@ -84,6 +94,11 @@ export class Sessions {
     void reply.clearCookie(SESSION_COOKIE, {
       path: '/',
       httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+    });
+    void reply.clearCookie(SIGNED_IN_HINT, {
+      path: '/',
       sameSite: 'strict',
       secure: request.protocol === 'https',
     });

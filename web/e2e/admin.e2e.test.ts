@@ -1,0 +1,240 @@
+// End to end: Debian's Chromium (playwright-core) against the real API server on loopback,
+// serving the production build of the admin. Every flow saves a screenshot in test-output/e2e/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, startServer } from '@mimsy/api';
+import { makeTempRepo, type TempRepo } from '@mimsy/core/testing';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'test-output', 'e2e');
+const CHROMIUM = process.env.MIMSY_CHROMIUM ?? '/usr/bin/chromium';
+const PASSWORD = 'e2e password 123';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI)
+  throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install chromium).`);
+
+let repo: TempRepo;
+let work: string;
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+const consoleErrors: string[] = [];
+/** HTTP answers a flow provokes on purpose (a wrong password, a conflict): Chromium logs them as errors. */
+const provoked: RegExp[] = [];
+
+async function open(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = `${m.text()} (${page.url()})`;
+    const i = provoked.findIndex((p) => p.test(text));
+    if (i === -1) consoleErrors.push(text);
+    else provoked.splice(i, 1); // each provoked answer excuses exactly one message
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  return page;
+}
+
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.goto(server.url + '/');
+  await page.getByLabel('Name or email').fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Content' }).waitFor();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  execFileSync('pnpm', ['--filter', '@mimsy/web', 'run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  mkdirSync(SHOTS, { recursive: true });
+  repo = makeTempRepo({ example: true });
+  work = mkdtempSync(path.join(tmpdir(), 'mimsy-e2e-web-'));
+  const passwordHash = await hashPassword(PASSWORD);
+  writeFileSync(
+    path.join(work, 'users.json'),
+    JSON.stringify({
+      users: [
+        { name: 'eddie', email: 'eddie@example.com', role: 'editor', passwordHash, tokens: [] },
+        { name: 'grace', email: 'grace@example.com', role: 'editor', passwordHash, tokens: [] },
+        { name: 'vera', email: 'vera@example.com', role: 'viewer', passwordHash, tokens: [] },
+      ],
+    }),
+  );
+  server = await startServer({
+    repoDir: repo.dir,
+    repoUrl: null,
+    branch: null,
+    host: '127.0.0.1',
+    port: 0,
+    usersFile: path.join(work, 'users.json'),
+    sessionSecret: 'e2e-secret-that-is-long-enough-1234567890',
+    push: 'off',
+    pullIntervalSeconds: 0,
+    webDist: path.join(ROOT, 'web', 'dist'),
+    trustProxy: false,
+    mediaMaxBytes: 1024 * 1024,
+    logLevel: 'silent',
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ], // launch() gives each run a fresh, temporary profile
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (!available) return;
+  await browser?.close();
+  await server?.close();
+  repo?.cleanup();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.skipIf(!available)('the admin in Chromium', () => {
+  it('signs in and shows the dashboard with entry counts', async () => {
+    const page = await open(await browser.newContext());
+    await page.goto(server.url + '/collections/posts');
+    await page.waitForURL('**/login');
+    provoked.push(/status of 401 .*\/login\)$/);
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByLabel('Name or email').fill('eddie');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The name or password is wrong.' }).waitFor();
+    await signIn(page, 'eddie');
+    await expect(page.getByRole('link', { name: /Blog posts\s*7 entries/ }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: /Site settings/ }).isVisible()).resolves.toBe(true);
+    await shot(page, '01-dashboard');
+    await page.context().close();
+  });
+
+  it('lists, searches and filters entries', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'vera');
+    await page.getByRole('link', { name: /Blog posts/ }).click();
+    await page.getByText('7 entries').waitFor();
+    await page.getByLabel('Search').fill('headings');
+    await page.getByText('1 entry').waitFor();
+    await expect(page.getByRole('link', { name: 'Writing Markdown in Mimsy' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('combobox', { name: 'Category' }).selectOption('guide');
+    await page.getByText('2 entries').waitFor();
+    await expect(page.getByRole('link', { name: 'New entry' }).count()).resolves.toBe(0); // a viewer cannot write
+    await shot(page, '02-list');
+    await page.context().close();
+  });
+
+  it('creates an entry with many field types, sees validation errors, edits with Ctrl+S, and deletes', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts/new');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /need attention/ })
+      .waitFor();
+    await page.getByText('Title is required').waitFor();
+    await shot(page, '03-validation');
+    const before = repo.git('rev-parse', 'HEAD').trim();
+
+    await page.getByLabel('Title', { exact: true }).fill('Made in the browser');
+    await page.getByLabel('Summary').fill('Written through the admin.');
+    await page.getByLabel('Draft').check();
+    await page.getByRole('combobox', { name: 'Category' }).selectOption('guide');
+    await page.getByRole('button', { name: 'Add Tags' }).click();
+    await page.getByLabel('Tags 1', { exact: true }).fill('browser');
+    await page.getByLabel(/^Author \(search authors\)/).fill('grace');
+    await page.getByLabel('Reading time (minutes)').fill('4');
+    await page.getByLabel('Canonical URL').fill('https://example.com/made');
+    await page.getByLabel('Cover path').fill('/media/2026/11/cover.png');
+    await page.getByLabel('Name', { exact: true }).fill('Browser series');
+    await page.getByLabel('Body').fill('# Hello\n\nFrom **Chromium**.');
+    await page.getByLabel('Preview').check();
+    await page.locator('mimsy-markdown').getByText('Chromium').waitFor();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL('**/collections/posts/entries/made-in-the-browser');
+    await shot(page, '04-created');
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|create posts/made-in-the-browser');
+    expect(repo.git('rev-parse', 'HEAD~1').trim()).toBe(before);
+    const file = repo.git('show', 'HEAD:content/posts/made-in-the-browser.md');
+    for (const line of [
+      'title: Made in the browser',
+      'draft: true',
+      'category: guide',
+      '  - browser',
+      'author: grace',
+      'readingTime: 4',
+      'series:',
+      '  name: Browser series',
+    ])
+      expect(file).toContain(line);
+    expect(file).toContain('# Hello\n\nFrom **Chromium**.');
+
+    await page.getByLabel('Title', { exact: true }).fill('Made in the browser, edited');
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('update posts/made-in-the-browser');
+    expect(repo.git('diff', '--numstat', 'HEAD~1', 'HEAD').trim()).toBe(
+      '1\t1\tcontent/posts/made-in-the-browser.md',
+    );
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL('**/collections/posts');
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('delete posts/made-in-the-browser');
+    await shot(page, '05-deleted');
+    await page.context().close();
+  });
+
+  it('resolves a conflict made from a second browser context, losing nothing', async () => {
+    const eddie = await open(await browser.newContext());
+    const grace = await open(await browser.newContext());
+    await signIn(eddie, 'eddie');
+    await signIn(grace, 'grace');
+    const url = server.url + '/collections/posts/entries/why-git';
+    await eddie.goto(url);
+    await grace.goto(url);
+    await grace.getByLabel('Summary').fill('Grace’s summary');
+    await grace.getByRole('button', { name: 'Save' }).click();
+    await grace.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+    await eddie
+      .getByRole('status')
+      .filter({ hasText: /changed elsewhere/ })
+      .waitFor();
+    await eddie.getByLabel('Title', { exact: true }).fill('Why Git, says Eddie');
+    provoked.push(/status of 409 \(Conflict\)/);
+    await eddie.getByRole('button', { name: 'Save' }).click();
+    await eddie.getByRole('region', { name: 'Conflict' }).waitFor();
+    await shot(eddie, '06-conflict');
+    await eddie.getByRole('button', { name: 'Save with the chosen values' }).click();
+    await eddie.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const file = repo.git('show', 'HEAD:content/posts/why-git.md');
+    expect(file).toContain('Why Git, says Eddie');
+    expect(file).toContain('Grace’s summary'); // her change to another field survives the merge
+    expect(repo.git('log', '-2', '--format=%an').trim().split('\n')).toEqual(['eddie', 'grace']);
+    await shot(eddie, '07-conflict-resolved');
+    await eddie.context().close();
+    await grace.context().close();
+  });
+
+  it('produced no console errors (beyond the two answers provoked on purpose)', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(provoked).toEqual([]);
+  });
+});

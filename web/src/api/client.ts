@@ -1,0 +1,226 @@
+import type { Entry, ListResult, Schema } from '@mimsy/core/types';
+
+/** An error answer of the API: `{error: {code, message, details}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Field-level problems of a 400 MIMSY_ERR_VALIDATION: JSON pointer → message. */
+  get fieldErrors(): Record<string, string> {
+    const issues =
+      (this.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
+    return Object.fromEntries(issues.map((i) => [i.path, i.message]));
+  }
+}
+
+export interface SessionUser {
+  name: string;
+  email: string;
+  role: 'viewer' | 'editor' | 'admin';
+}
+
+export interface SchemaInfo extends Omit<Schema, 'source'> {
+  count: number;
+}
+
+export interface WriteResult {
+  entry: Entry;
+  commit: { sha: string };
+}
+
+export interface ListQuery {
+  limit?: number;
+  cursor?: string | null;
+  sort?: string;
+  q?: string;
+  filter?: Record<string, string>;
+}
+
+/**
+ * The admin's only way to the server. Cookie session + CSRF header on writes; the base URL is
+ * configurable (window.MIMSY_API_BASE or the constructor) so the admin can be served elsewhere.
+ */
+export class ApiClient {
+  private csrf: string | null = null;
+
+  constructor(
+    readonly base = ((globalThis as { MIMSY_API_BASE?: string }).MIMSY_API_BASE ?? '').replace(/\/$/, ''),
+  ) {}
+
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; raw?: BodyInit } = {},
+  ): Promise<{ data: T; headers: Headers }> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && this.csrf) headers['x-csrf-token'] = this.csrf;
+    const res = await fetch(this.base + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    if (res.status === 204) return { data: undefined as T, headers: res.headers };
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) {
+      const error = (json as { error?: { code: string; message: string; details?: unknown } } | undefined)
+        ?.error;
+      throw new ApiError(
+        res.status,
+        error?.code ?? 'MIMSY_ERR_HTTP',
+        error?.message ?? `The server answered ${res.status}.`,
+        error?.details,
+      );
+    }
+    return { data: json as T, headers: res.headers };
+  }
+
+  async login(name: string, password: string): Promise<SessionUser> {
+    const { data } = await this.request<{ user: SessionUser; csrfToken: string }>('POST', '/api/auth/login', {
+      body: { name, password },
+    });
+    this.csrf = data.csrfToken;
+    return data.user;
+  }
+
+  /** The signed-in user, or null. */
+  async me(): Promise<SessionUser | null> {
+    // The server sets a plain "signed in" hint beside the HttpOnly session cookie.
+    if (typeof document !== 'undefined' && !document.cookie.split('; ').includes('mimsy_signed_in=1'))
+      return null;
+    try {
+      const { data } = await this.request<{ user: SessionUser; csrfToken?: string }>('GET', '/api/auth/me');
+      this.csrf = data.csrfToken ?? null;
+      return data.user;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  }
+
+  async logout(): Promise<void> {
+    await this.request('POST', '/api/auth/logout');
+    this.csrf = null;
+  }
+
+  async schemas(): Promise<SchemaInfo[]> {
+    return (await this.request<{ items: SchemaInfo[] }>('GET', '/api/schemas')).data.items;
+  }
+
+  async list(schema: string, query: ListQuery = {}): Promise<ListResult> {
+    const params = new URLSearchParams();
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    if (query.sort) params.set('sort', query.sort);
+    if (query.q) params.set('q', query.q);
+    for (const [k, v] of Object.entries(query.filter ?? {})) if (v !== '') params.set(`filter[${k}]`, v);
+    return (
+      await this.request<ListResult>(
+        'GET',
+        `/api/collections/${encodeURIComponent(schema)}/entries?${params.toString()}`,
+      )
+    ).data;
+  }
+
+  private entryPath(schema: string, slug: string): string {
+    return `/api/collections/${encodeURIComponent(schema)}/entries/${slug.split('/').map(encodeURIComponent).join('/')}`;
+  }
+
+  async get(schema: string, slug: string): Promise<Entry> {
+    return (await this.request<Entry>('GET', this.entryPath(schema, slug))).data;
+  }
+
+  async create(
+    schema: string,
+    input: { slug?: string; data: Record<string, unknown>; body?: string },
+  ): Promise<WriteResult> {
+    return (
+      await this.request<WriteResult>('POST', `/api/collections/${encodeURIComponent(schema)}/entries`, {
+        body: input,
+      })
+    ).data;
+  }
+
+  async update(
+    schema: string,
+    slug: string,
+    version: string,
+    input: { slug?: string; data: Record<string, unknown>; body?: string },
+  ): Promise<WriteResult> {
+    return (
+      await this.request<WriteResult>('PUT', this.entryPath(schema, slug), {
+        body: input,
+        headers: { 'if-match': `"${version}"` },
+      })
+    ).data;
+  }
+
+  async remove(schema: string, slug: string, version: string, force = false): Promise<void> {
+    await this.request('DELETE', this.entryPath(schema, slug) + (force ? '?force=true' : ''), {
+      headers: { 'if-match': `"${version}"` },
+    });
+  }
+
+  async singleton(schema: string): Promise<Entry | null> {
+    try {
+      return (await this.request<Entry>('GET', `/api/singletons/${encodeURIComponent(schema)}`)).data;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'MIMSY_ERR_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  async saveSingleton(
+    schema: string,
+    version: string | null,
+    input: { data: Record<string, unknown>; body?: string },
+  ): Promise<WriteResult> {
+    const headers: Record<string, string> = version
+      ? { 'if-match': `"${version}"` }
+      : { 'if-none-match': '*' };
+    return (
+      await this.request<WriteResult>('PUT', `/api/singletons/${encodeURIComponent(schema)}`, {
+        body: input,
+        headers,
+      })
+    ).data;
+  }
+
+  async uploadMedia(files: File[]): Promise<{ items: { path: string; url: string }[] }> {
+    const form = new FormData();
+    for (const f of files) form.append('file', f, f.name);
+    return (
+      await this.request<{ items: { path: string; url: string }[] }>('POST', '/api/media', { raw: form })
+    ).data;
+  }
+
+  async media(): Promise<{ path: string; url: string; size: number }[]> {
+    return (await this.request<{ items: { path: string; url: string; size: number }[] }>('GET', '/api/media'))
+      .data.items;
+  }
+
+  /** Live entry events (Server-Sent Events). Returns a function that stops listening. */
+  events(
+    onEvent: (event: {
+      type: string;
+      schema: string;
+      slug: string;
+      version: string | null;
+      source: string;
+    }) => void,
+  ): () => void {
+    if (typeof EventSource === 'undefined') return () => undefined;
+    const source = new EventSource(this.base + '/api/events', { withCredentials: true });
+    source.addEventListener('entry', (e) => onEvent(JSON.parse((e as MessageEvent<string>).data) as never));
+    return () => source.close();
+  }
+}

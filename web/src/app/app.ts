@@ -1,0 +1,242 @@
+import { html, LitElement, css, nothing } from 'lit';
+import { ApiClient, type SchemaInfo, type SessionUser } from '../api/client.js';
+import { theme } from '../styles/theme.js';
+import { href, parseRoute, type Route } from './router.js';
+import '../login/login.js';
+import '../dashboard/dashboard.js';
+
+/** A view that may hold unsaved work. */
+export interface GuardedView extends HTMLElement {
+  dirty?: boolean;
+}
+
+/**
+ * `<mimsy-app>` — the admin shell: session, schemas, routing (History API), header with the
+ * signed-in user, and the current view. Views other than sign-in and dashboard load on demand.
+ *
+ * Events handled from children: `mimsy-navigate` ({detail: {path}}), `mimsy-signed-in`,
+ * `mimsy-changed` (a write happened: refresh counts).
+ */
+export class MimsyApp extends LitElement {
+  static override properties = {
+    user: { state: true },
+    schemas: { state: true },
+    route: { state: true },
+    loaded: { state: true },
+    error: { state: true },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        background: var(--m-bg);
+      }
+      header {
+        display: flex;
+        gap: 1rem;
+        align-items: center;
+        justify-content: space-between;
+        padding: 0.6rem 1rem;
+        border-bottom: 1px solid var(--m-line);
+        flex-wrap: wrap;
+      }
+      header a.home {
+        font-weight: 700;
+        color: var(--m-fg);
+        text-decoration: none;
+        font-size: 1.1rem;
+      }
+      main {
+        padding: 1rem;
+        max-width: 72rem;
+        margin: 0 auto;
+      }
+      .who {
+        display: flex;
+        gap: 0.6rem;
+        align-items: center;
+      }
+    `,
+  ];
+
+  readonly api = new ApiClient();
+  declare user: SessionUser | null;
+  declare schemas: SchemaInfo[];
+  declare route: Route;
+  declare loaded: boolean;
+  declare error: string;
+  private stopEvents: (() => void) | null = null;
+
+  constructor() {
+    super();
+    this.user = null;
+    this.schemas = [];
+    this.route = parseRoute(location.pathname);
+    this.loaded = false;
+    this.error = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('beforeunload', this.onBeforeUnload);
+    this.addEventListener('mimsy-navigate', this.onNavigate as EventListener);
+    this.addEventListener('mimsy-signed-in', () => void this.start());
+    this.addEventListener('mimsy-changed', () => void this.loadSchemas());
+    void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
+    this.stopEvents?.();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      this.user = await this.api.me();
+      if (this.user) {
+        await this.loadSchemas();
+        this.stopEvents?.();
+        this.stopEvents = this.api.events((event) =>
+          this.dispatchEvent(new CustomEvent('mimsy-entry-event', { detail: event, bubbles: false })),
+        );
+        if (this.route.name === 'login') this.go('/', true);
+      } else if (this.route.name !== 'login') this.go('/login', true);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+    this.loaded = true;
+  }
+
+  private async loadSchemas(): Promise<void> {
+    this.schemas = await this.api.schemas();
+  }
+
+  private currentView(): GuardedView | null {
+    return this.renderRoot.querySelector<GuardedView>('main > *');
+  }
+
+  /** Navigates unless the current view has unsaved changes the editor does not want to lose. */
+  go(path: string, replace = false): void {
+    const view = this.currentView();
+    if (view?.dirty && !confirm('You have unsaved changes. Leave without saving?')) return;
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    this.route = parseRoute(location.pathname);
+  }
+
+  private onNavigate = (event: CustomEvent<{ path: string }>): void => {
+    event.stopPropagation();
+    this.go(event.detail.path);
+  };
+
+  private onPopState = (): void => {
+    this.route = parseRoute(location.pathname);
+  };
+
+  private onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    if (this.currentView()?.dirty) event.preventDefault();
+  };
+
+  private onLinkClick(event: MouseEvent): void {
+    const anchor =
+      event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement) ?? null;
+    if (
+      !anchor ||
+      anchor.target ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      anchor.origin !== location.origin
+    )
+      return;
+    if (anchor.pathname.startsWith('/api/') || anchor.pathname.startsWith('/media/')) return;
+    event.preventDefault();
+    this.go(anchor.pathname + anchor.search);
+  }
+
+  private async logout(): Promise<void> {
+    await this.api.logout();
+    this.user = null;
+    this.stopEvents?.();
+    this.go('/login');
+  }
+
+  private view(): unknown {
+    const route = this.route;
+    if (!this.user) return html`<mimsy-login .api=${this.api}></mimsy-login>`;
+    switch (route.name) {
+      case 'dashboard':
+      case 'login':
+        return html`<mimsy-dashboard .schemas=${this.schemas}></mimsy-dashboard>`;
+      case 'list': {
+        void import('../entry-list/entry-list.js');
+        const schema = this.schemas.find((s) => s.name === route.schema);
+        return schema
+          ? html`<mimsy-entry-list
+              .api=${this.api}
+              .schema=${schema}
+              .user=${this.user}
+              .app=${this}
+            ></mimsy-entry-list>`
+          : this.notFound();
+      }
+      case 'new':
+      case 'entry':
+      case 'singleton': {
+        void import('../entry-editor/entry-editor.js');
+        const schema = this.schemas.find((s) => s.name === route.schema);
+        if (!schema) return this.notFound();
+        const slug = route.name === 'entry' ? route.slug : null;
+        return html`<mimsy-entry-editor
+          .api=${this.api}
+          .schema=${schema}
+          .schemas=${this.schemas}
+          .slug=${slug}
+          .user=${this.user}
+          .app=${this}
+        ></mimsy-entry-editor>`;
+      }
+      default:
+        return this.notFound();
+    }
+  }
+
+  private notFound(): unknown {
+    return html`<p>There is nothing here. <a href="/">Back to the content types</a>.</p>`;
+  }
+
+  override render(): unknown {
+    if (!this.loaded) return html`<main><p class="muted">Loading…</p></main>`;
+    return html`
+      <div @click=${(e: MouseEvent) => this.onLinkClick(e)}>
+        <header>
+          <a class="home" href=${href({ name: 'dashboard' })}>Mimsy</a>
+          ${
+            this.user
+              ? html`<div class="who">
+                  <span>${this.user.name} <span class="muted">(${this.user.role})</span></span>
+                  <button @click=${() => void this.logout()}>Sign out</button>
+                </div>`
+              : nothing
+          }
+        </header>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <main>${this.view()}</main>
+      </div>
+    `;
+  }
+}
+
+customElements.define('mimsy-app', MimsyApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mimsy-app': MimsyApp;
+  }
+}

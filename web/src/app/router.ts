@@ -1,0 +1,46 @@
+/** The admin's routes, as parsed from a path. */
+export type Route =
+  | { name: 'login' }
+  | { name: 'dashboard' }
+  | { name: 'list'; schema: string }
+  | { name: 'new'; schema: string }
+  | { name: 'entry'; schema: string; slug: string }
+  | { name: 'singleton'; schema: string }
+  | { name: 'not-found' };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .map(decodeURIComponent);
+  if (parts.length === 1 && parts[0] === '') return { name: 'dashboard' };
+  if (parts[0] === 'login') return { name: 'login' };
+  if (parts[0] === 'collections' && parts[1]) {
+    if (parts.length === 2) return { name: 'list', schema: parts[1] };
+    if (parts[2] === 'new' && parts.length === 3) return { name: 'new', schema: parts[1] };
+    if (parts[2] === 'entries' && parts.length > 3)
+      return { name: 'entry', schema: parts[1], slug: parts.slice(3).join('/') };
+  }
+  if (parts[0] === 'singletons' && parts[1] && parts.length === 2)
+    return { name: 'singleton', schema: parts[1] };
+  return { name: 'not-found' };
+}
+
+export function href(route: Route): string {
+  switch (route.name) {
+    case 'login':
+      return '/login';
+    case 'dashboard':
+      return '/';
+    case 'list':
+      return `/collections/${encodeURIComponent(route.schema)}`;
+    case 'new':
+      return `/collections/${encodeURIComponent(route.schema)}/new`;
+    case 'entry':
+      return `/collections/${encodeURIComponent(route.schema)}/entries/${route.slug.split('/').map(encodeURIComponent).join('/')}`;
+    case 'singleton':
+      return `/singletons/${encodeURIComponent(route.schema)}`;
+    default:
+      return '/';
+  }
+}

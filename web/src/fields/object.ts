@@ -1,0 +1,73 @@
+import { css, html, LitElement } from 'lit';
+import type { Field } from '@mimsy/core/types';
+import type { ApiClient } from '../api/client.js';
+import { theme } from '../styles/theme.js';
+import { labelOf } from './label.js';
+import { emitValue } from './inputs.js';
+
+/**
+ * `<mimsy-object>` — nested fields; keys the schema does not declare are kept.
+ * @fires mimsy-value
+ */
+export class MimsyObject extends LitElement {
+  static override properties = {
+    field: { attribute: false },
+    value: { attribute: false },
+    errors: { attribute: false },
+    at: { attribute: false },
+    api: { attribute: false },
+    readonly: { type: Boolean },
+  };
+  static override styles = [
+    theme,
+    css`
+      fieldset {
+        border: 1px solid var(--m-line);
+        border-radius: var(--m-radius);
+        display: grid;
+        gap: 0.8rem;
+        padding: 0.8rem;
+        margin: 0;
+      }
+    `,
+  ];
+  declare field: Field;
+  declare value: unknown;
+  declare errors: Record<string, string>;
+  declare at: string;
+  declare api: ApiClient;
+  declare readonly: boolean;
+
+  override render(): unknown {
+    const value =
+      typeof this.value === 'object' && this.value !== null && !Array.isArray(this.value)
+        ? (this.value as Record<string, unknown>)
+        : {};
+    return html`<fieldset aria-label=${labelOf(this.field)}>
+      ${(this.field.fields ?? []).map(
+        (f) =>
+          html`<mimsy-field
+            .field=${f}
+            .value=${value[f.name]}
+            .errors=${this.errors}
+            .at=${`${this.at}/${f.name}`}
+            .api=${this.api}
+            ?readonly=${this.readonly}
+            @mimsy-value=${(e: CustomEvent<{ value: unknown }>) => {
+              e.stopPropagation();
+              const next = { ...value, [f.name]: e.detail.value };
+              if (e.detail.value === undefined) delete next[f.name];
+              emitValue(this, next);
+            }}
+          ></mimsy-field>`,
+      )}
+    </fieldset>`;
+  }
+}
+customElements.define('mimsy-object', MimsyObject);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mimsy-object': MimsyObject;
+  }
+}
