@@ -1,7 +1,7 @@
 // End to end: Debian's Chromium (playwright-core) against the real API server on loopback,
 // serving the production build of the admin. Every flow saves a screenshot in test-output/e2e/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -231,6 +231,88 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await shot(eddie, '07-conflict-resolved');
     await eddie.context().close();
     await grace.context().close();
+  });
+
+  it('uploads images in the media library (several at once) and picks one into a field', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media' }).click();
+    await page.getByText('2 file(s)').waitFor();
+    const png = readFileSync(path.join(ROOT, 'examples/blog/public/media/2026/11/cover.png'));
+    await page.getByLabel('Upload files').setInputFiles([
+      { name: 'Team Photo.png', mimeType: 'image/png', buffer: png },
+      { name: 'second.png', mimeType: 'image/png', buffer: png },
+    ]);
+    await page.getByRole('status').filter({ hasText: 'Uploaded' }).waitFor();
+    await page.getByText('4 file(s)').waitFor();
+    const month = new Date().toISOString().slice(0, 7).replace('-', '/');
+    expect(repo.git('log', '-2', '--format=%an|%s').trim().split('\n').sort()).toEqual([
+      `eddie|upload media/${month}/second.png`,
+      `eddie|upload media/${month}/team-photo.png`,
+    ]);
+    await shot(page, '08-media');
+
+    await page.goto(server.url + '/collections/authors/entries/grace');
+    await page.getByRole('button', { name: 'Choose…' }).click();
+    await page
+      .getByRole('list', { name: 'Media library' })
+      .getByRole('button', { name: `/media/${month}/team-photo.png` })
+      .click();
+    await page.getByRole('img', { name: 'Avatar preview' }).waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('show', 'HEAD:content/authors/grace.json')).toContain(
+      `"avatar": "/media/${month}/team-photo.png"`,
+    );
+    await shot(page, '09-image-picked');
+    await page.context().close();
+  });
+
+  it('shows the history of an entry with a diff, and restores a revision', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts/entries/release-notes');
+    await page.getByLabel('Title', { exact: true }).fill('Release notes, renamed for a moment');
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'History' }).click();
+    const revisions = page.getByRole('list', { name: 'Revisions' }).getByRole('button');
+    await revisions.nth(1).waitFor();
+    await expect(revisions.count()).resolves.toBe(2);
+    await revisions.nth(1).click();
+    await page
+      .getByText('− title: Release notes for November')
+      .or(page.getByText('− Release notes for November'))
+      .first()
+      .waitFor();
+    await shot(page, '10-history');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Restore this version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Restored.' }).waitFor();
+    await expect(page.getByLabel('Title', { exact: true }).inputValue()).resolves.toBe(
+      'Release notes for November',
+    );
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toMatch(
+      /^eddie\|revert posts\/release-notes to [0-9a-f]{7}$/,
+    );
+    await page.context().close();
+  });
+
+  it('edits a singleton and works at 360 px wide', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await open(context);
+    await signIn(page, 'eddie');
+    await page.getByRole('link', { name: /Site settings/ }).click();
+    await page.getByLabel('Tagline').fill('Edited on a phone.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('show', 'HEAD:content/site.json')).toContain('"tagline": "Edited on a phone."');
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, '11-singleton-360px');
+    await context.close();
   });
 
   it('produced no console errors (beyond the two answers provoked on purpose)', () => {

@@ -1,4 +1,4 @@
-import type { Entry, ListResult, Schema } from '@mimsy/core/types';
+import type { CommitInfo, Entry, ListResult, Schema } from '@mimsy/core/types';
 
 /** An error answer of the API: `{error: {code, message, details}}`. */
 export class ApiError extends Error {
@@ -193,6 +193,65 @@ export class ApiClient {
         headers,
       })
     ).data;
+  }
+
+  private historyBase(schema: string, slug: string | null): string {
+    return slug === null ? `/api/singletons/${encodeURIComponent(schema)}` : this.entryPath(schema, slug);
+  }
+
+  /** Commits touching an entry (slug null: a singleton), newest first. */
+  async history(schema: string, slug: string | null): Promise<CommitInfo[]> {
+    return (await this.request<{ items: CommitInfo[] }>('GET', `${this.historyBase(schema, slug)}/history`))
+      .data.items;
+  }
+
+  async revision(schema: string, slug: string | null, sha: string): Promise<Entry> {
+    return (await this.request<Entry>('GET', `${this.historyBase(schema, slug)}/history/${sha}`)).data;
+  }
+
+  async revert(schema: string, slug: string | null, sha: string, version: string): Promise<WriteResult> {
+    return (
+      await this.request<WriteResult>('POST', `${this.historyBase(schema, slug)}/revert`, {
+        body: { sha },
+        headers: { 'if-match': `"${version}"` },
+      })
+    ).data;
+  }
+
+  /** Uploads with progress (0–1) reported as the bytes go out. */
+  uploadWithProgress(
+    files: File[],
+    onProgress: (fraction: number) => void,
+  ): Promise<{ items: { path: string; url: string }[] }> {
+    const form = new FormData();
+    for (const f of files) form.append('file', f, f.name);
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.base + '/api/media');
+      if (this.csrf) xhr.setRequestHeader('x-csrf-token', this.csrf);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onload = () => {
+        const json = xhr.responseText
+          ? (JSON.parse(xhr.responseText) as {
+              items?: { path: string; url: string }[];
+              error?: { code: string; message: string; details?: unknown };
+            })
+          : {};
+        if (xhr.status >= 200 && xhr.status < 300) resolve({ items: json.items ?? [] });
+        else
+          reject(
+            new ApiError(
+              xhr.status,
+              json.error?.code ?? 'MIMSY_ERR_HTTP',
+              json.error?.message ?? `The server answered ${xhr.status}.`,
+              json.error?.details,
+            ),
+          );
+      };
+      xhr.onerror = () =>
+        reject(new ApiError(0, 'MIMSY_ERR_NETWORK', 'The upload did not reach the server.'));
+      xhr.send(form);
+    });
   }
 
   async uploadMedia(files: File[]): Promise<{ items: { path: string; url: string }[] }> {

@@ -202,6 +202,9 @@ export class MimsyApp extends LitElement {
           .app=${this}
         ></mimsy-entry-editor>`;
       }
+      case 'media':
+        void import('../media-library/media-library.js');
+        return html`<mimsy-media-library .api=${this.api} .user=${this.user}></mimsy-media-library>`;
       default:
         return this.notFound();
     }
@@ -219,10 +222,14 @@ export class MimsyApp extends LitElement {
           <a class="home" href=${href({ name: 'dashboard' })}>Mimsy</a>
           ${
             this.user
-              ? html`<div class="who">
-                  <span>${this.user.name} <span class="muted">(${this.user.role})</span></span>
-                  <button @click=${() => void this.logout()}>Sign out</button>
-                </div>`
+              ? html`<nav aria-label="Main">
+                    <a href=${href({ name: 'dashboard' })}>Content</a> ·
+                    <a href=${href({ name: 'media' })}>Media</a>
+                  </nav>
+                  <div class="who">
+                    <span>${this.user.name} <span class="muted">(${this.user.role})</span></span>
+                    <button @click=${() => void this.logout()}>Sign out</button>
+                  </div>`
               : nothing
           }
         </header>

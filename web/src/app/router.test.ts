@@ -9,6 +9,7 @@ describe('routes', () => {
     { name: 'new', schema: 'posts' },
     { name: 'entry', schema: 'posts', slug: 'guides/intro' },
     { name: 'singleton', schema: 'site' },
+    { name: 'media' },
   ])('round-trips %j', (route) => {
     expect(parseRoute(href(route))).toEqual(route);
   });

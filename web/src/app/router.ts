@@ -6,6 +6,7 @@ export type Route =
   | { name: 'new'; schema: string }
   | { name: 'entry'; schema: string; slug: string }
   | { name: 'singleton'; schema: string }
+  | { name: 'media' }
   | { name: 'not-found' };
 
 export function parseRoute(pathname: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(pathname: string): Route {
     .map(decodeURIComponent);
   if (parts.length === 1 && parts[0] === '') return { name: 'dashboard' };
   if (parts[0] === 'login') return { name: 'login' };
+  if (parts[0] === 'media' && parts.length === 1) return { name: 'media' };
   if (parts[0] === 'collections' && parts[1]) {
     if (parts.length === 2) return { name: 'list', schema: parts[1] };
     if (parts[2] === 'new' && parts.length === 3) return { name: 'new', schema: parts[1] };
@@ -40,6 +42,8 @@ export function href(route: Route): string {
       return `/collections/${encodeURIComponent(route.schema)}/entries/${route.slug.split('/').map(encodeURIComponent).join('/')}`;
     case 'singleton':
       return `/singletons/${encodeURIComponent(route.schema)}`;
+    case 'media':
+      return '/media';
     default:
       return '/';
   }

@@ -6,6 +6,7 @@ import { ApiError, type ApiClient, type SchemaInfo, type SessionUser } from '../
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import '../fields/field.js';
+import './history.js';
 import { defaultChoices, differingFields, mergeChoices } from './conflict.js';
 import { labelOf } from '../fields/label.js';
 
@@ -56,6 +57,7 @@ export class MimsyEntryEditor extends LitElement {
     choices: { state: true },
     changedElsewhere: { state: true },
     loading: { state: true },
+    showHistory: { state: true },
   };
   static override styles = [
     theme,
@@ -130,6 +132,7 @@ export class MimsyEntryEditor extends LitElement {
   declare choices: Record<string, 'mine' | 'theirs'>;
   declare changedElsewhere: boolean;
   declare loading: boolean;
+  declare showHistory: boolean;
   private loadedFor = '';
   private readonly onKey = (e: KeyboardEvent): void => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
@@ -163,6 +166,7 @@ export class MimsyEntryEditor extends LitElement {
     this.choices = {};
     this.changedElsewhere = false;
     this.loading = true;
+    this.showHistory = false;
   }
 
   /** Unsaved changes: the shell asks before leaving. */
@@ -503,6 +507,21 @@ export class MimsyEntryEditor extends LitElement {
       }
       ${this.message ? html`<p class=${this.message.kind === 'error' ? 'error' : 'muted'} role=${this.message.kind === 'error' ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
       ${this.conflict ? this.renderConflict() : nothing}
+      ${
+        this.showHistory && this.entry
+          ? html`<mimsy-history
+              .api=${this.api}
+              .schema=${this.schema}
+              .slug=${this.schema.kind === 'singleton' ? null : this.entry.slug}
+              .current=${this.entry}
+              ?readonly=${this.readonly}
+              @mimsy-restored=${(e: CustomEvent<{ entry: Entry }>) => {
+                this.showHistory = false;
+                this.afterSave(e.detail.entry, 'Restored.');
+              }}
+            ></mimsy-history>`
+          : nothing
+      }
       <form @submit=${(e: Event) => (e.preventDefault(), void this.save())} novalidate>
         ${
           this.schema.kind === 'collection'
@@ -540,6 +559,17 @@ export class MimsyEntryEditor extends LitElement {
                   ${this.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
                 </button>
                 <span class="muted">Ctrl/⌘+S</span>
+                ${
+                  this.entry
+                    ? html`<button
+                        type="button"
+                        aria-expanded=${this.showHistory ? 'true' : 'false'}
+                        @click=${() => (this.showHistory = !this.showHistory)}
+                      >
+                        History
+                      </button>`
+                    : nothing
+                }
                 ${this.entry && this.schema.kind === 'collection' ? html`<button class="danger" type="button" @click=${() => void this.deleteEntry()}>Delete</button>` : nothing}
               </div>`
         }
