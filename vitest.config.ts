@@ -41,7 +41,24 @@ export default defineConfig({
       },
       {
         ...source,
-        test: { name: 'web', root: './web', include: ['src/**/*.test.ts'], environment: 'happy-dom' },
+        test: {
+          name: 'web',
+          root: './web',
+          include: ['src/**/*.test.ts'],
+          environment: 'happy-dom',
+          // Component tests never touch the network: no frames, scripts or styles are fetched.
+          environmentOptions: {
+            happyDOM: {
+              url: 'http://127.0.0.1/',
+              settings: {
+                disableIframePageLoading: true,
+                disableJavaScriptFileLoading: true,
+                disableCSSFileLoading: true,
+                disableJavaScriptEvaluation: true,
+              },
+            },
+          },
+        },
       },
       {
         ...source,

@@ -1,9 +1,9 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 // The admin talks to the API only; in dev, Vite proxies /api and /media to a running server.
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (only @mimsy/core's pure modules are used).
-  resolve: { conditions: ['@mimsy/source', 'module', 'browser', 'development|production'] },
+  resolve: { conditions: ['@mimsy/source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     target: 'es2022',
