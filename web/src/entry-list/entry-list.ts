@@ -112,7 +112,7 @@ export class MimsyEntryList extends LitElement {
     this.cursors = [null];
     this.next = null;
     this.error = '';
-    this.loading = false;
+    this.loading = true; // until the first page arrives (no flash of "0 entries")
   }
 
   // Properties set before this lazily loaded element was defined arrive with the first update,
@@ -230,7 +230,9 @@ export class MimsyEntryList extends LitElement {
       <table>
         <thead>
           <tr>
-            <th>${title ?? 'Entry'}</th>
+            <th>
+              ${title ? labelOf(this.schema.fields.find((f) => f.name === title) ?? { name: title }) : 'Entry'}
+            </th>
             <th class="hide-narrow">Slug</th>
             <th class="hide-narrow">Updated</th>
           </tr>
