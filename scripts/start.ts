@@ -39,8 +39,12 @@ if (!existsSync(path.join(repoDir, '.git'))) {
   );
   console.log(`Created the example content repository in ${path.relative(process.cwd(), repoDir)}`);
 }
-// The admin: built once (production build, ~2 s) so that the server can serve it at "/".
-if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
+// The admin: built once (production build, ~2 s) so that the server can serve it at "/",
+// unless MIMSY_WEB_DIST points at a build elsewhere.
+const dist = process.env.MIMSY_WEB_DIST
+  ? path.resolve(process.env.MIMSY_WEB_DIST)
+  : path.join(root, 'web', 'dist');
+if (!process.env.MIMSY_WEB_DIST && !existsSync(path.join(dist, 'index.html'))) {
   console.log('Building the admin (first run)…');
   execFileSync('pnpm', ['--filter', '@mimsy/web', 'run', 'build'], { cwd: root, stdio: 'ignore' });
 }
@@ -74,7 +78,7 @@ try {
 }
 const server = await startServer(settings);
 const url = server.url.replace('0.0.0.0', '127.0.0.1');
-const admin = existsSync(path.join(root, 'web', 'dist', 'index.html'));
+const admin = existsSync(path.join(dist, 'index.html'));
 console.log(
   [
     '',

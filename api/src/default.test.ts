@@ -36,12 +36,23 @@ function start(env: Record<string, string>): Promise<{ output: string; stop: () 
 describe('the embedded default (pnpm start)', () => {
   it('creates the example repository and an admin on first run, prints how to sign in, and serves the API', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-default-'));
+    // A stand-in admin build: the real one is built (and tested in Chromium) by the web-e2e suite.
+    const dist = path.join(dir, 'dist');
+    mkdirSync(dist);
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Mimsy admin</title>');
+    const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+      MIMSY_DEFAULT_DIR: dir,
+      MIMSY_WEB_DIST: dist,
+      ...extra,
+    });
     try {
-      const first = await start({ MIMSY_DEFAULT_DIR: dir });
+      const first = await start(env());
       const url =
         /API\s+(http:\/\/127\.0\.0\.1:\d+)\/api/.exec(first.output)?.[1] ??
         /Open\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(first.output)?.[1];
       const password = /Sign in as\s+admin \/ (\S+)/.exec(first.output)?.[1];
+      expect(first.output).toMatch(/Open\s+http:\/\/127\.0\.0\.1:\d+\//);
+      expect(await (await fetch(`${url}/`)).text()).toContain('Mimsy admin');
       expect(url).toBeDefined();
       expect(password).toMatch(/^[A-Za-z0-9_-]{16}$/);
       const login = await fetch(`${url}/api/auth/login`, {
@@ -64,11 +75,11 @@ describe('the embedded default (pnpm start)', () => {
       await first.stop();
 
       // Second run: same repository, the password is not printed again; MIMSY_ADMIN_PASSWORD resets it.
-      const second = await start({ MIMSY_DEFAULT_DIR: dir });
+      const second = await start(env());
       expect(second.output).not.toContain(password!);
       expect(second.output).toMatch(/MIMSY_ADMIN_PASSWORD/);
       await second.stop();
-      const third = await start({ MIMSY_DEFAULT_DIR: dir, MIMSY_ADMIN_PASSWORD: 'a chosen password' });
+      const third = await start(env({ MIMSY_ADMIN_PASSWORD: 'a chosen password' }));
       expect(third.output).toContain('admin / a chosen password');
       await third.stop();
     } finally {
