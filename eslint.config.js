@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/src/**/*.ts'],
+    files: ['web/src/**/*.ts', 'web/public/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -62,6 +62,10 @@ export default defineConfig({
       },
       {
         ...source,
+        test: { name: 'delivery', root: '.', include: ['tests/**/*.test.ts'], testTimeout: 60_000 },
+      },
+      {
+        ...source,
         test: {
           name: 'web-e2e',
           root: './web',
