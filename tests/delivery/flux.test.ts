@@ -1,0 +1,316 @@
+// The Flux tree, offline: every kustomization builds (resources resolved here: the kustomize binary
+// cannot be installed on our machines), every object validates against the Kubernetes and Flux
+// schemas, image automation picks the newest timestamp tag, and no plaintext Secret is committed.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import {
+  ImagePolicy,
+  ImageRepository,
+  ImageUpdateAutomation,
+} from '@kubernetes-models/flux-cd/image.toolkit.fluxcd.io/v1';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const FLUX = path.join(ROOT, 'flux');
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/Service': Service,
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+  'v1/Secret': Secret,
+  'apps/v1/Deployment': Deployment,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
+  'image.toolkit.fluxcd.io/v1/ImageRepository': ImageRepository,
+  'image.toolkit.fluxcd.io/v1/ImagePolicy': ImagePolicy,
+  'image.toolkit.fluxcd.io/v1/ImageUpdateAutomation': ImageUpdateAutomation,
+};
+
+/** `kustomize build` for what this tree uses: resources (files and folders) and a namespace. */
+function build(dir: string): K8sObject[] {
+  const file = path.join(dir, 'kustomization.yaml');
+  if (!existsSync(file)) throw new Error(`${path.relative(ROOT, dir)} has no kustomization.yaml`);
+  const k = parse(readFileSync(file, 'utf8')) as {
+    resources?: string[];
+    namespace?: string;
+    [key: string]: unknown;
+  };
+  const unsupported = Object.keys(k).filter(
+    (key) => !['apiVersion', 'kind', 'resources', 'namespace'].includes(key),
+  );
+  if (unsupported.length)
+    throw new Error(
+      `${path.relative(ROOT, file)} uses ${unsupported.join(', ')}: teach this test to build it`,
+    );
+  const out: K8sObject[] = [];
+  for (const resource of k.resources ?? []) {
+    const target = path.resolve(dir, resource);
+    if (statSync(target).isDirectory()) out.push(...build(target));
+    else
+      for (const doc of parseAllDocuments(readFileSync(target, 'utf8')))
+        if (doc.contents) out.push(doc.toJS() as K8sObject);
+  }
+  if (k.namespace)
+    for (const o of out)
+      if (o.kind !== 'Namespace' && !['ClusterRole', 'ClusterRoleBinding'].includes(o.kind))
+        o.metadata.namespace = k.namespace;
+  return out;
+}
+
+function kustomizationDirs(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...kustomizationDirs(p));
+    else if (entry.name === 'kustomization.yaml') out.push(dir);
+  }
+  return out;
+}
+
+const overlays = kustomizationDirs(FLUX);
+const built = new Map(overlays.map((d) => [path.relative(ROOT, d), build(d)]));
+const all = [...built.values()].flat();
+
+describe('flux/', () => {
+  it('has a cluster entry, the app, and a place for encrypted secrets', () => {
+    expect([...built.keys()].sort()).toEqual([
+      'flux/apps/mimsy',
+      'flux/clusters/production',
+      'flux/secrets/production',
+    ]);
+  });
+
+  it.each([...built.entries()])(
+    '%s builds, and every object validates against its schema',
+    (_dir, objects) => {
+      for (const o of objects) {
+        const Model = MODELS[`${o.apiVersion}/${o.kind}`];
+        expect(Model, `${o.apiVersion} ${o.kind} ${o.metadata.name}`).toBeDefined();
+        expect(() => new Model!(o as never).validate(), `${o.kind} ${o.metadata.name}`).not.toThrow();
+      }
+    },
+  );
+
+  it('Flux Kustomizations point at folders that build, depend on ones that exist, prune, wait and decrypt with SOPS', () => {
+    const kustomizations = all.filter((o) => o.kind === 'Kustomization') as unknown as {
+      metadata: { name: string };
+      spec: {
+        path: string;
+        prune: boolean;
+        wait: boolean;
+        dependsOn?: { name: string }[];
+        decryption?: { provider: string };
+      };
+    }[];
+    expect(kustomizations.length).toBeGreaterThanOrEqual(2);
+    const names = kustomizations.map((k) => k.metadata.name);
+    for (const k of kustomizations) {
+      expect(built.has(path.normalize(k.spec.path.replace(/^\.\//, ''))), k.spec.path).toBe(true);
+      expect(k.spec.prune).toBe(true);
+      expect(k.spec.wait).toBe(true);
+      expect(k.spec.decryption?.provider).toBe('sops');
+      for (const d of k.spec.dependsOn ?? []) expect(names).toContain(d.name);
+    }
+    expect(kustomizations.find((k) => k.metadata.name === 'mimsy-apps')!.spec.dependsOn).toEqual([
+      { name: 'mimsy-secrets' },
+    ]);
+  });
+
+  it('Deployments run as non-root on a read-only root file system, with probes, resources and a disruption budget', () => {
+    const deployments = all.filter((o) => o.kind === 'Deployment') as unknown as {
+      metadata: { name: string };
+      spec: {
+        template: {
+          metadata: { labels: Record<string, string> };
+          spec: {
+            securityContext: { runAsNonRoot: boolean };
+            containers: {
+              readinessProbe?: unknown;
+              livenessProbe?: unknown;
+              resources?: { requests?: unknown; limits?: unknown };
+              securityContext: { readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
+            }[];
+          };
+        };
+      };
+    }[];
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['mimsy-api', 'mimsy-web']);
+    const pdbs = all.filter((o) => o.kind === 'PodDisruptionBudget') as unknown as {
+      spec: { selector: { matchLabels: Record<string, string> } };
+    }[];
+    for (const d of deployments) {
+      expect(d.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+      for (const c of d.spec.template.spec.containers) {
+        expect(c.readinessProbe && c.livenessProbe, d.metadata.name).toBeTruthy();
+        expect(c.resources?.requests && c.resources?.limits, d.metadata.name).toBeTruthy();
+        expect(c.securityContext).toMatchObject({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+        });
+      }
+      const labels = d.spec.template.metadata.labels;
+      expect(
+        pdbs.some((p) => Object.entries(p.spec.selector.matchLabels).every(([k, v]) => labels[k] === v)),
+        d.metadata.name,
+      ).toBe(true);
+    }
+  });
+
+  it('the Ingress sends /api and /media to the API and the rest to the admin, over TLS', () => {
+    const ingress = all.find((o) => o.kind === 'Ingress') as unknown as {
+      spec: {
+        tls: unknown[];
+        rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+      };
+    };
+    expect(ingress.spec.tls.length).toBe(1);
+    expect(
+      Object.fromEntries(ingress.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name])),
+    ).toEqual({ '/api': 'mimsy-api', '/media': 'mimsy-api', '/': 'mimsy-web' });
+  });
+});
+
+describe('image automation', () => {
+  const policies = all.filter((o) => o.kind === 'ImagePolicy') as unknown as {
+    metadata: { name: string; namespace: string };
+    spec: { filterTags: { pattern: string; extract: string }; policy: { numerical?: { order: string } } };
+  }[];
+
+  /** What Flux's numerical policy picks: Go regexp named groups, extract, highest number. */
+  function pick(policy: (typeof policies)[number], tags: string[]): string | null {
+    const re = new RegExp(policy.spec.filterTags.pattern.replace(/\(\?P</g, '(?<'));
+    let best: { tag: string; n: number } | null = null;
+    for (const tag of tags) {
+      const m = re.exec(tag);
+      if (!m) continue;
+      const extracted = policy.spec.filterTags.extract.replace(
+        /\$(\w+)/g,
+        (_, g: string) => m.groups?.[g] ?? '',
+      );
+      const n = Number(extracted);
+      if (!Number.isFinite(n)) continue;
+      if (!best || n > best.n) best = { tag, n };
+    }
+    return best?.tag ?? null;
+  }
+
+  it.each(policies.map((p) => [p.metadata.name, p]))(
+    '%s selects the newest timestamp tag and ignores latest and malformed tags',
+    (_name, policy) => {
+      expect(policy.spec.policy.numerical?.order).toBe('asc');
+      const tags = [
+        'latest',
+        '20261128-091500-abc1234',
+        '20261128-235959-0000000',
+        '20261129-000001-ffffff1',
+        '20261201-120000-XYZ1234',
+        '2026112-120000-abc1234',
+        '20261130-120000-abc12345',
+        'v1.2.3',
+        '20261130-120000',
+      ];
+      expect(pick(policy, tags)).toBe('20261129-000001-ffffff1');
+      expect(pick(policy, ['latest', 'main', 'sha-abc1234'])).toBeNull();
+      // A later day always wins over a later time on an earlier day.
+      expect(pick(policy, ['20261231-235959-aaaaaaa', '20270101-000000-bbbbbbb'])).toBe(
+        '20270101-000000-bbbbbbb',
+      );
+    },
+  );
+
+  it('every setter marker names an existing ImagePolicy, and every Deployment image has one', () => {
+    const known = new Set(policies.map((p) => `${p.metadata.namespace}:${p.metadata.name}`));
+    let markers = 0;
+    for (const dir of overlays) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+        for (const line of readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+          const m = /#\s*\{"\$imagepolicy":\s*"([^"]+)"\}/.exec(line);
+          if (m) {
+            markers++;
+            expect(known.has(m[1]!.split(':').slice(0, 2).join(':')), `${file}: ${m[1]}`).toBe(true);
+          }
+          // A container image (with a tag), not an ImageRepository’s repository name.
+          if (/^\s+image:\s+\S+:\S+/.test(line))
+            expect(line, `${file}: image without a setter marker`).toMatch(/\$imagepolicy/);
+        }
+      }
+    }
+    expect(markers).toBe(2);
+  });
+});
+
+/** Why a Secret manifest is not safely SOPS-encrypted (empty when it is). */
+function plaintextProblems(secret: K8sObject): string[] {
+  const problems: string[] = [];
+  const sops = secret.sops as { mac?: string } | undefined;
+  if (!/^ENC\[AES256_GCM,/.test(sops?.mac ?? '')) problems.push(`${secret.metadata.name}: no sops metadata`);
+  for (const key of ['data', 'stringData']) {
+    for (const [k, v] of Object.entries((secret[key] as Record<string, string> | undefined) ?? {})) {
+      if (!/^ENC\[AES256_GCM,data:/.test(String(v)))
+        problems.push(`${secret.metadata.name}.${key}.${k} is not encrypted`);
+    }
+  }
+  return problems;
+}
+
+describe('secrets', () => {
+  it('.sops.yaml encrypts data and stringData of manifests under flux/ for an age recipient', () => {
+    const sops = parse(readFileSync(path.join(ROOT, '.sops.yaml'), 'utf8')) as {
+      creation_rules: { path_regex: string; encrypted_regex: string; age: string }[];
+    };
+    const rule = sops.creation_rules[0]!;
+    expect(new RegExp(rule.path_regex).test('flux/secrets/production/mimsy-api.yaml')).toBe(true);
+    expect(rule.encrypted_regex).toBe('^(data|stringData)$');
+    expect(rule.age).toMatch(/^age1[02-9ac-hj-np-z]{58}$/);
+  });
+
+  it('no Secret under flux/ is committed in plaintext', () => {
+    const secrets = all.filter((o) => o.kind === 'Secret');
+    for (const dir of overlays) {
+      for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
+        for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
+          const o = doc.toJS() as K8sObject | null;
+          if (o?.kind === 'Secret' && !secrets.includes(o)) secrets.push(o);
+        }
+      }
+    }
+    expect(secrets.flatMap(plaintextProblems)).toEqual([]);
+  });
+
+  it('the plaintext check itself catches a plaintext Secret and passes a SOPS-encrypted one', () => {
+    const plain = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'leak' },
+      stringData: { password: 'hunter2' },
+    } as K8sObject;
+    expect(plaintextProblems(plain)).toEqual([
+      'leak: no sops metadata',
+      'leak.stringData.password is not encrypted',
+    ]);
+    const sealed = {
+      ...plain,
+      metadata: { name: 'ok' },
+      stringData: { password: 'ENC[AES256_GCM,data:abc=,iv:x,tag:y,type:str]' },
+      sops: { mac: 'ENC[AES256_GCM,data:m,iv:i,tag:t,type:str]', age: [{}] },
+    } as K8sObject;
+    expect(plaintextProblems(sealed)).toEqual([]);
+  });
+});
