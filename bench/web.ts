@@ -55,6 +55,7 @@ export async function benchWeb(): Promise<WebFigures | null> {
     trustProxy: false,
     mediaMaxBytes: 1 << 20,
     logLevel: 'silent',
+    webhookSecret: null,
   });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

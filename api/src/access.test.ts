@@ -67,7 +67,7 @@ describe('every route × every role', () => {
         .filter((r) => r.access === 'public')
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-    ).toEqual(['GET /api/health', 'GET /api/ready', 'POST /api/auth/login']);
+    ).toEqual(['GET /api/health', 'GET /api/ready', 'POST /api/auth/login', 'POST /api/git/webhook']); // the webhook: HMAC signature instead
   });
 
   it('answers 401 without credentials, 403 below the route’s role, and lets the role through', async () => {

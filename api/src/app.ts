@@ -16,6 +16,7 @@ import { collectionRoutes } from './routes/collections.js';
 import { mediaRoutes } from './routes/media.js';
 import { singletonRoutes } from './routes/singletons.js';
 import { systemRoutes } from './routes/system.js';
+import { webhookRoutes } from './routes/webhook.js';
 import { SharedSchemas } from './schemas.js';
 import { UsersStore, type User } from './users.js';
 
@@ -49,6 +50,8 @@ export interface BuildAppOptions {
   /** Largest JSON body in bytes (default 2 MiB). */
   bodyLimit?: number;
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** Shared secret for POST /api/git/webhook (HMAC-SHA256); null or absent disables the route. */
+  webhookSecret?: string | null;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -144,6 +147,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(collectionRoutes);
   await app.register(singletonRoutes);
   await app.register(mediaRoutes, { maxBytes: options.mediaMaxBytes ?? 10 * 1024 * 1024 });
+  await app.register(webhookRoutes, {
+    secret: options.webhookSecret ?? null,
+    branch: options.git?.branch ?? app.repo.project.config.git.branch,
+  });
 
   const dist =
     options.webDist === undefined

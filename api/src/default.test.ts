@@ -136,6 +136,7 @@ describe('clone on first start', () => {
       trustProxy: false,
       mediaMaxBytes: 1024 * 1024,
       logLevel: 'silent',
+      webhookSecret: null,
     });
     try {
       expect(await (await fetch(`${server.url}/api/ready`)).json()).toEqual({ status: 'ready', entries: 11 });

@@ -24,6 +24,7 @@ export async function startServer(settings: Settings): Promise<{ url: string; cl
     pullIntervalSeconds: settings.pullIntervalSeconds,
     trustProxy: settings.trustProxy,
     mediaMaxBytes: settings.mediaMaxBytes,
+    webhookSecret: settings.webhookSecret,
     logger: { level: settings.logLevel },
     ...(settings.webDist ? { webDist: settings.webDist } : {}),
   });

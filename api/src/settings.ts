@@ -15,6 +15,7 @@ export interface Settings {
   trustProxy: boolean;
   mediaMaxBytes: number;
   logLevel: string;
+  webhookSecret: string | null;
 }
 
 /** The environment variables, with what each means (printed by `mimsy serve --help`). */
@@ -32,6 +33,7 @@ export const ENVIRONMENT: [name: string, meaning: string][] = [
   ['MIMSY_TRUST_PROXY', '"true" behind a reverse proxy that sets X-Forwarded-* (default false)'],
   ['MIMSY_MEDIA_MAX_BYTES', 'largest upload in bytes (default 10485760)'],
   ['MIMSY_LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
+  ['MIMSY_WEBHOOK_SECRET', 'shared secret of the Git host push webhook (POST /api/git/webhook); unset = off'],
 ];
 
 export class SettingsError extends Error {
@@ -83,6 +85,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     problems.push(
       `MIMSY_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel.slice(0, 40)}")`,
     );
+  const webhookSecret = text('MIMSY_WEBHOOK_SECRET') ?? null;
+  if (webhookSecret !== null && webhookSecret.length < 16)
+    problems.push('MIMSY_WEBHOOK_SECRET must be at least 16 characters');
   const host = text('MIMSY_HOST') ?? '127.0.0.1';
   const settings: Settings = {
     repoDir: path.resolve(cwd, repoDir ?? '.'),
@@ -104,6 +109,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       'a size in bytes between 1024 and 1073741824',
     ),
     logLevel,
+    webhookSecret,
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;

@@ -97,6 +97,7 @@ beforeAll(async () => {
     trustProxy: false,
     mediaMaxBytes: 1024 * 1024,
     logLevel: 'silent',
+    webhookSecret: null,
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
