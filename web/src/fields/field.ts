@@ -1,7 +1,8 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
+import { html as staticHtml, literal, type StaticValue } from 'lit/static-html.js';
 import type { Field } from '@mimsy/core/types';
-import type { ApiClient } from '../api/client.js';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import './inputs.js';
 import './list.js';
@@ -11,6 +12,19 @@ import './media.js';
 import './markdown.js';
 
 let counter = 0;
+
+/** The widget element for each field type (one-line values: mimsy-text-input). */
+const WIDGETS: Partial<Record<Field['type'], StaticValue>> = {
+  text: literal`mimsy-textarea`,
+  markdown: literal`mimsy-markdown`,
+  boolean: literal`mimsy-checkbox`,
+  select: literal`mimsy-select`,
+  list: literal`mimsy-list`,
+  object: literal`mimsy-object`,
+  relation: literal`mimsy-relation`,
+  image: literal`mimsy-media`,
+  file: literal`mimsy-media`,
+};
 
 /**
  * `<mimsy-field>` — one field of an entry: label, required mark, hint, the widget for its type,
@@ -23,15 +37,7 @@ let counter = 0;
  * @property readonly - viewers see values only
  * @fires mimsy-value - {value} when the editor changes it
  */
-export class MimsyField extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    errors: { attribute: false },
-    at: { attribute: false },
-    api: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyField extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -53,107 +59,20 @@ export class MimsyField extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare errors: Record<string, string>;
-  declare at: string;
-  declare api: ApiClient;
-  declare readonly: boolean;
   private readonly uid = `mimsy-field-${++counter}`;
 
-  constructor() {
-    super();
-    this.errors = {};
-    this.at = '';
-    this.readonly = false;
-  }
-
   private widget(): unknown {
-    const f = this.field;
-    const common = {
-      field: f,
-      value: this.value,
-      inputId: `${this.uid}-input`,
-      describedBy: `${this.uid}-hint ${this.uid}-error`,
-      readonly: this.readonly,
-    };
-    switch (f.type) {
-      case 'text':
-        return html`<mimsy-textarea
-          .field=${common.field}
-          .value=${common.value}
-          .inputId=${common.inputId}
-          .describedBy=${common.describedBy}
-          ?readonly=${common.readonly}
-        ></mimsy-textarea>`;
-      case 'markdown':
-        return html`<mimsy-markdown
-          .field=${common.field}
-          .value=${common.value}
-          .inputId=${common.inputId}
-          .describedBy=${common.describedBy}
-          ?readonly=${common.readonly}
-        ></mimsy-markdown>`;
-      case 'boolean':
-        return html`<mimsy-checkbox
-          .field=${common.field}
-          .value=${common.value}
-          .inputId=${common.inputId}
-          .describedBy=${common.describedBy}
-          ?readonly=${common.readonly}
-        ></mimsy-checkbox>`;
-      case 'select':
-        return html`<mimsy-select
-          .field=${common.field}
-          .value=${common.value}
-          .inputId=${common.inputId}
-          .describedBy=${common.describedBy}
-          ?readonly=${common.readonly}
-        ></mimsy-select>`;
-      case 'list':
-        return html`<mimsy-list
-          .field=${f}
-          .value=${this.value}
-          .errors=${this.errors}
-          .at=${this.at}
-          .api=${this.api}
-          ?readonly=${this.readonly}
-        ></mimsy-list>`;
-      case 'object':
-        return html`<mimsy-object
-          .field=${f}
-          .value=${this.value}
-          .errors=${this.errors}
-          .at=${this.at}
-          .api=${this.api}
-          ?readonly=${this.readonly}
-        ></mimsy-object>`;
-      case 'relation':
-        return html`<mimsy-relation
-          .field=${f}
-          .value=${this.value}
-          .api=${this.api}
-          .inputId=${common.inputId}
-          ?readonly=${this.readonly}
-        ></mimsy-relation>`;
-      case 'image':
-      case 'file':
-        return html`<mimsy-media
-          .field=${f}
-          .value=${this.value}
-          .api=${this.api}
-          .inputId=${common.inputId}
-          ?readonly=${this.readonly}
-        ></mimsy-media>`;
-      default:
-        return html`<mimsy-text-input
-          .field=${common.field}
-          .value=${common.value}
-          .inputId=${common.inputId}
-          .describedBy=${common.describedBy}
-          ?readonly=${common.readonly}
-        ></mimsy-text-input>`;
-    }
+    const tag = WIDGETS[this.field.type] ?? literal`mimsy-text-input`;
+    return staticHtml`<${tag}
+      .field=${this.field}
+      .value=${this.value}
+      .inputId=${`${this.uid}-input`}
+      .describedBy=${`${this.uid}-hint ${this.uid}-error`}
+      .errors=${this.errors}
+      .at=${this.at}
+      .api=${this.api}
+      ?readonly=${this.readonly}
+    ></${tag}>`;
   }
 
   override render(): unknown {

@@ -1,6 +1,7 @@
-import { css, html, LitElement } from 'lit';
+import { css, html } from 'lit';
 import type { Field } from '@mimsy/core/types';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 
 /** Sends a widget's new value to its field (bubbles to <mimsy-field> only). */
@@ -38,14 +39,7 @@ const INPUT_TYPE: Partial<Record<Field['type'], string>> = {
  * @property field, value, inputId, describedBy, readonly
  * @fires mimsy-value
  */
-export class MimsyTextInput extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    inputId: { attribute: false },
-    describedBy: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyTextInput extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -67,11 +61,6 @@ export class MimsyTextInput extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare inputId: string;
-  declare describedBy: string;
-  declare readonly: boolean;
 
   // Labels live in the field's shadow root; this control is reachable through the host's aria-labelledby.
   private change(raw: string): void {
@@ -120,14 +109,7 @@ customElements.define('mimsy-text-input', MimsyTextInput);
  * `<mimsy-textarea>` — multi-line text.
  * @fires mimsy-value
  */
-export class MimsyTextarea extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    inputId: { attribute: false },
-    describedBy: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyTextarea extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -138,11 +120,6 @@ export class MimsyTextarea extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare inputId: string;
-  declare describedBy: string;
-  declare readonly: boolean;
   override render(): unknown {
     return html`<textarea
       id=${this.inputId}
@@ -160,20 +137,8 @@ customElements.define('mimsy-textarea', MimsyTextarea);
  * `<mimsy-checkbox>` — boolean.
  * @fires mimsy-value
  */
-export class MimsyCheckbox extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    inputId: { attribute: false },
-    describedBy: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyCheckbox extends FieldWidget {
   static override styles = [theme];
-  declare field: Field;
-  declare value: unknown;
-  declare inputId: string;
-  declare describedBy: string;
-  declare readonly: boolean;
   override render(): unknown {
     return html`<input
       type="checkbox"
@@ -192,14 +157,7 @@ customElements.define('mimsy-checkbox', MimsyCheckbox);
  * `<mimsy-select>` — one option (a select) or several (checkboxes).
  * @fires mimsy-value
  */
-export class MimsySelect extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    inputId: { attribute: false },
-    describedBy: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsySelect extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -213,11 +171,6 @@ export class MimsySelect extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare inputId: string;
-  declare describedBy: string;
-  declare readonly: boolean;
   override render(): unknown {
     const options = (this.field.options ?? []).map((o) =>
       typeof o === 'string' ? { value: o, label: o } : { value: o.value, label: o.label ?? o.value },

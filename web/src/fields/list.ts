@@ -1,7 +1,6 @@
-import { css, html, LitElement } from 'lit';
-import type { Field } from '@mimsy/core/types';
-import type { ApiClient } from '../api/client.js';
+import { css, html } from 'lit';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './inputs.js';
 
@@ -9,15 +8,7 @@ import { emitValue } from './inputs.js';
  * `<mimsy-list>` — a list of values of `field.of`: add, remove and reorder items.
  * @fires mimsy-value
  */
-export class MimsyList extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    errors: { attribute: false },
-    at: { attribute: false },
-    api: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyList extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -44,12 +35,6 @@ export class MimsyList extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare errors: Record<string, string>;
-  declare at: string;
-  declare api: ApiClient;
-  declare readonly: boolean;
 
   private get items(): unknown[] {
     return Array.isArray(this.value) ? (this.value as unknown[]) : [];

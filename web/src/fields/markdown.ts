@@ -1,7 +1,7 @@
-import { css, html, LitElement } from 'lit';
+import { css, html } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { Field } from '@mimsy/core/types';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './inputs.js';
 
@@ -17,16 +17,8 @@ export async function renderMarkdown(source: string): Promise<string> {
  * `<mimsy-markdown>` — Markdown editing with a live, sanitized preview.
  * @fires mimsy-value
  */
-export class MimsyMarkdown extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    inputId: { attribute: false },
-    describedBy: { attribute: false },
-    readonly: { type: Boolean },
-    preview: { state: true },
-    previewHtml: { state: true },
-  };
+export class MimsyMarkdown extends FieldWidget {
+  static override properties = { preview: { state: true }, previewHtml: { state: true } };
   static override styles = [
     theme,
     css`
@@ -58,11 +50,6 @@ export class MimsyMarkdown extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare inputId: string;
-  declare describedBy: string;
-  declare readonly: boolean;
   declare preview: boolean;
   declare previewHtml: string;
   private timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,7 +1,6 @@
-import { css, html, LitElement, nothing } from 'lit';
-import type { Field } from '@mimsy/core/types';
-import type { ApiClient } from '../api/client.js';
+import { css, html, nothing } from 'lit';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './inputs.js';
 
@@ -10,16 +9,8 @@ import { emitValue } from './inputs.js';
  * one from the media library. Images show a preview.
  * @fires mimsy-value
  */
-export class MimsyMedia extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    api: { attribute: false },
-    inputId: { attribute: false },
-    readonly: { type: Boolean },
-    library: { state: true },
-    status: { state: true },
-  };
+export class MimsyMedia extends FieldWidget {
+  static override properties = { library: { state: true }, status: { state: true } };
   static override styles = [
     theme,
     css`
@@ -53,11 +44,6 @@ export class MimsyMedia extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare api: ApiClient;
-  declare inputId: string;
-  declare readonly: boolean;
   declare library: { path: string; url: string }[] | null;
   declare status: string;
 

@@ -1,7 +1,6 @@
-import { css, html, LitElement } from 'lit';
-import type { Field } from '@mimsy/core/types';
-import type { ApiClient } from '../api/client.js';
+import { css, html } from 'lit';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './inputs.js';
 
@@ -9,15 +8,7 @@ import { emitValue } from './inputs.js';
  * `<mimsy-object>` — nested fields; keys the schema does not declare are kept.
  * @fires mimsy-value
  */
-export class MimsyObject extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    errors: { attribute: false },
-    at: { attribute: false },
-    api: { attribute: false },
-    readonly: { type: Boolean },
-  };
+export class MimsyObject extends FieldWidget {
   static override styles = [
     theme,
     css`
@@ -31,12 +22,6 @@ export class MimsyObject extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare errors: Record<string, string>;
-  declare at: string;
-  declare api: ApiClient;
-  declare readonly: boolean;
 
   override render(): unknown {
     const value =

@@ -1,7 +1,7 @@
-import { css, html, LitElement } from 'lit';
-import type { Entry, Field } from '@mimsy/core/types';
-import type { ApiClient } from '../api/client.js';
+import { css, html } from 'lit';
+import type { Entry } from '@mimsy/core/types';
 import { theme } from '../styles/theme.js';
+import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './inputs.js';
 
@@ -12,16 +12,8 @@ let lists = 0;
  * target collection (server-side `q`); `multiple` keeps a list of them.
  * @fires mimsy-value
  */
-export class MimsyRelation extends LitElement {
-  static override properties = {
-    field: { attribute: false },
-    value: { attribute: false },
-    api: { attribute: false },
-    inputId: { attribute: false },
-    readonly: { type: Boolean },
-    suggestions: { state: true },
-    draft: { state: true },
-  };
+export class MimsyRelation extends FieldWidget {
+  static override properties = { suggestions: { state: true }, draft: { state: true } };
   static override styles = [
     theme,
     css`
@@ -41,11 +33,6 @@ export class MimsyRelation extends LitElement {
       }
     `,
   ];
-  declare field: Field;
-  declare value: unknown;
-  declare api: ApiClient;
-  declare inputId: string;
-  declare readonly: boolean;
   declare suggestions: Entry[];
   declare draft: string;
   private readonly listId = `mimsy-relation-${++lists}`;

@@ -1,0 +1,43 @@
+import { LitElement, type PropertyDeclarations } from 'lit';
+import type { Field } from '@mimsy/core/types';
+import type { ApiClient } from '../api/client.js';
+
+/**
+ * What every field widget receives from `<mimsy-field>`; each widget uses the part it needs.
+ * @property field - the schema field (for list items: `of` with the list's name)
+ * @property value - the current value
+ * @property inputId - id for the widget's main control
+ * @property describedBy - ids of the hint and error, for aria-describedby
+ * @property errors - JSON pointer → message for the whole entry (nested widgets pass it on)
+ * @property at - this value's JSON pointer
+ * @property api - the API client (relations, media)
+ * @property readonly - viewers see values only
+ * @fires mimsy-value - {value} when the editor changes it
+ */
+export class FieldWidget extends LitElement {
+  static override properties: PropertyDeclarations = {
+    field: { attribute: false },
+    value: { attribute: false },
+    inputId: { attribute: false },
+    describedBy: { attribute: false },
+    errors: { attribute: false },
+    at: { attribute: false },
+    api: { attribute: false },
+    readonly: { type: Boolean },
+  };
+  declare field: Field;
+  declare value: unknown;
+  declare inputId: string;
+  declare describedBy: string;
+  declare errors: Record<string, string>;
+  declare at: string;
+  declare api: ApiClient;
+  declare readonly: boolean;
+
+  constructor() {
+    super();
+    this.errors = {};
+    this.at = '';
+    this.readonly = false;
+  }
+}
