@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo } from '@mimsy/core/testing';
+import { makeRemote, makeTempRepo, type TempRemote } from '@mimsy/core/testing';
 import { makeApp, type TestApp } from './test/helpers.js';
 
 const SECRET = 'webhook-secret-0123456789';
 let t: TestApp | undefined;
-let root: string | undefined;
+let remote: TempRemote | undefined;
 afterEach(async () => {
   await t?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  remote?.cleanup();
   t = undefined;
-  root = undefined;
+  remote = undefined;
 });
 
 const sign = (body: string, secret = SECRET): string =>
@@ -55,25 +52,12 @@ describe('POST /api/git/webhook', () => {
   });
 
   it('a signed push (GitHub or Gitea) pulls now, and the index sees the change', async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'mimsy-webhook-'));
-    const bare = path.join(root, 'remote.git');
     const repo = makeTempRepo({ example: true });
-    execFileSync('git', ['clone', '--quiet', '--bare', repo.dir, bare]);
-    repo.git('remote', 'add', 'origin', bare);
-    repo.git('fetch', '--quiet', 'origin');
+    remote = makeRemote(repo);
     t = await makeApp({ webhookSecret: SECRET }, repo);
-    const other = path.join(root, 'other');
-    execFileSync('git', ['clone', '--quiet', bare, other]);
-    execFileSync(
-      'git',
-      ['-c', 'user.name=O', '-c', 'user.email=o@example.com', 'rm', '-q', 'content/authors/linus.json'],
-      { cwd: other },
-    );
-    execFileSync(
-      'git',
-      ['-c', 'user.name=O', '-c', 'user.email=o@example.com', 'commit', '-qm', 'remove linus'],
-      { cwd: other },
-    );
+    const other = remote.clone('other');
+    execFileSync('git', ['rm', '-q', 'content/authors/linus.json'], { cwd: other });
+    execFileSync('git', ['commit', '-qm', 'remove linus'], { cwd: other });
     execFileSync('git', ['push', '-q', 'origin', 'main'], { cwd: other });
     const body = JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'x/y' } });
     const res = await t.app.inject({

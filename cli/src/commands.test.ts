@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, SMALL_REPO, type TempRepo } from '@mimsy/core/testing';
+import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '@mimsy/core/testing';
 import { UserError } from './errors.js';
 import * as exportCmd from './commands/export.js';
 import * as init from './commands/init.js';
@@ -221,19 +221,9 @@ describe('entries', () => {
 describe('sync', () => {
   function withRemote(): { a: TempRepo; bare: string; clone: (name: string) => string } {
     const a = repo();
-    const root = tempDir();
-    const bare = path.join(root, 'remote.git');
-    execFileSync('git', ['clone', '--quiet', '--bare', a.dir, bare]);
-    a.git('remote', 'add', 'origin', bare);
-    a.git('fetch', '--quiet', 'origin');
-    const clone = (name: string): string => {
-      const dir = path.join(root, name);
-      execFileSync('git', ['clone', '--quiet', bare, dir]);
-      execFileSync('git', ['config', 'user.name', name], { cwd: dir });
-      execFileSync('git', ['config', 'user.email', `${name}@example.com`], { cwd: dir });
-      return dir;
-    };
-    return { a, bare, clone };
+    const remote = makeRemote(a);
+    cleanups.push(() => remote.cleanup());
+    return { a, bare: remote.bare, clone: remote.clone };
   }
 
   it('pushes local commits and pulls others’; refuses a dirty tree unless --autostash', async () => {

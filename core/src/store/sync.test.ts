@@ -1,9 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
+import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
 import type { MimsyError } from '../errors.js';
 import { Repository } from '../repository.js';
 import type { EntryEvent } from '../types.js';
@@ -14,26 +11,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A bare remote seeded from a fixture repository, and a second clone of it. */
+/** A bare remote seeded from a fixture repository; clones of it on demand. */
 function remoteAndClone(): { seed: TempRepo; bare: string; clone: (name: string) => string } {
   const seed = makeTempRepo({ files: SMALL_REPO });
-  const root = mkdtempSync(path.join(tmpdir(), 'mimsy-remote-'));
-  const bare = path.join(root, 'remote.git');
-  execFileSync('git', ['clone', '--quiet', '--bare', seed.dir, bare]);
-  seed.git('remote', 'add', 'origin', bare);
-  seed.git('fetch', '--quiet', 'origin');
+  const remote = makeRemote(seed);
   cleanups.push(
-    () => rmSync(root, { recursive: true, force: true }),
+    () => remote.cleanup(),
     () => seed.cleanup(),
   );
-  const clone = (name: string): string => {
-    const dir = path.join(root, name);
-    execFileSync('git', ['clone', '--quiet', bare, dir]);
-    execFileSync('git', ['config', 'user.name', name], { cwd: dir });
-    execFileSync('git', ['config', 'user.email', `${name}@example.com`], { cwd: dir });
-    return dir;
-  };
-  return { seed, bare, clone };
+  return { seed, bare: remote.bare, clone: remote.clone };
 }
 
 describe('sync with a Git remote', () => {

@@ -16,7 +16,7 @@ export interface TempRepo {
   write(relative: string, content: string | Uint8Array): void;
   /** Commits everything in the work tree. */
   commitAll(message: string): string;
-  cleanup(): void;
+  cleanup: () => void;
 }
 
 const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
@@ -89,3 +89,31 @@ export const SMALL_REPO: Record<string, string> = {
   'content/authors/ada.json': '{\n  "name": "Ada"\n}\n',
   'content/posts/first.md': '---\ntitle: First\ndate: 2026-01-01\nauthor: ada\n---\nHello.\n',
 };
+
+export interface TempRemote {
+  /** Path of the bare repository (what `origin` points to). */
+  bare: string;
+  /** A new clone of the remote with its own Git identity (`name <name@example.com>`). */
+  clone: (name: string) => string;
+  cleanup: () => void;
+}
+
+/**
+ * A bare remote made from `seed`, which gets it as `origin` (fetched, so ahead/behind are known).
+ * Clones share the remote's temporary folder and go away with `cleanup()`.
+ */
+export function makeRemote(seed: TempRepo): TempRemote {
+  const root = mkdtempSync(path.join(tmpdir(), 'mimsy-remote-'));
+  const bare = path.join(root, 'remote.git');
+  execFileSync('git', ['clone', '--quiet', '--bare', seed.dir, bare], { env: GIT_ENV, stdio: 'ignore' });
+  seed.git('remote', 'add', 'origin', bare);
+  seed.git('fetch', '--quiet', 'origin');
+  const clone = (name: string): string => {
+    const dir = path.join(root, name);
+    execFileSync('git', ['clone', '--quiet', bare, dir], { env: GIT_ENV, stdio: 'ignore' });
+    execFileSync('git', ['config', 'user.name', name], { cwd: dir });
+    execFileSync('git', ['config', 'user.email', `${name}@example.com`], { cwd: dir });
+    return dir;
+  };
+  return { bare, clone, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
