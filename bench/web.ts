@@ -1,10 +1,10 @@
 // The admin in Debian's Chromium against the real API with 10,000 entries: time from the list
 // response arriving to its first page on screen, plus the production bundle sizes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '../web/e2e/chromium.js';
 import { hashPassword, startServer } from '@mimsy/api';
 import { generateRepository } from './generate.js';
 
@@ -18,7 +18,7 @@ export interface WebFigures {
 }
 
 export async function benchWeb(): Promise<WebFigures | null> {
-  if (!existsSync('/usr/bin/chromium')) return null;
+  if (!chromiumAvailable()) return null;
   const root = path.resolve(here, '..');
   const sizes = JSON.parse(readFileSync(path.join(root, 'web/dist/sizes.json'), 'utf8')) as {
     firstScreenGzip: number;
@@ -57,18 +57,7 @@ export async function benchWeb(): Promise<WebFigures | null> {
     logLevel: 'silent',
     webhookSecret: null,
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     // The admin's CSP forbids eval; the measuring script needs it (this changes nothing else).
     const page = await browser.newPage({ bypassCSP: true });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { ErrorCodes, MimsyError, writeFileAtomic } from '@mimsy/core';
 
@@ -174,7 +174,6 @@ export async function readUsersFile(file: string): Promise<UsersFile> {
 /** Writes a users file atomically, readable by its owner only. */
 export async function writeUsersFile(file: string, data: UsersFile): Promise<void> {
   await writeFileAtomic(file, Buffer.from(JSON.stringify(data, null, 2) + '\n'));
-  const { chmod } = await import('node:fs/promises');
   await chmod(file, 0o600);
 }
 

@@ -1,19 +1,19 @@
 // End to end: Debian's Chromium (playwright-core) against the real API server on loopback,
 // serving the production build of the admin. Every flow saves a screenshot in test-output/e2e/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, chromiumAvailable, launchChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, startServer } from '@mimsy/api';
 import { makeTempRepo, type TempRepo } from '@mimsy/core/testing';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = process.env.MIMSY_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'e2e password 123';
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable();
 if (!available && process.env.CI)
   throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs it (apt-get install chromium).`);
 
@@ -99,18 +99,7 @@ beforeAll(async () => {
     logLevel: 'silent',
     webhookSecret: null,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ], // launch() gives each run a fresh, temporary profile
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

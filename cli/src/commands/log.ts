@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { GitStore, loadProject, Repository } from '@mimsy/core';
+import { loadProject, Repository } from '@mimsy/core';
 import type { CommitInfo } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
@@ -31,8 +31,6 @@ export async function run(options: { cwd: string; args?: string[]; limit?: strin
   }
   const project = await loadProject(root);
   const paths = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
-  const store = await GitStore.open(root);
-  await store.close();
   const sep = '\x1f';
   const out = execFileSync(
     'git',
