@@ -87,11 +87,12 @@ describe('reading', () => {
     });
   });
 
+  // ("a/history" and "a/revert" are the history and revert URLs of "a": their refusal as slugs is
+  // tested on create below.)
   it.each(
-    HOSTILE_SLUGS.filter(([, s]) => typeof s === 'string' && s !== '').map(([name, s]) => [
-      name,
-      s as string,
-    ]),
+    HOSTILE_SLUGS.filter(([, s]) => typeof s === 'string' && s !== '' && !/\/(history|revert)$/.test(s)).map(
+      ([name, s]) => [name, s as string],
+    ),
   )('refuses hostile slug over HTTP: %s', async (_name, slug) => {
     const encoded = slug.split('/').map(encodeURIComponent).join('/');
     for (const url of [

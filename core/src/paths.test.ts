@@ -33,6 +33,8 @@ describe('slug safety', () => {
     ['a'],
     ['a_b.c-d'],
     ['x'.repeat(200)],
+    ['history'],
+    ['revert/notes'],
   ])('accepts %s', (slug) => {
     expect(slugProblem(slug)).toBeNull();
   });

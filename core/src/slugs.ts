@@ -5,6 +5,7 @@ import type { Schema } from './types.js';
 /** A slug segment: lowercase ASCII letters, digits, `.`, `_`, `-`, not starting with a dot. */
 const SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 export const MAX_SLUG_LENGTH = 200;
+const RESERVED_LATER_SEGMENTS = ['history', 'revert'];
 const SCHEMA_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Why `slug` is not a valid slug, or null when it is. Pure: no I/O. */
@@ -14,6 +15,11 @@ export function slugProblem(slug: unknown): string | null {
   if (slug.length > MAX_SLUG_LENGTH) return `a slug must be at most ${MAX_SLUG_LENGTH} characters`;
   // Everything below is ASCII-only by construction, so look-alikes, NUL, `%`, `\` and `:` fail here.
   const segments = slug.split('/');
+  // An entry's history and revert live at <slug>/history and <slug>/revert: a later segment with
+  // one of those names would make two entries share a URL.
+  if (segments.slice(1).some((s) => RESERVED_LATER_SEGMENTS.includes(s))) {
+    return 'only the first segment of a slug may be "history" or "revert" (those names end entry URLs)';
+  }
   for (const segment of segments) {
     if (segment === '') return 'a slug must not start or end with "/" or contain "//"';
     if (segment === '.' || segment === '..') return 'a slug must not contain "." or ".." segments';

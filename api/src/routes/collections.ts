@@ -17,7 +17,6 @@ import {
 } from '../schemas.js';
 import {
   assertSha,
-  assertSlugNotReserved,
   author,
   entryJson,
   etag,
@@ -93,12 +92,10 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { schema } = request.params as { schema: string };
       const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
-      if (body.slug) assertSlugNotReserved(body.slug);
       const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
       if (body.slug !== undefined) input.slug = body.slug;
       if (body.body !== undefined) input.body = body.body;
       const result = await app.repo.create(schema, input, author(request));
-      assertSlugNotReserved(result.entry.slug);
       return reply
         .code(201)
         .header('location', `/api/collections/${schema}/entries/${result.entry.slug}`)
@@ -162,7 +159,6 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       if (action !== 'entry') return reply.callNotFound();
       const ifMatch = requireIfMatch(request);
       const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
-      if (body.slug) assertSlugNotReserved(body.slug);
       const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
       if (body.slug !== undefined) input.slug = body.slug;
       if (body.body !== undefined) input.body = body.body;

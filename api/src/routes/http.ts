@@ -72,7 +72,7 @@ export function author(request: FastifyRequest): { author: { name: string; email
 
 /**
  * Splits the wildcard part of /entries/* into the slug and the sub-resource. Slugs cannot have a
- * later segment named "history" or "revert" (see reservedSlugProblem), so this is unambiguous.
+ * later segment named "history" or "revert" (core's slug rules), so this is unambiguous.
  */
 export function parseEntryPath(rest: string): {
   slug: string;
@@ -84,17 +84,6 @@ export function parseEntryPath(rest: string): {
   if (rest.endsWith('/history')) return { slug: rest.slice(0, -'/history'.length), action: 'history' };
   if (rest.endsWith('/revert')) return { slug: rest.slice(0, -'/revert'.length), action: 'revert' };
   return { slug: rest, action: 'entry' };
-}
-
-export function assertSlugNotReserved(slug: string): void {
-  const later = slug.split('/').slice(1);
-  if (later.includes('history') || later.includes('revert')) {
-    throw httpError(
-      ErrorCodes.INVALID_PATH,
-      'A slug cannot have a later segment named "history" or "revert": those URLs are the entry’s history and revert. Choose another slug.',
-      { slug },
-    );
-  }
 }
 
 export function assertSha(sha: string): void {

@@ -42,6 +42,8 @@ export const HOSTILE_SLUGS: [string, unknown][] = [
   ['colon stream', 'file.md:stream'],
   ['question mark', 'a?b'],
   ['hash', 'a#b'],
+  ['reserved later segment: history', 'a/history'],
+  ['reserved later segment: revert', 'a/revert'],
   ['not a string (number)', 42],
   ['not a string (null)', null],
   ['not a string (array)', ['a']],
