@@ -28,8 +28,20 @@ export const STATUS: Record<ErrorCode, number> = {
   MIMSY_ERR_SCHEMA: 500,
   MIMSY_ERR_NOT_A_REPOSITORY: 500,
   MIMSY_ERR_REMOTE: 502,
+  MIMSY_ERR_REMOTE_BUSY: 503,
+  MIMSY_ERR_READ_ONLY: 503,
   MIMSY_ERR_NOT_READY: 503,
+  MIMSY_ERR_STORAGE_FULL: 507,
 };
+
+/** 5xx codes whose message is meant for the client (they say what happened and what to do). */
+const TOLD: ReadonlySet<string> = new Set([
+  ErrorCodes.REMOTE,
+  ErrorCodes.REMOTE_BUSY,
+  ErrorCodes.READ_ONLY,
+  ErrorCodes.NOT_READY,
+  ErrorCodes.STORAGE_FULL,
+]);
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
@@ -46,7 +58,7 @@ const INTERNAL_MESSAGE =
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof MimsyError) {
     const status = STATUS[error.code] ?? 500;
-    if (status >= 500 && error.code !== ErrorCodes.REMOTE && error.code !== ErrorCodes.NOT_READY) {
+    if (status >= 500 && !TOLD.has(error.code)) {
       return {
         status,
         body: {
@@ -142,6 +154,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code }, body.error.message);
     if (status === 429) void reply.header('retry-after', '60');
+    if (status === 503 || status === 507) void reply.header('retry-after', '5');
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -44,6 +44,12 @@ export const Commit = Type.Object(
     date: Type.String(),
     message: Type.String(),
     path: Type.Optional(Type.String()),
+    sync: Type.Optional(
+      Type.Union([Type.Literal('pushed'), Type.Literal('pending')], {
+        description:
+          'With push "auto" and a remote: "pushed" when the remote has the commit, "pending" when it is committed on this server only (remote unreachable) and will be pushed later',
+      }),
+    ),
   },
   { $id: 'Commit' },
 );
@@ -155,6 +161,18 @@ export const GitStatus = Type.Object({
     Type.Object({ at: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
     Type.Null(),
   ]),
+  parked: Type.Array(
+    Type.Object({
+      branch: Type.String(),
+      at: Type.String(),
+      files: Type.Array(Type.String()),
+      pushed: Type.Boolean(),
+    }),
+    {
+      description:
+        'Local commits set aside because the remote changed the same files while they waited to be pushed; each is kept on this branch',
+    },
+  ),
 });
 
 export const SharedSchemas = [ErrorResponse, Entry, Commit, SchemaInfo, MediaFile];

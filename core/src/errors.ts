@@ -32,6 +32,12 @@ export const ErrorCodes = {
   SYNC_CONFLICT: 'MIMSY_ERR_SYNC_CONFLICT',
   /** The Git remote could not be reached or refused the operation. */
   REMOTE: 'MIMSY_ERR_REMOTE',
+  /** Other replicas kept pushing first; the write was not made and can be retried. */
+  REMOTE_BUSY: 'MIMSY_ERR_REMOTE_BUSY',
+  /** The content volume is full; nothing was written. */
+  STORAGE_FULL: 'MIMSY_ERR_STORAGE_FULL',
+  /** The content volume is read-only; nothing was written. */
+  READ_ONLY: 'MIMSY_ERR_READ_ONLY',
   /** The request is malformed (not the entry data: see VALIDATION). */
   BAD_REQUEST: 'MIMSY_ERR_BAD_REQUEST',
   /** No valid session or token. */

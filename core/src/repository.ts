@@ -24,6 +24,10 @@ import { validateEntry } from './validate.js';
 import { blobId } from './version.js';
 import { FileWatcher } from './watch.js';
 
+/** Backoff of the background push of commits the remote did not take yet. */
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 30_000;
+
 export interface OpenOptions {
   /** Storage to use; defaults to the Git adapter on `root`. */
   store?: ContentStore;
@@ -104,9 +108,13 @@ export class Repository {
     branch: 'main',
     push: 'off',
   };
-  private pushing: Promise<void> | null = null;
-  private pushAgain = false;
+  /** Push "auto" and a remote: every write is pushed before it is acknowledged (docs/scaling.md). */
+  private replicated = false;
   private pendingPush = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay = RETRY_MIN_MS;
+  private retrying: Promise<void> | null = null;
+  private closed = false;
   private onPushError: (error: unknown) => void = () => undefined;
 
   private constructor(
@@ -131,6 +139,15 @@ export class Repository {
     const repo = new Repository(project, store, index);
     repo.git = { ...project.config.git, ...options.git };
     if (options.onPushError) repo.onPushError = options.onPushError;
+    store.onRemoteChange?.((paths) => {
+      for (const p of paths) void repo.index.refresh(p, 'remote');
+    });
+    if (repo.git.push === 'auto' && store.sync && store.remoteStatus) {
+      const status = await store.remoteStatus(repo.git.remote, repo.git.branch);
+      repo.replicated = status.hasRemote;
+      // Commits left unpushed by an earlier run (remote down, crash before the push) go out now.
+      if (repo.replicated && status.ahead > 0) repo.schedulePush(0);
+    }
     if (options.watch) {
       // The watcher's first scan takes seconds on large repositories, so it starts in the
       // background; once it runs, whatever changed on disk since the index build is picked up.
@@ -282,6 +299,19 @@ export class Repository {
     return new ConflictError<Entry>(message, current, { schema: schema.name, slug });
   }
 
+  /** Commits through the store; replicas push before answering (publish). */
+  private commitChanges(changes: FileChange[], ctx: WriteContext, message: string): Promise<CommitResult> {
+    return this.writeThrough(
+      changes.map((c) => c.path),
+      () =>
+        this.store.commit(changes, {
+          author: ctx.author,
+          message,
+          ...(this.replicated ? { publish: { remote: this.git.remote, branch: this.git.branch } } : {}),
+        }),
+    );
+  }
+
   private async commitEntry(
     schema: Schema,
     slug: string,
@@ -290,46 +320,68 @@ export class Repository {
     message: string,
   ): Promise<CommitResult> {
     try {
-      return await this.writeThrough(
-        changes.map((c) => c.path),
-        () => this.store.commit(changes, { author: ctx.author, message }),
-      );
+      return await this.commitChanges(changes, ctx, message);
     } catch (error) {
       throw this.conflict(schema, slug, error);
     }
   }
 
+  /**
+   * Runs a write; on a replica whose copy turns out to be stale (the editor's version is not the
+   * one here), pulls once and runs it again. The second answer, 409 or not, is final.
+   */
+  private async fresh<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof ConflictError) || !this.replicated) throw error;
+      try {
+        await this.sync({ push: false });
+      } catch {
+        throw error; // the remote cannot tell us more: the conflict stands as it is
+      }
+      return write();
+    }
+  }
+
   private record(schema: Schema, slug: string, p: string, bytes: Uint8Array, result: CommitResult): Entry {
     const file: StoredFile = { path: p, bytes, version: result.versions[p]! };
-    this.afterCommit();
+    this.afterCommit(result);
     return this.index.put(p, file, result) ?? toEntry(schema, slug, file);
   }
 
-  /** With push "auto", every commit is pushed in the background (coalesced; failures stay pending). */
-  private afterCommit(): void {
-    if (this.git.push !== 'auto' || !this.store.sync) return;
+  /** A commit the remote does not have yet is pushed again later, with backoff. */
+  private afterCommit(result: CommitResult): void {
+    if (result.sync !== 'pending') return;
     this.pendingPush = true;
-    if (this.pushing) {
-      this.pushAgain = true;
-      return;
-    }
-    this.pushing = (async () => {
-      do {
-        this.pushAgain = false;
-        try {
-          await this.sync();
-        } catch (error) {
-          this.onPushError(error);
-          break;
-        }
-      } while (this.pushAgain);
-      this.pushing = null;
-    })();
+    this.schedulePush(this.retryDelay);
+  }
+
+  private schedulePush(delay: number): void {
+    if (this.retryTimer || this.retrying || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retrying = this.sync({ push: true })
+        .then(
+          () => {
+            this.retryDelay = RETRY_MIN_MS;
+          },
+          (error: unknown) => {
+            this.onPushError(error);
+            this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+            this.schedulePush(this.retryDelay);
+          },
+        )
+        .finally(() => {
+          this.retrying = null;
+        });
+    }, delay);
+    this.retryTimer.unref();
   }
 
   /** Waits for a background push in flight (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.pushing) await this.pushing;
+    while (this.retrying) await this.retrying;
   }
 
   /** Pulls (rebase) from the remote and pushes; the index and listeners learn what the pull changed. */
@@ -339,7 +391,10 @@ export class Repository {
     if (!this.store.sync)
       throw new MimsyError(ErrorCodes.REMOTE, 'This repository has no Git remote support.');
     const push = options.push ?? this.git.push === 'auto';
-    const result = await this.store.sync(this.git.remote, this.git.branch, { push });
+    const result = await this.store.sync(this.git.remote, this.git.branch, {
+      push,
+      mode: this.replicated ? 'replica' : 'rebase',
+    });
     if (push) this.pendingPush = false;
     for (const p of result.changed) await this.index.refresh(p, 'remote');
     return result;
@@ -361,6 +416,7 @@ export class Repository {
         (this.pendingPush || (remote?.ahead ?? 0) > 0),
       push: this.git.push,
       lastSync: remote?.lastSync ?? null,
+      parked: remote?.parked ?? [],
     };
   }
 
@@ -399,45 +455,43 @@ export class Repository {
     ctx: WriteContext,
   ): Promise<{ file: MediaFile; commit: CommitInfo }> {
     const p = this.mediaPath(inside);
-    const result = await this.writeThrough([p], () =>
-      this.store.commit([{ path: p, bytes, expected: null }], {
-        author: ctx.author,
-        message: renderMessage(this.project.config.commit.message, {
-          action: 'upload',
-          schema: 'media',
-          slug: inside,
-        }),
-      }),
+    const result = await this.commitChanges(
+      [{ path: p, bytes, expected: null }],
+      ctx,
+      renderMessage(this.project.config.commit.message, { action: 'upload', schema: 'media', slug: inside }),
     );
-    this.afterCommit();
+    this.afterCommit(result);
     return {
       file: { path: p, url: this.mediaUrl(p), size: bytes.byteLength, version: result.versions[p]! },
       commit: result,
     };
   }
 
-  async removeMedia(
+  removeMedia(inside: string, ctx: WriteContext & { ifMatch?: string }): Promise<{ commit: CommitInfo }> {
+    return this.fresh(() => this.removeMediaNow(inside, ctx));
+  }
+
+  private async removeMediaNow(
     inside: string,
     ctx: WriteContext & { ifMatch?: string },
   ): Promise<{ commit: CommitInfo }> {
     const p = this.mediaPath(inside);
     const current = await this.store.read(p);
     if (!current) throw new NotFoundError(`There is no media file ${inside}.`, { path: p });
-    const result = await this.writeThrough([p], () =>
-      this.store.commit([{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }], {
-        author: ctx.author,
-        message: renderMessage(this.project.config.commit.message, {
-          action: 'delete',
-          schema: 'media',
-          slug: inside,
-        }),
-      }),
+    const result = await this.commitChanges(
+      [{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }],
+      ctx,
+      renderMessage(this.project.config.commit.message, { action: 'delete', schema: 'media', slug: inside }),
     );
-    this.afterCommit();
+    this.afterCommit(result);
     return { commit: result };
   }
 
-  async create(
+  create(schemaName: string, input: EntryInput & { slug?: string }, ctx: WriteContext): Promise<WriteResult> {
+    return this.fresh(() => this.createNow(schemaName, input, ctx));
+  }
+
+  private async createNow(
     schemaName: string,
     input: EntryInput & { slug?: string },
     ctx: WriteContext,
@@ -510,7 +564,16 @@ export class Repository {
     return { p, file, previous };
   }
 
-  async update(
+  update(
+    schemaName: string,
+    slug: string,
+    input: EntryInput & { slug?: string },
+    ctx: WriteContext & { ifMatch: string },
+  ): Promise<WriteResult> {
+    return this.fresh(() => this.updateNow(schemaName, slug, input, ctx));
+  }
+
+  private async updateNow(
     schemaName: string,
     slug: string,
     input: EntryInput & { slug?: string },
@@ -538,10 +601,7 @@ export class Repository {
     let result: CommitResult;
     try {
       const message = this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data);
-      result = await this.writeThrough(
-        changes.map((c) => c.path),
-        () => this.store.commit(changes, { author: ctx.author, message }),
-      );
+      result = await this.commitChanges(changes, ctx, message);
     } catch (error) {
       if (
         error instanceof ConflictError &&
@@ -556,7 +616,15 @@ export class Repository {
     return { entry: this.record(schema, newSlug, newPath, bytes, result), commit: result };
   }
 
-  async remove(
+  remove(
+    schemaName: string,
+    slug: string,
+    ctx: WriteContext & { ifMatch: string; force?: boolean },
+  ): Promise<{ commit: CommitInfo }> {
+    return this.fresh(() => this.removeNow(schemaName, slug, ctx));
+  }
+
+  private async removeNow(
     schemaName: string,
     slug: string,
     ctx: WriteContext & { ifMatch: string; force?: boolean },
@@ -581,11 +649,19 @@ export class Repository {
       this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {}),
     );
     this.index.put(p, null, result);
-    this.afterCommit();
+    this.afterCommit(result);
     return { commit: result };
   }
 
-  async updateSingleton(
+  updateSingleton(
+    name: string,
+    input: EntryInput,
+    ctx: WriteContext & { ifMatch: string | null },
+  ): Promise<WriteResult> {
+    return this.fresh(() => this.updateSingletonNow(name, input, ctx));
+  }
+
+  private async updateSingletonNow(
     name: string,
     input: EntryInput,
     ctx: WriteContext & { ifMatch: string | null },
@@ -639,7 +715,16 @@ export class Repository {
   }
 
   /** Restores the entry's content from a commit, as a new commit. */
-  async revert(
+  revert(
+    schemaName: string,
+    slug: string,
+    sha: string,
+    ctx: WriteContext & { ifMatch?: string | null },
+  ): Promise<WriteResult> {
+    return this.fresh(() => this.revertNow(schemaName, slug, sha, ctx));
+  }
+
+  private async revertNow(
     schemaName: string,
     slug: string,
     sha: string,
@@ -663,6 +748,9 @@ export class Repository {
 
   /** Waits for pending writes, stops watching. */
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.settled();
     await this.watching.catch(() => undefined);
     await this.watcher?.close();

@@ -144,6 +144,11 @@ export interface CommitInfo {
   message: string;
   /** The path of the file at this commit (history follows renames). */
   path?: string;
+  /**
+   * On a write's commit, with push "auto" and a remote: "pushed" once the remote has it, "pending"
+   * when it is committed here only and will be pushed later.
+   */
+  sync?: 'pushed' | 'pending';
 }
 
 export type EntryEventType = 'created' | 'updated' | 'deleted';
@@ -178,4 +183,9 @@ export interface GitStatus {
   pendingPush: boolean;
   push: 'auto' | 'off';
   lastSync: { at: string; ok: boolean; error?: string } | null;
+  /**
+   * Local commits a pull had to set aside because the remote changed the same files meanwhile:
+   * each kept on a branch (pushed to the remote when possible) for someone to look at.
+   */
+  parked: { branch: string; at: string; files: string[]; pushed: boolean }[];
 }

@@ -3,7 +3,7 @@ import { readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { simpleGit } from 'simple-git';
-import { ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
+import { ConflictError, ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
 import { assertNoEscapingSymlink, resolveInRoot } from '../paths.js';
 import type { CommitInfo, Person } from '../types.js';
 import { blobId } from '../version.js';
@@ -15,11 +15,29 @@ import type {
   ContentStore,
   FileChange,
   HistoryOptions,
+  ParkedCommits,
+  PublishTarget,
   RemoteStatus,
   StoredFile,
+  SyncOptions,
   SyncResult,
 } from './port.js';
 import { queueFor, type WriteQueue } from './queue.js';
+import { gitRunner } from './git-run.js';
+import {
+  changedPaths,
+  classifyPushFailure,
+  cleanReplay,
+  gitMessage,
+  gitOutput,
+  isAncestor,
+  localCommits,
+  moveTo,
+  recoverMove,
+  replayCommit,
+  revParse,
+  type ReplicaGit,
+} from './replica.js';
 
 const JOURNAL = 'mimsy-journal.json';
 const PRIVATE_INDEX = 'mimsy-index';
@@ -34,6 +52,9 @@ interface Journal {
   startedAt: string;
   changes: { path: string; before: string | null }[];
 }
+
+/** Attempts at a push that keeps losing races before a write gives up (REMOTE_BUSY). */
+const PUBLISH_ATTEMPTS = 8;
 
 export interface GitStoreOptions {
   /** Create the Git repository when `root` is not inside one. */
@@ -75,6 +96,13 @@ export class GitStore implements ContentStore {
   private privateGit!: SimpleGit;
   /** The commit the private index currently mirrors (undefined: unknown, rebuild it). */
   private privateIndexHead: string | null | undefined = undefined;
+  /** Plumbing for replicas (see replica.ts), run from the top of the work tree. */
+  private replica!: ReplicaGit;
+  private readonly remoteListeners = new Set<(paths: string[]) => void>();
+  /** Local commits that could not be published because the remote changed the same files. */
+  private readonly parkedBranches: ParkedCommits[] = [];
+  /** A failed write could not be rolled back; recovery runs before the next one. */
+  private mustRecover = false;
 
   private constructor(
     readonly root: string,
@@ -119,6 +147,8 @@ export class GitStore implements ContentStore {
       ...env,
       GIT_INDEX_FILE: path.join(gitDirRaw.trim(), PRIVATE_INDEX),
     });
+    const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+    store.replica = { run: gitRunner(top, env), gitDir: gitDirRaw.trim(), committerArgs: [] };
     const configured = await git.raw(['config', '--get', 'user.email']).then(
       (s) => s.trim() !== '',
       () => false,
@@ -131,6 +161,7 @@ export class GitStore implements ContentStore {
         '-c',
         `user.email=${cleanIdentity(who.email)}`,
       ];
+      store.replica.committerArgs = store.committerArgs;
     }
     await store.queue.run(() => store.recover(options.onRecover));
     return store;
@@ -152,6 +183,29 @@ export class GitStore implements ContentStore {
         this.note('removed a stale .git/index.lock left by an interrupted Git process', onRecover);
       }
     }
+    // A `git rebase` (mimsy sync) killed half-way: put the branch back where it was.
+    if (
+      existsSync(path.join(this.gitDir, 'rebase-merge')) ||
+      existsSync(path.join(this.gitDir, 'rebase-apply'))
+    ) {
+      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      this.note('aborted a rebase interrupted half-way; local commits are as they were before it', onRecover);
+    }
+    // A damaged .git/index (disk trouble, a killed tool): rebuild it from HEAD; files stay as they are.
+    if (existsSync(path.join(this.gitDir, 'index'))) {
+      const readable = await this.replica.run(['ls-files', '--', 'mimsy.config.json']).then(
+        () => true,
+        () => false,
+      );
+      if (!readable) {
+        await rm(path.join(this.gitDir, 'index'), { force: true });
+        await this.replica.run(['reset', '-q']).catch(() => undefined);
+        this.note('rebuilt a damaged .git/index from the last commit; no file was changed', onRecover);
+      }
+    }
+    const moved = await recoverMove(this.replica);
+    if (moved) this.note(moved, onRecover);
+    await cleanReplay(this.gitDir);
     // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
     await rm(path.join(this.gitDir, PRIVATE_INDEX), { force: true });
     await rm(path.join(this.gitDir, PRIVATE_INDEX + '.lock'), { force: true });
@@ -259,6 +313,14 @@ export class GitStore implements ContentStore {
   }
 
   private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
+    if (this.mustRecover) {
+      try {
+        await this.recover();
+      } catch (error) {
+        throw storageError(error) ?? this.gitError('recovery', error);
+      }
+      this.mustRecover = false;
+    }
     const befores: (Uint8Array | null)[] = [];
     for (const change of changes) {
       await assertNoEscapingSymlink(this.root, change.path);
@@ -288,7 +350,11 @@ export class GitStore implements ContentStore {
       })),
     };
     const journalPath = path.join(this.gitDir, JOURNAL);
-    await writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)));
+    try {
+      await writeFileAtomic(journalPath, Buffer.from(JSON.stringify(journal)));
+    } catch (error) {
+      throw storageError(error) ?? error;
+    }
     const gitPaths = changes.map((c) => this.gitPath(c.path));
     try {
       for (const change of changes) {
@@ -322,9 +388,11 @@ export class GitStore implements ContentStore {
       ]);
     } catch (error) {
       this.privateIndexHead = undefined; // it may hold part of this write: rebuild it next time
-      await this.rollback(changes, befores, gitPaths);
-      await rm(journalPath, { force: true });
-      throw this.gitError('commit', error);
+      // When even the roll-back fails (a full disk), the journal stays and recovery runs again
+      // before the next write: the working tree never keeps an uncommitted half of a write.
+      if (await this.rollback(changes, befores, gitPaths)) await rm(journalPath, { force: true });
+      else this.mustRecover = true;
+      throw storageError(error) ?? this.gitError('commit', error);
     }
     const sha = (await this.head())!;
     this.privateIndexHead = sha;
@@ -339,27 +407,209 @@ export class GitStore implements ContentStore {
       ...changes.map((c) => c.path),
     ]).catch(() => undefined);
     await rm(journalPath, { force: true });
-    return {
+    const result: CommitResult = {
       sha,
       author: { ...options.author },
       date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       message: options.message,
       versions,
     };
+    if (!options.publish) return result;
+    return this.publishNow(
+      options.publish,
+      changes.map((c) => c.path),
+      result,
+    );
   }
 
+  /**
+   * Pushes the commit just made (HEAD). A push that loses a race fetches, replays the local commits
+   * onto the remote and tries again with backoff; when the remote changed one of this commit's
+   * paths in between, the commit is dropped and the caller gets a ConflictError with the remote's
+   * version. When the remote cannot be reached, the commit stays local and is reported as pending.
+   */
+  private async publishNow(
+    target: PublishTarget,
+    paths: string[],
+    result: CommitResult,
+  ): Promise<CommitResult> {
+    if (!(await this.hasRemote(target.remote))) return result;
+    const tracking = `refs/remotes/${target.remote}/${target.branch}`;
+    for (let attempt = 0; ; attempt++) {
+      const head = (await this.head())!;
+      try {
+        await this.replica.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
+        await this.replica.run(['update-ref', tracking, head]);
+        this.lastSync = { at: new Date().toISOString(), ok: true };
+        return { ...result, sha: head, sync: 'pushed' };
+      } catch (error) {
+        const message = gitMessage(error);
+        const failure = classifyPushFailure(gitOutput(error));
+        if (failure !== 'race') {
+          this.lastSync = {
+            at: new Date().toISOString(),
+            ok: false,
+            error: `Pushing to ${target.remote} failed (${failure === 'refused' ? 'the remote refused it' : 'the remote cannot be reached'}): ${message}. The commit is kept here and pushed when that is fixed.`,
+          };
+          return { ...result, sha: head, sync: 'pending' };
+        }
+      }
+      if (attempt >= PUBLISH_ATTEMPTS) {
+        // Lost the race every time: take the commit back so that nothing unacknowledged stays.
+        await this.dropLast(head);
+        throw new MimsyError(
+          ErrorCodes.REMOTE_BUSY,
+          'The Git remote kept changing while this was saved, so it was not saved. Try again in a moment.',
+        );
+      }
+      try {
+        await this.fetch(target.remote, target.branch);
+      } catch (error) {
+        this.lastSync = { at: new Date().toISOString(), ok: false, error: (error as Error).message };
+        return { ...result, sha: head, sync: 'pending' };
+      }
+      const outcome = await this.integrate(tracking, { lastIsMine: true });
+      if (outcome.mineDropped) {
+        const file = paths.map((p) => ({ p, g: this.gitPath(p) })).find(({ g }) => outcome.upstream.has(g));
+        const p = file?.p ?? paths[0]!;
+        const current = await this.read(p);
+        throw new ConflictError<StoredFile>(
+          `${p} was changed on the Git remote since this edit was based on it.`,
+          current,
+          { path: p, expected: result.versions[p] ?? null, actual: current?.version ?? null },
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
+    }
+  }
+
+  /** Removes the last commit (HEAD), putting its files back as they were before it. */
+  private async dropLast(head: string): Promise<void> {
+    const parent = await revParse(this.replica, `${head}^`);
+    if (!parent) return;
+    const paths = await moveTo(this.replica, head, parent);
+    this.privateIndexHead = undefined;
+    this.announce(paths);
+  }
+
+  /** Tells listeners which content paths a pull (or a dropped commit) changed in the working tree. */
+  private announce(gitPaths: string[]): void {
+    const paths = gitPaths.filter((p) => p.startsWith(this.prefix)).map((p) => this.fromGitPath(p));
+    if (paths.length === 0) return;
+    for (const listener of this.remoteListeners) listener(paths);
+  }
+
+  onRemoteChange(listener: (paths: string[]) => void): () => void {
+    this.remoteListeners.add(listener);
+    return () => this.remoteListeners.delete(listener);
+  }
+
+  /**
+   * Brings HEAD up to `upstreamRef`, keeping local commits that the remote does not have: each is
+   * replayed on top unless the remote changed one of its paths since they diverged (or an earlier
+   * dropped commit did). Dropped commits are kept on a `mimsy/unpublished-…` branch (and pushed
+   * there when possible), except the last when `lastIsMine`: its writer gets the 409 instead.
+   */
+  private async integrate(
+    upstreamRef: string,
+    options: { lastIsMine?: boolean; remote?: string } = {},
+  ): Promise<{ changed: string[]; mineDropped: boolean; upstream: Set<string> }> {
+    const none = { changed: [], mineDropped: false, upstream: new Set<string>() };
+    const up = await revParse(this.replica, upstreamRef);
+    const head = await this.head();
+    if (!up || head === up) return none;
+    if (!head) {
+      await this.git.raw(['reset', '--hard', '--quiet', up]);
+      this.privateIndexHead = undefined;
+      const changed = (await this.replica.run(['ls-files', '-z'])).split('\0').filter(Boolean);
+      this.announce(changed);
+      return { ...none, changed };
+    }
+    if (await isAncestor(this.replica, up, head)) return none;
+    const base = (await this.replica.run(['merge-base', head, up]).catch(() => '')).trim();
+    if (!base)
+      throw new MimsyError(
+        ErrorCodes.SYNC_CONFLICT,
+        `The remote branch has no history in common with the local one; nothing was changed. Check MIMSY_REPO_URL and the branch.`,
+      );
+    const upstream = new Set(await changedPaths(this.replica, base, up));
+    let tip = up;
+    let mineDropped = false;
+    const dropped: string[] = [];
+    if (base !== head) {
+      const commits = await localCommits(this.replica, base, head);
+      if (!commits) {
+        // A merge made outside Mimsy: let git rebase handle it (conflicts abort, losing nothing).
+        await this.rebaseOnto(upstreamRef);
+        this.privateIndexHead = undefined;
+        const changed = await changedPaths(this.replica, head, (await this.head())!);
+        this.announce(changed);
+        return { changed, mineDropped: false, upstream };
+      }
+      const tainted = new Set(upstream);
+      for (const [i, commit] of commits.entries()) {
+        if (commit.paths.some((p) => tainted.has(p))) {
+          for (const p of commit.paths) tainted.add(p);
+          if (options.lastIsMine && i === commits.length - 1) mineDropped = true;
+          else dropped.push(commit.sha);
+        } else {
+          tip = await replayCommit(this.replica, commit.sha, tip);
+        }
+      }
+    }
+    if (dropped.length) await this.park(head, mineDropped, dropped, options.remote);
+    const changed = await moveTo(this.replica, head, tip);
+    this.privateIndexHead = undefined;
+    this.announce(changed);
+    return { changed, mineDropped, upstream };
+  }
+
+  /** Keeps commits the remote made impossible to replay on a branch of their own; never loses them. */
+  private async park(head: string, mineDropped: boolean, dropped: string[], remote?: string): Promise<void> {
+    const at = new Date().toISOString();
+    const tip = mineDropped ? ((await revParse(this.replica, `${head}^`)) ?? head) : head;
+    const branch = `mimsy/unpublished-${at.replace(/[-:T]/g, '').slice(0, 14)}-${tip.slice(0, 7)}`;
+    await this.replica.run(['branch', '-f', branch, tip]);
+    let pushed = false;
+    if (remote) {
+      pushed = await this.replica
+        .run(['push', '--porcelain', remote, `refs/heads/${branch}:refs/heads/${branch}`])
+        .then(
+          () => true,
+          () => false,
+        );
+    }
+    const files = dropped.length
+      ? (await this.replica.run(['show', '--no-renames', '--name-only', '-z', '--format=', ...dropped]))
+          .split('\0')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : [];
+    this.parkedBranches.push({
+      branch,
+      at,
+      files: [...new Set(files)].map((p) => this.fromGitPath(p)),
+      pushed,
+    });
+  }
+
+  /** Puts the files of a failed write back; false when that failed too. */
   private async rollback(
     changes: FileChange[],
     befores: (Uint8Array | null)[],
     gitPaths: string[],
-  ): Promise<void> {
+  ): Promise<boolean> {
     await this.git.raw(['reset', '--quiet', '--', ...gitPaths]).catch(() => undefined);
+    let ok = true;
     for (const [i, change] of changes.entries()) {
       const absolute = resolveInRoot(this.root, change.path);
       const before = befores[i];
-      if (before) await writeFileAtomic(absolute, before).catch(() => undefined);
-      else await removeFileAndEmptyParents(absolute, this.root).catch(() => undefined);
+      const current = await readInRoot(this.root, change.path).catch(() => null);
+      if (before ? current && Buffer.from(current).equals(before) : current === null) continue;
+      if (before) await writeFileAtomic(absolute, before).catch(() => (ok = false));
+      else await removeFileAndEmptyParents(absolute, this.root).catch(() => (ok = false));
     }
+    return ok;
   }
 
   /** Runs git, waiting out another process's index.lock for a short while. */
@@ -474,6 +724,7 @@ export class GitStore implements ContentStore {
       ahead,
       behind,
       lastSync: this.lastSync,
+      parked: this.parkedBranches.map((p) => ({ ...p, files: [...p.files] })),
     };
   }
 
@@ -482,10 +733,10 @@ export class GitStore implements ContentStore {
    * the push loses a race. A rebase that would conflict is aborted: local commits stay as they
    * were and a SYNC_CONFLICT error names the files. Runs in the write queue.
    */
-  sync(remote: string, branch: string, options: { push?: boolean } = {}): Promise<SyncResult> {
+  sync(remote: string, branch: string, options: SyncOptions = {}): Promise<SyncResult> {
     return this.queue.run(async () => {
       try {
-        const result = await this.syncNow(remote, branch, options.push !== false);
+        const result = await this.syncNow(remote, branch, options.push !== false, options.mode ?? 'rebase');
         this.lastSync = { at: new Date().toISOString(), ok: true };
         return result;
       } catch (error) {
@@ -496,7 +747,12 @@ export class GitStore implements ContentStore {
     });
   }
 
-  private async syncNow(remote: string, branch: string, push: boolean): Promise<SyncResult> {
+  private async syncNow(
+    remote: string,
+    branch: string,
+    push: boolean,
+    mode: 'rebase' | 'replica',
+  ): Promise<SyncResult> {
     if (!(await this.hasRemote(remote))) {
       throw new MimsyError(
         ErrorCodes.REMOTE,
@@ -507,7 +763,9 @@ export class GitStore implements ContentStore {
     let pushed = false;
     for (let attempt = 0; attempt < 4; attempt++) {
       const remoteHas = await this.fetch(remote, branch);
-      if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
+      if (remoteHas && mode === 'replica')
+        await this.integrate(`refs/remotes/${remote}/${branch}`, { remote });
+      else if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
       if (!push) break;
       const head = await this.head();
       if (!head) break;
@@ -635,6 +893,37 @@ export class GitStore implements ContentStore {
   close(): Promise<void> {
     return this.queue.idle();
   }
+}
+
+/**
+ * A full or read-only volume, from a Node error code or from what git printed; null for anything
+ * else. Both mean nothing was written, and both clear up without Mimsy's help.
+ */
+export function storageError(error: unknown): MimsyError | null {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const text = `${String((error as Error)?.message ?? '')} ${(error as { stderr?: string })?.stderr ?? ''}`;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || /No space left on device|Disk quota exceeded/i.test(text))
+    return new MimsyError(
+      ErrorCodes.STORAGE_FULL,
+      'The content volume is full, so nothing was saved. Free space on it (or make it larger), then save again.',
+      undefined,
+      { cause: error },
+    );
+  if (code === 'EROFS' || /Read-only file system/i.test(text))
+    return new MimsyError(
+      ErrorCodes.READ_ONLY,
+      'The content volume is read-only, so nothing was saved. Mount it writable, then save again.',
+      undefined,
+      { cause: error },
+    );
+  if (code === 'EACCES' || code === 'EPERM' || /Permission denied|insufficient permission/i.test(text))
+    return new MimsyError(
+      ErrorCodes.READ_ONLY,
+      'The server may not write to the content folder (permission denied), so nothing was saved. Give its user write access, then save again.',
+      undefined,
+      { cause: error },
+    );
+  return null;
 }
 
 function firstLines(message: string): string {

@@ -22,11 +22,37 @@ export interface FileChange {
 export interface CommitOptions {
   author: Person;
   message: string;
+  /** Push the commit to this remote branch before answering (replicas; Git adapter only). */
+  publish?: PublishTarget;
+}
+
+export interface PublishTarget {
+  remote: string;
+  branch: string;
 }
 
 export interface CommitResult extends CommitInfo {
   /** New blob id of every written path (null for deleted ones). */
   versions: Record<string, string | null>;
+}
+
+export interface SyncOptions {
+  /** Push local commits after pulling (default true). */
+  push?: boolean;
+  /**
+   * "rebase" (the CLI): git rebase, conflicts abort and change nothing. "replica" (servers): local
+   * commits whose files the remote also changed are set aside on a mimsy/unpublished-… branch.
+   */
+  mode?: 'rebase' | 'replica';
+}
+
+/** Local commits a pull could not keep because the remote changed the same files. */
+export interface ParkedCommits {
+  /** Local branch holding them (also pushed to the remote when it could be). */
+  branch: string;
+  at: string;
+  files: string[];
+  pushed: boolean;
 }
 
 export interface HistoryOptions {
@@ -60,7 +86,9 @@ export interface ContentStore {
   /** Where the repository stands against its remote (Git adapter only). */
   remoteStatus?(remote: string, branch: string): Promise<RemoteStatus>;
   /** Pull (rebase) from the remote and push local commits (Git adapter only). */
-  sync?(remote: string, branch: string, options?: { push?: boolean }): Promise<SyncResult>;
+  sync?(remote: string, branch: string, options?: SyncOptions): Promise<SyncResult>;
+  /** Listens for content paths changed in the working tree by pulls (Git adapter only). */
+  onRemoteChange?(listener: (paths: string[]) => void): () => void;
 }
 
 export interface RemoteStatus {
@@ -73,6 +101,8 @@ export interface RemoteStatus {
   ahead: number;
   behind: number;
   lastSync: { at: string; ok: boolean; error?: string } | null;
+  /** Local commits set aside because the remote changed the same files (see SyncOptions.mode). */
+  parked: ParkedCommits[];
 }
 
 export interface SyncResult {

@@ -23,7 +23,7 @@ function remoteAndClone(): { seed: TempRepo; bare: string; clone: (name: string)
 }
 
 describe('sync with a Git remote', () => {
-  it('pushes each commit in the background when push is auto, and pulls what others pushed', async () => {
+  it('pushes each commit before answering when push is auto, and pulls what others pushed', async () => {
     const { clone, bare } = remoteAndClone();
     const a = await Repository.open(clone('a'), { git: { push: 'auto' } });
     const b = await Repository.open(clone('b'), { git: { push: 'auto' } });

@@ -1,0 +1,248 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConflictError } from '../errors.js';
+import { Repository } from '../repository.js';
+import { makeRemote, makeTempRepo, SMALL_REPO } from '../testing/fixtures.js';
+import type { EntryEvent } from '../types.js';
+
+/**
+ * Replicas on one remote (docs/scaling.md): with push "auto" every write is pushed before it is
+ * acknowledged; an edit whose base changed upstream is a 409; a remote that is down leaves writes
+ * pending and they go out when it is back.
+ */
+
+const ada = { author: { name: 'Ada', email: 'ada@example.com' } };
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+async function replicas(n: number): Promise<{ bare: string; dirs: string[]; repos: Repository[] }> {
+  const seed = makeTempRepo({ files: SMALL_REPO });
+  const remote = makeRemote(seed);
+  cleanups.push(
+    () => remote.cleanup(),
+    () => seed.cleanup(),
+  );
+  const dirs: string[] = [];
+  const repos: Repository[] = [];
+  for (let i = 0; i < n; i++) {
+    const dir = remote.clone(`replica-${i}`);
+    const repo = await Repository.open(dir, { git: { push: 'auto' } });
+    cleanups.push(() => repo.close());
+    dirs.push(dir);
+    repos.push(repo);
+  }
+  return { bare: remote.bare, dirs, repos };
+}
+
+function remoteHead(bare: string): string {
+  return git(bare, 'rev-parse', 'refs/heads/main');
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('replicas on one Git remote', () => {
+  it('pushes a write before acknowledging it', async () => {
+    const { bare, dirs, repos } = await replicas(1);
+    const { commit } = await repos[0]!.create('posts', { data: { title: 'Hello', author: 'ada' } }, ada);
+    expect(commit).toMatchObject({ sync: 'pushed' });
+    expect(remoteHead(bare)).toBe(commit.sha);
+    expect(git(dirs[0]!, 'rev-parse', 'HEAD')).toBe(commit.sha);
+    expect(await repos[0]!.status()).toMatchObject({ ahead: 0, pendingPush: false });
+  });
+
+  it('turns an edit whose base changed upstream into a 409 with the remote version, leaving no trace', async () => {
+    const { bare, dirs, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const seenByB = b.get('posts', 'first')!;
+    const fromA = await a.update(
+      'posts',
+      'first',
+      { data: { ...seenByB.data, title: 'A wins' }, body: seenByB.body! },
+      { ...ada, ifMatch: seenByB.version },
+    );
+    const events: EntryEvent[] = [];
+    b.on((e) => events.push(e));
+    const error = await b
+      .update(
+        'posts',
+        'first',
+        { data: { ...seenByB.data, title: 'B loses' }, body: seenByB.body! },
+        { ...ada, ifMatch: seenByB.version },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError<{ data: Record<string, unknown> }>).current!.data.title).toBe('A wins');
+    expect(remoteHead(bare)).toBe(fromA.commit.sha);
+    expect(git(dirs[1]!, 'rev-parse', 'HEAD')).toBe(fromA.commit.sha);
+    expect(git(dirs[1]!, 'status', '--porcelain')).toBe('');
+    expect(git(bare, 'log', '--format=%s', 'main')).not.toMatch(/B loses/);
+    expect(b.get('posts', 'first')!.data.title).toBe('A wins');
+    await until(() => events.some((e) => e.source === 'remote' && e.slug === 'first'));
+  });
+
+  it('replays a write onto what another replica pushed when they touch different entries', async () => {
+    const { bare, dirs, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    await a.create('posts', { data: { title: 'From A', author: 'ada' } }, ada);
+    const { commit } = await b.create('posts', { data: { title: 'From B', author: 'ada' } }, ada);
+    expect(commit.sync).toBe('pushed');
+    expect(git(bare, 'log', '--format=%s', '-2', 'main').split('\n')).toEqual([
+      'create posts/from-b',
+      'create posts/from-a',
+    ]);
+    expect(git(bare, 'log', '--format=%an', '-1', 'main')).toBe('Ada');
+    expect(git(dirs[1]!, 'rev-parse', 'HEAD')).toBe(remoteHead(bare));
+    expect(b.get('posts', 'from-a')).not.toBeNull();
+    expect(git(dirs[1]!, 'status', '--porcelain')).toBe('');
+  });
+
+  it('takes an edit based on a version only another replica has seen: it pulls, then saves', async () => {
+    const { bare, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const first = a.get('posts', 'first')!;
+    const fromA = await a.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Version 2' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    // The editor loaded version 2 from A; the load balancer sends the save to B, which lags.
+    const saved = await b.update(
+      'posts',
+      'first',
+      { data: { ...fromA.entry.data, title: 'Version 3' }, body: fromA.entry.body! },
+      { ...ada, ifMatch: fromA.entry.version },
+    );
+    expect(saved.commit.sync).toBe('pushed');
+    expect(git(bare, 'log', '--format=%s', '-2', 'main')).toMatch(/Version 3|update posts\/first/);
+    expect(remoteHead(bare)).toBe(saved.commit.sha);
+  });
+
+  it('keeps writes local while the remote is down and pushes them when it is back', async () => {
+    const { bare, dirs, repos } = await replicas(1);
+    const repo = repos[0]!;
+    const errors: unknown[] = [];
+    const hidden = `${bare}.away`;
+    execFileSync('mv', [bare, hidden]);
+    const { commit } = await repo.create('posts', { data: { title: 'Offline', author: 'ada' } }, ada);
+    expect(commit.sync).toBe('pending');
+    const status = await repo.status();
+    expect(status.pendingPush).toBe(true);
+    expect(status.ahead).toBe(1);
+    expect(status.lastSync).toMatchObject({ ok: false, error: expect.stringMatching(/cannot be reached/) });
+    expect(git(dirs[0]!, 'log', '-1', '--format=%s')).toBe('create posts/offline');
+    expect(errors).toEqual([]);
+    execFileSync('mv', [hidden, bare]);
+    await until(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/offline', 15_000);
+    await repo.settled();
+    expect((await repo.status()).pendingPush).toBe(false);
+  });
+
+  it('sets aside a pending commit the remote made impossible, on a branch it pushes, and moves on', async () => {
+    const { bare, dirs, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const url = git(dirs[0]!, 'remote', 'get-url', 'origin');
+    git(dirs[0]!, 'remote', 'set-url', 'origin', path.join(path.dirname(bare), 'nowhere.git'));
+    const first = a.get('posts', 'first')!;
+    const pending = await a.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Offline edit' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    expect(pending.commit.sync).toBe('pending');
+    await b.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Online edit' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    git(dirs[0]!, 'remote', 'set-url', 'origin', url);
+    await a.close(); // stop the background retry; sync by hand
+    const again = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
+    cleanups.push(() => again.close());
+    await again.settled();
+    await again.sync();
+    const status = await again.status();
+    expect(status.parked).toEqual([
+      expect.objectContaining({ files: ['content/posts/first.md'], pushed: true }),
+    ]);
+    const branch = status.parked[0]!.branch;
+    expect(branch).toMatch(/^mimsy\/unpublished-\d{14}-[0-9a-f]{7}$/);
+    expect(git(bare, 'log', '-1', '--format=%s', branch)).toBe('update posts/first');
+    expect(git(bare, 'show', `${branch}:content/posts/first.md`)).toMatch(/Offline edit/);
+    expect(git(dirs[0]!, 'rev-parse', 'HEAD')).toBe(remoteHead(bare));
+    expect(again.get('posts', 'first')!.data.title).toBe('Online edit');
+    expect(status).toMatchObject({ ahead: 0, pendingPush: false });
+  });
+
+  it('settles a pull interrupted by a crash: the files match HEAD again', async () => {
+    const { dirs, repos } = await replicas(1);
+    const dir = dirs[0]!;
+    await repos[0]!.close();
+    const file = path.join(dir, 'content/posts/first.md');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, 'half of a pull');
+    writeFileSync(path.join(dir, 'content/posts/stray.md'), 'not in HEAD');
+    const gitDir = path.join(dir, '.git');
+    writeFileSync(
+      path.join(gitDir, 'mimsy-move.json'),
+      JSON.stringify({ from: 'x', to: 'y', paths: ['content/posts/first.md', 'content/posts/stray.md'] }),
+    );
+    const notes: string[] = [];
+    const reopened = await Repository.open(dir, { onRecover: (m) => notes.push(m) });
+    cleanups.push(() => reopened.close());
+    expect(notes.join('\n')).toMatch(/interrupted pull/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(existsSync(path.join(dir, 'content/posts/stray.md'))).toBe(false);
+    expect(existsSync(path.join(gitDir, 'mimsy-move.json'))).toBe(false);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('rebuilds a damaged .git/index at open without touching files', async () => {
+    const { dirs, repos } = await replicas(1);
+    const dir = dirs[0]!;
+    await repos[0]!.close();
+    writeFileSync(path.join(dir, '.git/index'), 'garbage, not an index');
+    const notes: string[] = [];
+    const reopened = await Repository.open(dir, { onRecover: (m) => notes.push(m) });
+    cleanups.push(() => reopened.close());
+    expect(notes.join('\n')).toMatch(/damaged \.git\/index/);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    const first = reopened.get('posts', 'first')!;
+    const saved = await reopened.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'After repair' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    expect(saved.commit.sync).toBe('pushed');
+  });
+
+  it('gives the error of a remote that refuses pushes, keeping the write', async () => {
+    const { bare, repos } = await replicas(1);
+    const hook = path.join(bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "main is protected" >&2\nexit 1\n', { mode: 0o755 });
+    const { commit } = await repos[0]!.create('posts', { data: { title: 'Refused', author: 'ada' } }, ada);
+    expect(commit.sync).toBe('pending');
+    const status = await repos[0]!.status();
+    expect(status.lastSync?.error).toMatch(/refused it.*main is protected/);
+    expect(status.pendingPush).toBe(true);
+    writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await until(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/refused', 15_000);
+  });
+});

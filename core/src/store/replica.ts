@@ -1,0 +1,234 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { GitRun } from './git-run.js';
+import { GitCommandError } from './git-run.js';
+import { writeFileAtomic } from './fs.js';
+
+/**
+ * The Git plumbing behind replicas sharing one remote (see docs/scaling.md): replaying local
+ * commits onto what the remote has, and moving the working tree from one commit to another
+ * without ever leaving it half-moved after a crash.
+ */
+
+const MOVE_JOURNAL = 'mimsy-move.json';
+const REPLAY_INDEX = 'mimsy-replay-index';
+const ZERO = '0'.repeat(40);
+
+export interface ReplicaGit {
+  /** git, run from the top of the work tree. */
+  run: GitRun;
+  gitDir: string;
+  /** `-c user.name=… -c user.email=…` when the repository has no identity of its own. */
+  committerArgs: string[];
+}
+
+export interface LocalCommit {
+  sha: string;
+  /** Paths (from the top of the work tree) the commit changes. */
+  paths: string[];
+}
+
+/** What went wrong with a push, which decides what happens next. */
+export type PushFailure =
+  /** Someone else pushed first: fetch, replay, try again. */
+  | 'race'
+  /** The remote cannot be reached (down, DNS, network): keep the commit, push later. */
+  | 'unreachable'
+  /** The remote answered and refused (hook, protection, permissions): keep it, report it. */
+  | 'refused';
+
+export function classifyPushFailure(message: string): PushFailure {
+  if (
+    /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to lock|incorrect old value/i.test(
+      message,
+    )
+  )
+    return 'race';
+  if (
+    /remote rejected|pre-receive|hook declined|permission|denied|forbidden|403|protected branch/i.test(
+      message,
+    )
+  )
+    return 'refused';
+  return 'unreachable';
+}
+
+/** Everything git printed for a failed command. */
+export function gitOutput(error: unknown): string {
+  return error instanceof GitCommandError ? error.stderr : String((error as Error)?.message ?? error);
+}
+
+/** The telling lines of what git printed (no hints, no progress), for messages. */
+export function gitMessage(error: unknown): string {
+  return (
+    gitOutput(error)
+      .split('\n')
+      .map((l) => l.replace(/^remote:\s*/, '').trim())
+      .filter((l) => l && !/^(hint:|To |Done$)/.test(l))
+      .slice(0, 3)
+      .join(' ') || 'unknown error'
+  );
+}
+
+function splitZ(out: string): string[] {
+  return out.split('\0').filter(Boolean);
+}
+
+export async function revParse(git: ReplicaGit, ref: string): Promise<string | null> {
+  const out = await git.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => '');
+  return out.trim() || null;
+}
+
+export async function isAncestor(git: ReplicaGit, ancestor: string, of: string): Promise<boolean> {
+  try {
+    await git.run(['merge-base', '--is-ancestor', ancestor, of]);
+    return true;
+  } catch (error) {
+    if (error instanceof GitCommandError && error.exitCode === 1) return false;
+    throw error;
+  }
+}
+
+/** Paths that differ between two commits (top-level relative, no rename detection). */
+export async function changedPaths(git: ReplicaGit, from: string, to: string): Promise<string[]> {
+  return splitZ(await git.run(['diff', '--no-renames', '--name-only', '-z', from, to, '--']));
+}
+
+/** Commits in base..head, oldest first, with the paths each changes; null when one is a merge. */
+export async function localCommits(
+  git: ReplicaGit,
+  base: string,
+  head: string,
+): Promise<LocalCommit[] | null> {
+  const merges = await git.run(['rev-list', '--merges', '-n1', `${base}..${head}`]);
+  if (merges.trim()) return null;
+  const out = await git.run([
+    'log',
+    '--reverse',
+    '--no-renames',
+    '--name-only',
+    '-z',
+    '--format=%x1e%H',
+    `${base}..${head}`,
+    '--',
+  ]);
+  const commits: LocalCommit[] = [];
+  for (const record of out.split('\x1e')) {
+    if (!record.trim()) continue;
+    const [first = '', ...rest] = record.split('\0');
+    const [sha = '', firstPath] = first.split('\n');
+    const paths = [firstPath ?? '', ...rest].map((p) => p.replace(/^\n/, '')).filter(Boolean);
+    commits.push({ sha: sha.trim(), paths });
+  }
+  return commits;
+}
+
+/**
+ * Re-creates `sha` on top of `onto`: the same file changes, author, date and message, built in a
+ * private index. Only used when none of the commit's paths changed in between, so it cannot conflict.
+ */
+export async function replayCommit(git: ReplicaGit, sha: string, onto: string): Promise<string> {
+  const index = path.join(git.gitDir, REPLAY_INDEX);
+  const env = { GIT_INDEX_FILE: index };
+  await rm(index, { force: true });
+  try {
+    await git.run(['read-tree', onto], { env });
+    const raw = splitZ(await git.run(['diff-tree', '-r', '--no-renames', '-z', `${sha}^`, sha]));
+    let input = '';
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      // ":<old mode> <new mode> <old blob> <new blob> <status>" then the path.
+      const [, newMode = '', , newBlob = '', status = ''] = raw[i]!.slice(1).split(' ');
+      const p = raw[i + 1]!;
+      input += status === 'D' ? `0 ${ZERO}\t${p}\0` : `${newMode} ${newBlob}\t${p}\0`;
+    }
+    await git.run(['update-index', '-z', '--index-info'], { env, input });
+    const tree = (await git.run(['write-tree'], { env })).trim();
+    const [name = '', email = '', date = '', ...message] = (
+      await git.run(['log', '-1', '--format=%an%x00%ae%x00%aI%x00%B', sha])
+    ).split('\0');
+    const out = await git.run(
+      [...git.committerArgs, '-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', onto, '-F', '-'],
+      {
+        env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date },
+        input: message.join('\0').replace(/\n$/, ''),
+      },
+    );
+    return out.trim();
+  } finally {
+    await rm(index, { force: true });
+  }
+}
+
+interface MoveJournal {
+  from: string;
+  to: string;
+  paths: string[];
+}
+
+/**
+ * Moves HEAD, the index and the working tree from `from` to `to`, touching only the paths that
+ * differ. Git's own checkout code writes the files (it refuses to overwrite local changes and never
+ * follows a symlink out of the tree). A journal makes a crash at any point recoverable: recovery
+ * puts those paths back to whatever HEAD is.
+ */
+export async function moveTo(git: ReplicaGit, from: string, to: string): Promise<string[]> {
+  const paths = await changedPaths(git, from, to);
+  const journal = path.join(git.gitDir, MOVE_JOURNAL);
+  await writeFileAtomic(journal, Buffer.from(JSON.stringify({ from, to, paths } satisfies MoveJournal)));
+  try {
+    try {
+      await git.run(['read-tree', '-m', '-u', from, to]);
+    } catch (error) {
+      // Stale stat data in the index looks like a local change; refresh it and try once more.
+      if (!/not uptodate|would be overwritten/i.test(gitMessage(error))) throw error;
+      await git.run(['update-index', '-q', '--refresh']).catch(() => undefined);
+      await git.run(['read-tree', '-m', '-u', from, to]);
+    }
+    await git.run(['update-ref', '-m', 'mimsy: move to the remote', 'HEAD', to, from]);
+  } catch (error) {
+    await restorePaths(git, paths).catch(() => undefined);
+    await rm(journal, { force: true });
+    throw error;
+  }
+  await rm(journal, { force: true });
+  return paths;
+}
+
+/** Makes `paths` in the index and working tree equal to HEAD. */
+async function restorePaths(git: ReplicaGit, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const inHead = new Set(
+    splitZ(await git.run(['ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', ...paths]).catch(() => '')),
+  );
+  const present = paths.filter((p) => inHead.has(p));
+  const absent = paths.filter((p) => !inHead.has(p));
+  if (present.length) await git.run(['checkout', '-f', 'HEAD', '--', ...present]);
+  if (absent.length) {
+    await git.run(['rm', '-q', '--cached', '--ignore-unmatch', '--', ...absent]);
+    const top = (await git.run(['rev-parse', '--show-toplevel'])).trim();
+    for (const p of absent) await rm(path.join(top, p), { force: true });
+  }
+}
+
+/** Finishes (undoes) a move interrupted by a crash; returns a sentence for the log, or null. */
+export async function recoverMove(git: ReplicaGit): Promise<string | null> {
+  const journal = path.join(git.gitDir, MOVE_JOURNAL);
+  if (!existsSync(journal)) return null;
+  let move: MoveJournal | null = null;
+  try {
+    move = JSON.parse(await readFile(journal, 'utf8')) as MoveJournal;
+  } catch {
+    move = null;
+  }
+  if (move) await restorePaths(git, move.paths);
+  await rm(journal, { force: true });
+  return move
+    ? `an interrupted pull was settled: ${move.paths.length} file(s) match the current commit again`
+    : null;
+}
+
+/** Removes the replay index a crash may have left. */
+export async function cleanReplay(gitDir: string): Promise<void> {
+  await rm(path.join(gitDir, REPLAY_INDEX), { force: true });
+}
