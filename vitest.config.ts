@@ -66,6 +66,17 @@ export default defineConfig({
       },
       {
         ...source,
+        // Replicas, crashes, faults and load against real server processes (docs/scaling.md).
+        test: {
+          name: 'proof',
+          root: './api',
+          include: ['proof/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        ...source,
         test: {
           name: 'web-e2e',
           root: './web',

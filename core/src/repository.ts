@@ -24,6 +24,10 @@ import { validateEntry } from './validate.js';
 import { blobId } from './version.js';
 import { FileWatcher } from './watch.js';
 
+/** Control characters never belong in a commit subject. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/g;
+
 /** Backoff of the background push of commits the remote did not take yet. */
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -271,7 +275,8 @@ export class Repository {
   private message(action: string, schema: Schema, slug: string, data: Record<string, unknown>): string {
     const vars: Record<string, string> = { action, schema: schema.name, slug: slug || schema.name };
     for (const [k, v] of Object.entries(data))
-      if (typeof v === 'string' && !(k in vars)) vars[k] = v.split('\n')[0]!.slice(0, 100);
+      if (typeof v === 'string' && !(k in vars))
+        vars[k] = v.split('\n')[0]!.replace(CONTROL, '').slice(0, 100);
     return renderMessage(this.project.config.commit.message, vars);
   }
 

@@ -30,11 +30,10 @@ import {
   cleanReplay,
   gitMessage,
   gitOutput,
-  isAncestor,
   localCommits,
   moveTo,
   recoverMove,
-  replayCommit,
+  replayCommits,
   revParse,
   type ReplicaGit,
 } from './replica.js';
@@ -54,7 +53,17 @@ interface Journal {
 }
 
 /** Attempts at a push that keeps losing races before a write gives up (REMOTE_BUSY). */
-const PUBLISH_ATTEMPTS = 8;
+const PUBLISH_ATTEMPTS = 16;
+
+/** A writer whose commit is made and who waits for a push to carry it (group commit). */
+interface Waiter {
+  result: CommitResult;
+  /** The content paths the commit changed. */
+  paths: string[];
+  target: PublishTarget;
+  resolve: (result: CommitResult) => void;
+  reject: (error: unknown) => void;
+}
 
 export interface GitStoreOptions {
   /** Create the Git repository when `root` is not inside one. */
@@ -101,6 +110,8 @@ export class GitStore implements ContentStore {
   private readonly remoteListeners = new Set<(paths: string[]) => void>();
   /** Local commits that could not be published because the remote changed the same files. */
   private readonly parkedBranches: ParkedCommits[] = [];
+  private readonly waiters: Waiter[] = [];
+  private publishing: Promise<void> | null = null;
   /** A failed write could not be rolled back; recovery runs before the next one. */
   private mustRecover = false;
 
@@ -309,7 +320,41 @@ export class GitStore implements ContentStore {
   async commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
     if (changes.length === 0) throw new Error('a commit needs at least one change');
     for (const change of changes) resolveInRoot(this.root, change.path);
-    return this.queue.run(() => this.commitNow(changes, options));
+    const target = options.publish;
+    let published: Promise<CommitResult> | null = null;
+    const result = await this.queue.run(async () => {
+      const made = await this.commitNow(changes, options);
+      // Group commit: the write is committed; it is acknowledged once a push carries it. The waiter
+      // is registered inside the queue, so every commit in HEAD that awaits a push has one.
+      if (target)
+        published = new Promise<CommitResult>((resolve, reject) =>
+          this.waiters.push({ result: made, paths: changes.map((c) => c.path), target, resolve, reject }),
+        );
+      return made;
+    });
+    if (!published) return result;
+    this.kickPublisher();
+    return published;
+  }
+
+  private kickPublisher(): void {
+    if (this.publishing) return;
+    this.publishing = (async () => {
+      while (this.waiters.length) {
+        let batch: Waiter[] = [];
+        try {
+          await this.queue.run(() => {
+            batch = this.waiters.splice(0);
+            return this.publishBatch(batch);
+          });
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+    })().finally(() => {
+      this.publishing = null;
+      if (this.waiters.length) this.kickPublisher();
+    });
   }
 
   private async commitNow(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
@@ -414,82 +459,115 @@ export class GitStore implements ContentStore {
       message: options.message,
       versions,
     };
-    if (!options.publish) return result;
-    return this.publishNow(
-      options.publish,
-      changes.map((c) => c.path),
-      result,
-    );
+    return result;
   }
 
   /**
-   * Pushes the commit just made (HEAD). A push that loses a race fetches, replays the local commits
-   * onto the remote and tries again with backoff; when the remote changed one of this commit's
-   * paths in between, the commit is dropped and the caller gets a ConflictError with the remote's
-   * version. When the remote cannot be reached, the commit stays local and is reported as pending.
+   * Pushes HEAD, which holds every commit in `batch`. A push that loses a race fetches, replays the
+   * local commits onto the remote and tries again with backoff; a commit whose paths the remote
+   * changed since its editor's version is dropped and its writer gets a ConflictError with the
+   * remote's version. When the remote cannot be reached (or refuses), the commits stay local and
+   * are acknowledged as pending. Runs in the write queue.
    */
-  private async publishNow(
-    target: PublishTarget,
-    paths: string[],
-    result: CommitResult,
-  ): Promise<CommitResult> {
-    if (!(await this.hasRemote(target.remote))) return result;
+  private async publishBatch(batch: Waiter[]): Promise<void> {
+    const all = new Set(batch);
+    try {
+      await this.publishNow(batch, all);
+    } catch (error) {
+      for (const w of all) w.reject(error); // settling twice is harmless: the first answer counts
+    }
+  }
+
+  private async publishNow(batch: Waiter[], all: Set<Waiter>): Promise<void> {
+    if (batch.length === 0) return;
+    const target = batch[0]!.target;
+    if (!(await this.hasRemote(target.remote))) {
+      for (const w of batch) w.resolve(w.result);
+      return;
+    }
     const tracking = `refs/remotes/${target.remote}/${target.branch}`;
+    let waiting = batch;
+    const settle = (sync: 'pushed' | 'pending'): void => {
+      for (const w of waiting) w.resolve({ ...w.result, sync });
+    };
     for (let attempt = 0; ; attempt++) {
       const head = (await this.head())!;
       try {
         await this.replica.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
         await this.replica.run(['update-ref', tracking, head]);
         this.lastSync = { at: new Date().toISOString(), ok: true };
-        return { ...result, sha: head, sync: 'pushed' };
+        return settle('pushed');
       } catch (error) {
-        const message = gitMessage(error);
         const failure = classifyPushFailure(gitOutput(error));
         if (failure !== 'race') {
           this.lastSync = {
             at: new Date().toISOString(),
             ok: false,
-            error: `Pushing to ${target.remote} failed (${failure === 'refused' ? 'the remote refused it' : 'the remote cannot be reached'}): ${message}. The commit is kept here and pushed when that is fixed.`,
+            error: `Pushing to ${target.remote} failed (${failure === 'refused' ? 'the remote refused it' : 'the remote cannot be reached'}): ${gitMessage(error)}. The commits are kept here and pushed when that is fixed.`,
           };
-          return { ...result, sha: head, sync: 'pending' };
+          return settle('pending');
         }
-      }
-      if (attempt >= PUBLISH_ATTEMPTS) {
-        // Lost the race every time: take the commit back so that nothing unacknowledged stays.
-        await this.dropLast(head);
-        throw new MimsyError(
-          ErrorCodes.REMOTE_BUSY,
-          'The Git remote kept changing while this was saved, so it was not saved. Try again in a moment.',
-        );
       }
       try {
         await this.fetch(target.remote, target.branch);
       } catch (error) {
         this.lastSync = { at: new Date().toISOString(), ok: false, error: (error as Error).message };
-        return { ...result, sha: head, sync: 'pending' };
+        return settle('pending');
       }
-      const outcome = await this.integrate(tracking, { lastIsMine: true });
-      if (outcome.mineDropped) {
-        const file = paths.map((p) => ({ p, g: this.gitPath(p) })).find(({ g }) => outcome.upstream.has(g));
-        const p = file?.p ?? paths[0]!;
-        const current = await this.read(p);
-        throw new ConflictError<StoredFile>(
-          `${p} was changed on the Git remote since this edit was based on it.`,
-          current,
-          { path: p, expected: result.versions[p] ?? null, actual: current?.version ?? null },
-        );
+      const giveUp = attempt >= PUBLISH_ATTEMPTS;
+      for (const w of this.waiters.splice(0)) {
+        waiting.push(w);
+        all.add(w);
       }
-      await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random())));
+      const outcome = await this.integrate(tracking, {
+        mine: new Set(waiting.map((w) => w.result.sha)),
+        dropMine: giveUp,
+        remote: target.remote,
+      });
+      const still = await this.settleWaiters(waiting, outcome, giveUp);
+      waiting = still;
+      if (waiting.length === 0) return;
+      await new Promise((r) => setTimeout(r, Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random())));
     }
   }
 
-  /** Removes the last commit (HEAD), putting its files back as they were before it. */
-  private async dropLast(head: string): Promise<void> {
-    const parent = await revParse(this.replica, `${head}^`);
-    if (!parent) return;
-    const paths = await moveTo(this.replica, head, parent);
-    this.privateIndexHead = undefined;
-    this.announce(paths);
+  /**
+   * After an integrate: writers whose commits were dropped get their answer (409, or REMOTE_BUSY
+   * when `gaveUp`); the others learn their commit's new id. Returns those still waiting.
+   */
+  private async settleWaiters(
+    waiting: Waiter[],
+    outcome: { dropped: Map<string, string[]>; replayed: Map<string, string> },
+    gaveUp = false,
+  ): Promise<Waiter[]> {
+    const still: Waiter[] = [];
+    for (const w of waiting) {
+      const tainted = outcome.dropped.get(w.result.sha);
+      if (gaveUp) {
+        // Lost the race every time: the commits were taken back, nothing unacknowledged stays.
+        w.reject(
+          new MimsyError(
+            ErrorCodes.REMOTE_BUSY,
+            'The Git remote kept changing while this was saved, so it was not saved. Try again in a moment.',
+          ),
+        );
+      } else if (tainted) {
+        const p = w.paths.find((c) => tainted.includes(this.gitPath(c))) ?? w.paths[0]!;
+        const current = await this.read(p);
+        w.reject(
+          new ConflictError<StoredFile>(
+            `${p} was changed on the Git remote since the version this edit was based on.`,
+            current,
+            { path: p, expected: w.result.versions[p] ?? null, actual: current?.version ?? null },
+          ),
+        );
+      } else {
+        const sha = outcome.replayed.get(w.result.sha);
+        if (sha) w.result = { ...w.result, sha };
+        still.push(w);
+      }
+    }
+    return still;
   }
 
   /** Tells listeners which content paths a pull (or a dropped commit) changed in the working tree. */
@@ -507,14 +585,16 @@ export class GitStore implements ContentStore {
   /**
    * Brings HEAD up to `upstreamRef`, keeping local commits that the remote does not have: each is
    * replayed on top unless the remote changed one of its paths since they diverged (or an earlier
-   * dropped commit did). Dropped commits are kept on a `mimsy/unpublished-…` branch (and pushed
-   * there when possible), except the last when `lastIsMine`: its writer gets the 409 instead.
+   * dropped commit did). Dropped commits in `mine` (writers still waiting) are reported back for a
+   * 409; others were acknowledged already and are kept on a `mimsy/unpublished-…` branch (pushed
+   * there when possible). With `dropMine`, every commit in `mine` is dropped.
    */
   private async integrate(
     upstreamRef: string,
-    options: { lastIsMine?: boolean; remote?: string } = {},
-  ): Promise<{ changed: string[]; mineDropped: boolean; upstream: Set<string> }> {
-    const none = { changed: [], mineDropped: false, upstream: new Set<string>() };
+    options: { mine?: Set<string>; dropMine?: boolean; remote?: string } = {},
+  ): Promise<{ changed: string[]; dropped: Map<string, string[]>; replayed: Map<string, string> }> {
+    const dropped = new Map<string, string[]>();
+    const none = { changed: [], dropped, replayed: new Map<string, string>() };
     const up = await revParse(this.replica, upstreamRef);
     const head = await this.head();
     if (!up || head === up) return none;
@@ -525,17 +605,16 @@ export class GitStore implements ContentStore {
       this.announce(changed);
       return { ...none, changed };
     }
-    if (await isAncestor(this.replica, up, head)) return none;
     const base = (await this.replica.run(['merge-base', head, up]).catch(() => '')).trim();
+    if (!options.dropMine && base === up) return none; // the remote has nothing we lack
     if (!base)
       throw new MimsyError(
         ErrorCodes.SYNC_CONFLICT,
         `The remote branch has no history in common with the local one; nothing was changed. Check MIMSY_REPO_URL and the branch.`,
       );
-    const upstream = new Set(await changedPaths(this.replica, base, up));
-    let tip = up;
-    let mineDropped = false;
-    const dropped: string[] = [];
+    const mine = options.mine ?? new Set<string>();
+    const keep: string[] = [];
+    const parked: string[] = [];
     if (base !== head) {
       const commits = await localCommits(this.replica, base, head);
       if (!commits) {
@@ -544,30 +623,31 @@ export class GitStore implements ContentStore {
         this.privateIndexHead = undefined;
         const changed = await changedPaths(this.replica, head, (await this.head())!);
         this.announce(changed);
-        return { changed, mineDropped: false, upstream };
+        return { ...none, changed };
       }
-      const tainted = new Set(upstream);
-      for (const [i, commit] of commits.entries()) {
-        if (commit.paths.some((p) => tainted.has(p))) {
+      const tainted = new Set(await changedPaths(this.replica, base, up));
+      for (const commit of commits) {
+        const hit = commit.paths.filter((p) => tainted.has(p));
+        const forced = options.dropMine === true && mine.has(commit.sha);
+        if (hit.length || forced) {
           for (const p of commit.paths) tainted.add(p);
-          if (options.lastIsMine && i === commits.length - 1) mineDropped = true;
-          else dropped.push(commit.sha);
-        } else {
-          tip = await replayCommit(this.replica, commit.sha, tip);
-        }
+          if (mine.has(commit.sha)) dropped.set(commit.sha, hit.length ? hit : commit.paths);
+          else parked.push(commit.sha);
+        } else keep.push(commit.sha);
       }
     }
-    if (dropped.length) await this.park(head, mineDropped, dropped, options.remote);
-    const changed = await moveTo(this.replica, head, tip);
+    const { tip, replayed } = await replayCommits(this.replica, keep, up);
+    if (parked.length) await this.park(parked, options.remote);
+    const changed = tip === head ? [] : await moveTo(this.replica, head, tip);
     this.privateIndexHead = undefined;
     this.announce(changed);
-    return { changed, mineDropped, upstream };
+    return { changed, dropped, replayed };
   }
 
   /** Keeps commits the remote made impossible to replay on a branch of their own; never loses them. */
-  private async park(head: string, mineDropped: boolean, dropped: string[], remote?: string): Promise<void> {
+  private async park(dropped: string[], remote?: string): Promise<void> {
     const at = new Date().toISOString();
-    const tip = mineDropped ? ((await revParse(this.replica, `${head}^`)) ?? head) : head;
+    const tip = dropped[dropped.length - 1]!; // its history holds every one of them
     const branch = `mimsy/unpublished-${at.replace(/[-:T]/g, '').slice(0, 14)}-${tip.slice(0, 7)}`;
     await this.replica.run(['branch', '-f', branch, tip]);
     let pushed = false;
@@ -763,9 +843,15 @@ export class GitStore implements ContentStore {
     let pushed = false;
     for (let attempt = 0; attempt < 4; attempt++) {
       const remoteHas = await this.fetch(remote, branch);
-      if (remoteHas && mode === 'replica')
-        await this.integrate(`refs/remotes/${remote}/${branch}`, { remote });
-      else if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
+      if (remoteHas && mode === 'replica') {
+        // Commits whose writers still wait for a push are theirs to answer for, not to park.
+        const outcome = await this.integrate(`refs/remotes/${remote}/${branch}`, {
+          remote,
+          mine: new Set(this.waiters.map((w) => w.result.sha)),
+        });
+        const still = await this.settleWaiters(this.waiters.splice(0), outcome);
+        this.waiters.unshift(...still);
+      } else if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
       if (!push) break;
       const head = await this.head();
       if (!head) break;
@@ -890,7 +976,8 @@ export class GitStore implements ContentStore {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    while (this.publishing) await this.publishing;
     return this.queue.idle();
   }
 }

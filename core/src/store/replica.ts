@@ -80,16 +80,6 @@ export async function revParse(git: ReplicaGit, ref: string): Promise<string | n
   return out.trim() || null;
 }
 
-export async function isAncestor(git: ReplicaGit, ancestor: string, of: string): Promise<boolean> {
-  try {
-    await git.run(['merge-base', '--is-ancestor', ancestor, of]);
-    return true;
-  } catch (error) {
-    if (error instanceof GitCommandError && error.exitCode === 1) return false;
-    throw error;
-  }
-}
-
 /** Paths that differ between two commits (top-level relative, no rename detection). */
 export async function changedPaths(git: ReplicaGit, from: string, to: string): Promise<string[]> {
   return splitZ(await git.run(['diff', '--no-renames', '--name-only', '-z', from, to, '--']));
@@ -101,15 +91,13 @@ export async function localCommits(
   base: string,
   head: string,
 ): Promise<LocalCommit[] | null> {
-  const merges = await git.run(['rev-list', '--merges', '-n1', `${base}..${head}`]);
-  if (merges.trim()) return null;
   const out = await git.run([
     'log',
     '--reverse',
     '--no-renames',
     '--name-only',
     '-z',
-    '--format=%x1e%H',
+    '--format=%x1e%H %P',
     `${base}..${head}`,
     '--',
   ]);
@@ -117,44 +105,78 @@ export async function localCommits(
   for (const record of out.split('\x1e')) {
     if (!record.trim()) continue;
     const [first = '', ...rest] = record.split('\0');
-    const [sha = '', firstPath] = first.split('\n');
+    const [header = '', firstPath] = first.split('\n');
+    const [sha = '', ...parents] = header.trim().split(' ');
+    if (parents.length > 1) return null; // a merge
     const paths = [firstPath ?? '', ...rest].map((p) => p.replace(/^\n/, '')).filter(Boolean);
-    commits.push({ sha: sha.trim(), paths });
+    commits.push({ sha, paths });
   }
   return commits;
 }
 
 /**
- * Re-creates `sha` on top of `onto`: the same file changes, author, date and message, built in a
- * private index. Only used when none of the commit's paths changed in between, so it cannot conflict.
+ * Re-creates `shas` (oldest first) on top of `onto`: the same file changes, authors, dates and
+ * messages, built in a private index — three git processes per commit. Only used for commits none
+ * of whose paths changed in between, so they cannot conflict. Returns old → new commit ids and the tip.
  */
-export async function replayCommit(git: ReplicaGit, sha: string, onto: string): Promise<string> {
+export async function replayCommits(
+  git: ReplicaGit,
+  shas: string[],
+  onto: string,
+): Promise<{ tip: string; replayed: Map<string, string> }> {
+  const replayed = new Map<string, string>();
+  if (shas.length === 0) return { tip: onto, replayed };
   const index = path.join(git.gitDir, REPLAY_INDEX);
   const env = { GIT_INDEX_FILE: index };
   await rm(index, { force: true });
   try {
-    await git.run(['read-tree', onto], { env });
-    const raw = splitZ(await git.run(['diff-tree', '-r', '--no-renames', '-z', `${sha}^`, sha]));
-    let input = '';
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      // ":<old mode> <new mode> <old blob> <new blob> <status>" then the path.
-      const [, newMode = '', , newBlob = '', status = ''] = raw[i]!.slice(1).split(' ');
-      const p = raw[i + 1]!;
-      input += status === 'D' ? `0 ${ZERO}\t${p}\0` : `${newMode} ${newBlob}\t${p}\0`;
+    const meta = new Map<string, { name: string; email: string; date: string; message: string }>();
+    const log = await git.run([
+      'log',
+      '--no-walk=unsorted',
+      '--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B',
+      ...shas,
+    ]);
+    for (const record of log.split('\x1e')) {
+      if (!record) continue;
+      const [sha = '', name = '', email = '', date = '', ...message] = record.split('\0');
+      meta.set(sha, { name, email, date, message: message.join('').replace(/\n+$/, '') });
     }
-    await git.run(['update-index', '-z', '--index-info'], { env, input });
-    const tree = (await git.run(['write-tree'], { env })).trim();
-    const [name = '', email = '', date = '', ...message] = (
-      await git.run(['log', '-1', '--format=%an%x00%ae%x00%aI%x00%B', sha])
-    ).split('\0');
-    const out = await git.run(
-      [...git.committerArgs, '-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', onto, '-F', '-'],
-      {
-        env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date },
-        input: message.join('\0').replace(/\n$/, ''),
-      },
-    );
-    return out.trim();
+    // One diff-tree for all commits: "<sha>" then ":<modes> <blobs> <status>", "<path>" pairs.
+    const diffs = new Map<string, string>();
+    let current = '';
+    let pending: string | null = null;
+    for (const token of splitZ(
+      await git.run(['diff-tree', '-r', '--no-renames', '-z', '--stdin'], { input: shas.join('\n') + '\n' }),
+    )) {
+      if (pending !== null) {
+        const [, newMode = '', , newBlob = '', status = ''] = pending.slice(1).split(' ');
+        const line = status === 'D' ? `0 ${ZERO}\t${token}\0` : `${newMode} ${newBlob}\t${token}\0`;
+        diffs.set(current, (diffs.get(current) ?? '') + line);
+        pending = null;
+      } else if (token.startsWith(':')) pending = token;
+      else current = token.trim();
+    }
+    await git.run(['read-tree', onto], { env });
+    let tip = onto;
+    for (const sha of shas) {
+      const info = meta.get(sha);
+      if (!info) throw new Error(`commit ${sha} has no metadata`);
+      const input = diffs.get(sha) ?? '';
+      if (input) await git.run(['update-index', '-z', '--index-info'], { env, input });
+      const tree = (await git.run(['write-tree'], { env })).trim();
+      tip = (
+        await git.run(
+          [...git.committerArgs, '-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', tip, '-F', '-'],
+          {
+            env: { GIT_AUTHOR_NAME: info.name, GIT_AUTHOR_EMAIL: info.email, GIT_AUTHOR_DATE: info.date },
+            input: info.message,
+          },
+        )
+      ).trim();
+      replayed.set(sha, tip);
+    }
+    return { tip, replayed };
   } finally {
     await rm(index, { force: true });
   }
