@@ -247,6 +247,8 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
+  /** Milliseconds from sending to the whole answer. */
+  ms: number;
   body: T;
   headers: Headers;
 }
@@ -257,6 +259,7 @@ export async function call<T = Record<string, unknown>>(
   token: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Reply<T>> {
+  const started = performance.now();
   try {
     const res = await fetch(url, {
       method: init.method ?? 'GET',
@@ -275,9 +278,14 @@ export async function call<T = Record<string, unknown>>(
     } catch {
       body = { raw: text };
     }
-    return { status: res.status, body: body as T, headers: res.headers };
+    return { status: res.status, ms: performance.now() - started, body: body as T, headers: res.headers };
   } catch (error) {
-    return { status: 0, body: { error: String(error) } as T, headers: new Headers() };
+    return {
+      status: 0,
+      ms: performance.now() - started,
+      body: { error: String(error) } as T,
+      headers: new Headers(),
+    };
   }
 }
 
@@ -340,4 +348,11 @@ export function listen(
     close = () => req.destroy();
   });
   return { events, close: () => close(), ready };
+}
+
+/** The q-quantile (0..1) of some numbers. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }

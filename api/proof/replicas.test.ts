@@ -9,6 +9,7 @@ import {
   GitRemote,
   listen,
   PROOF_REPO,
+  quantile,
   random,
   startApi,
   until,
@@ -19,7 +20,7 @@ import {
 } from './harness.js';
 
 const EDITORS = 30;
-const EDITS = 600;
+const EDITS = Number(process.env.MIMSY_PROOF_EDITS ?? 600);
 const SEED = Number(process.env.MIMSY_PROOF_SEED ?? 7);
 
 interface Op {
@@ -30,6 +31,7 @@ interface Op {
   status: number;
   code?: string;
   sha?: string;
+  ms: number;
 }
 
 let ws: ReturnType<typeof workspace>;
@@ -83,7 +85,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         body: { slug, data: { title: `Note ${id}`, op: id, n: k } },
       });
       if (res.status === 201) own.set(slug, res.body.entry.version);
-      op = { id, kind: 'create', slug, replica, status: res.status, sha: res.body.commit?.sha };
+      op = { id, kind: 'create', slug, replica, status: res.status, sha: res.body.commit?.sha, ms: res.ms };
       ops.push(Object.assign(op, errorCode(res.body)));
     } else if (roll < 0.65) {
       const slug = `shared-${Math.floor(rand() * 10)}`;
@@ -98,7 +100,15 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         headers: { 'if-match': `"${read.body.version}"` },
         body: { data: { ...read.body.data, op: id, n: k } },
       });
-      op = { id, kind: 'update-shared', slug, replica, status: res.status, sha: res.body.commit?.sha };
+      op = {
+        id,
+        kind: 'update-shared',
+        slug,
+        replica,
+        status: res.status,
+        sha: res.body.commit?.sha,
+        ms: res.ms,
+      };
       ops.push(Object.assign(op, errorCode(res.body)));
     } else if (roll < 0.9) {
       const slugs = [...own.keys()];
@@ -113,7 +123,15 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         },
       );
       if (res.status === 200) own.set(slug, res.body.entry.version);
-      op = { id, kind: 'update-own', slug, replica, status: res.status, sha: res.body.commit?.sha };
+      op = {
+        id,
+        kind: 'update-own',
+        slug,
+        replica,
+        status: res.status,
+        sha: res.body.commit?.sha,
+        ms: res.ms,
+      };
       ops.push(Object.assign(op, errorCode(res.body)));
     } else {
       const slugs = [...own.keys()];
@@ -123,7 +141,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         headers: { 'if-match': `"${own.get(slug)}"` },
       });
       if (res.status === 200) own.delete(slug);
-      op = { id, kind: 'delete', slug, replica, status: res.status, sha: res.body.commit?.sha };
+      op = { id, kind: 'delete', slug, replica, status: res.status, sha: res.body.commit?.sha, ms: res.ms };
       ops.push(Object.assign(op, errorCode(res.body)));
     }
   }
@@ -147,7 +165,14 @@ it(`${EDITORS} editors, ${EDITS} edits at random replicas: nothing lost, nothing
     byStatus[`${op.status}${op.code ? ` ${op.code}` : ''}`] =
       (byStatus[`${op.status}${op.code ? ` ${op.code}` : ''}`] ?? 0) + 1;
   console.log(
-    `replicas: ${ops.length} edits in ${seconds.toFixed(1)} s (${(ops.length / seconds).toFixed(1)}/s):`,
+    `replicas: ${ops.length} edits in ${seconds.toFixed(1)} s (${(ops.length / seconds).toFixed(1)}/s), ` +
+      `answer p50 ${quantile(
+        ops.map((o) => o.ms),
+        0.5,
+      ).toFixed(0)} ms, p99 ${quantile(
+        ops.map((o) => o.ms),
+        0.99,
+      ).toFixed(0)} ms:`,
     JSON.stringify(byStatus),
   );
   expect(ops).toHaveLength(EDITS);

@@ -852,7 +852,8 @@ export class GitStore implements ContentStore {
         const still = await this.settleWaiters(this.waiters.splice(0), outcome);
         this.waiters.unshift(...still);
       } else if (remoteHas) await this.rebaseOnto(`refs/remotes/${remote}/${branch}`);
-      if (!push) break;
+      // A replica's writers have a push of their own coming: a pull need not push for them.
+      if (!push || (mode === 'replica' && (this.waiters.length > 0 || this.publishing))) break;
       const head = await this.head();
       if (!head) break;
       const upToDate =
@@ -861,7 +862,7 @@ export class GitStore implements ContentStore {
       try {
         await this.git.raw(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
         pushed = true;
-        await this.fetch(remote, branch).catch(() => false);
+        await this.git.raw(['update-ref', `refs/remotes/${remote}/${branch}`, head]);
         break;
       } catch (error) {
         const message = String((error as Error).message);
