@@ -359,6 +359,13 @@ export class Repository {
   private afterCommit(result: CommitResult): void {
     if (result.sync !== 'pending') return;
     this.pendingPush = true;
+    void this.status().then(
+      (status) =>
+        this.onPushError(
+          new MimsyError(ErrorCodes.REMOTE, status.lastSync?.error ?? 'The push to the remote is pending.'),
+        ),
+      () => undefined,
+    );
     this.schedulePush(this.retryDelay);
   }
 

@@ -30,6 +30,7 @@ import {
   cleanReplay,
   gitMessage,
   gitOutput,
+  redact,
   localCommits,
   moveTo,
   recoverMove,
@@ -713,11 +714,7 @@ export class GitStore implements ContentStore {
 
   private gitError(operation: string, error: unknown): MimsyError {
     if (error instanceof MimsyError) return error;
-    const message = String((error as Error)?.message ?? error)
-      .split('\n')
-      .filter(Boolean)
-      .slice(0, 3)
-      .join(' ');
+    const message = firstLines(String((error as Error)?.message ?? error));
     return new MimsyError(ErrorCodes.GIT, `Git ${operation} failed: ${message}`, undefined, { cause: error });
   }
 
@@ -990,7 +987,11 @@ export class GitStore implements ContentStore {
 export function storageError(error: unknown): MimsyError | null {
   const code = (error as NodeJS.ErrnoException)?.code;
   const text = `${String((error as Error)?.message ?? '')} ${(error as { stderr?: string })?.stderr ?? ''}`;
-  if (code === 'ENOSPC' || code === 'EDQUOT' || /No space left on device|Disk quota exceeded/i.test(text))
+  if (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    /No space left on device|Disk quota exceeded|Out of diskspace/i.test(text)
+  )
     return new MimsyError(
       ErrorCodes.STORAGE_FULL,
       'The content volume is full, so nothing was saved. Free space on it (or make it larger), then save again.',
@@ -1015,5 +1016,5 @@ export function storageError(error: unknown): MimsyError | null {
 }
 
 function firstLines(message: string): string {
-  return message.split('\n').filter(Boolean).slice(0, 3).join(' ');
+  return redact(message).split('\n').filter(Boolean).slice(0, 3).join(' ');
 }

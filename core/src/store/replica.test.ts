@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
 import { Repository } from '../repository.js';
+import { redact } from './replica.js';
 import { makeRemote, makeTempRepo, SMALL_REPO } from '../testing/fixtures.js';
 import type { EntryEvent } from '../types.js';
 
@@ -53,6 +54,15 @@ async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Prom
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe('messages from git', () => {
+  it('never show credentials from a remote URL', () => {
+    expect(redact("fatal: unable to access 'https://bot:ghp_secret@github.com/o/r.git/': 503")).toBe(
+      "fatal: unable to access 'https://***@github.com/o/r.git/': 503",
+    );
+    expect(redact('git://127.0.0.1:9418/content.git')).toBe('git://127.0.0.1:9418/content.git');
+  });
+});
 
 describe('replicas on one Git remote', () => {
   it('pushes a write before acknowledging it', async () => {

@@ -40,7 +40,7 @@ export type PushFailure =
 
 export function classifyPushFailure(message: string): PushFailure {
   if (
-    /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to lock|incorrect old value/i.test(
+    /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to lock|failed to update ref|incorrect old value/i.test(
       message,
     )
   )
@@ -54,9 +54,14 @@ export function classifyPushFailure(message: string): PushFailure {
   return 'unreachable';
 }
 
-/** Everything git printed for a failed command. */
+/** Everything git printed for a failed command, with credentials in URLs blanked out. */
 export function gitOutput(error: unknown): string {
-  return error instanceof GitCommandError ? error.stderr : String((error as Error)?.message ?? error);
+  return redact(error instanceof GitCommandError ? error.stderr : String((error as Error)?.message ?? error));
+}
+
+/** Removes `user:password@` from URLs: Git prints remote URLs, and status is shown to every viewer. */
+export function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
 
 /** The telling lines of what git printed (no hints, no progress), for messages. */
