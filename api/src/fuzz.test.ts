@@ -1,4 +1,5 @@
-// Property-based fuzz of every write route: random JSON, deep nesting, hostile slugs and headers.
+// Property-based fuzz of every write route: random JSON, huge bodies, deep nesting, invalid UTF-8, hostile
+// slugs, content types and headers.
 // Never a 5xx, never a crash, and never a change to the repository outside the content folders.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,48 @@ const body = fc.oneof(
   }),
   fc.constant({ data: deep(300) }),
   fc.constant('x'.repeat(3 * 1024 * 1024)),
+);
+/** Bytes that are not UTF-8 (lone continuation bytes, overlong forms, surrogates), inside JSON-ish text. */
+const invalidUtf8 = fc
+  .tuple(
+    fc.constantFrom('{"data":{"title":"', '{"data":', '"', ''),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 40 })
+      .map((bytes) =>
+        Buffer.concat([Buffer.from(bytes), Buffer.from([0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xff, 0xfe])]),
+      ),
+    fc.constantFrom('"}}', '}', ''),
+  )
+  .map(([head, junk, tail]) => Buffer.concat([Buffer.from(head), junk, Buffer.from(tail)]));
+/** Content types a client might send, well-formed or not. */
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'multipart/form-data; boundary=----x',
+  'application/x-www-form-urlencoded',
+  'application/json, text/plain',
+  '',
+);
+/** Other request headers a hostile client might add. */
+const extraHeaders = fc.dictionary(
+  fc.constantFrom(
+    'cookie',
+    'x-csrf-token',
+    'x-forwarded-for',
+    'x-forwarded-host',
+    'origin',
+    'accept',
+    'if-none-match',
+  ),
+  fc.oneof(
+    fc.string({ maxLength: 40 }).filter((v) => !/[\0\r\n]/.test(v) && /^[\x20-\x7e]*$/.test(v)),
+    fc.constant('a'.repeat(8000)),
+    fc.constant('mimsy_session=' + 'A'.repeat(500)),
+  ),
+  { maxKeys: 3 },
 );
 const header = fc.oneof(
   fc.constant(undefined),
@@ -118,7 +161,10 @@ describe('write routes under random input', () => {
         body,
         header,
         fc.boolean(),
-        async (method, kind, s, sl, b, ifMatch, asText) => {
+        fc.option(invalidUtf8, { freq: 4 }),
+        contentType,
+        extraHeaders,
+        async (method, kind, s, sl, b, ifMatch, asText, raw, type, extra) => {
           const url =
             kind === 'singleton'
               ? `/api/singletons/${encodeURIComponent(s)}`
@@ -130,17 +176,20 @@ describe('write routes under random input', () => {
                     ? `/api/collections/${encodeURIComponent(s)}/entries`
                     : `/api/collections/${encodeURIComponent(s)}/entries/${encodePath(sl)}`;
           const headers: Record<string, string> = {
+            ...extra,
             ...t.as('editor'),
-            'content-type': asText ? 'text/plain' : 'application/json',
+            'content-type': raw ? type : asText ? 'text/plain' : 'application/json',
           };
           if (ifMatch !== undefined && !/[\0\r\n]/.test(ifMatch)) headers['if-match'] = ifMatch;
-          let payload: string | undefined;
-          try {
-            payload =
-              method === 'DELETE' ? undefined : typeof b === 'string' && asText ? b : JSON.stringify(b);
-          } catch {
-            payload = '{';
-          }
+          let payload: string | Buffer | undefined;
+          if (raw && method !== 'DELETE') payload = raw;
+          else
+            try {
+              payload =
+                method === 'DELETE' ? undefined : typeof b === 'string' && asText ? b : JSON.stringify(b);
+            } catch {
+              payload = '{';
+            }
           const res = await t.app.inject({
             method: kind === 'singleton' && method === 'POST' ? 'PUT' : method,
             url,
