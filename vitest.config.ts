@@ -73,6 +73,9 @@ export default defineConfig({
           include: ['proof/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 180_000,
+          // One file at a time, after every other project: each proof has the whole machine.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -2,3 +2,4 @@
 export { HOSTILE_SLUGS } from './hostile-slugs.js';
 export { EXAMPLE_BLOG, makeRemote, makeTempRepo, SMALL_REPO } from './fixtures.js';
 export type { TempRemote, TempRepo } from './fixtures.js';
+export { generateRepository } from './generate.js';

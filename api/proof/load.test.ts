@@ -1,0 +1,66 @@
+// Proof 5: a bounded load test against one server with 10,000 entries — 90% reads, 10% writes,
+// 32 connections, a fixed number of requests and a time limit. No errors; figures are printed and
+// written to test-output/load.json (`pnpm bench` records the same run in bench/RESULTS.md).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateRepository } from '@mimsy/core/testing';
+import { git, startApi, workspace, writeUsers, type ApiProcess, type Tokens } from './harness.js';
+import { runLoad } from './load-driver.js';
+
+const ENTRIES = 10_000;
+const REQUESTS = Number(process.env.MIMSY_PROOF_REQUESTS ?? 4000);
+
+let ws: ReturnType<typeof workspace>;
+let api: ApiProcess;
+let tokens: Tokens;
+let dir: string;
+
+beforeAll(async () => {
+  ws = workspace();
+  const source = generateRepository(path.join(ws.dir, 'generated'), ENTRIES);
+  dir = path.join(ws.dir, 'content');
+  execFileSync('git', ['clone', '--quiet', source, dir]);
+  git(dir, 'config', 'user.name', 'Load');
+  git(dir, 'config', 'user.email', 'load@example.com');
+  const usersFile = path.join(ws.dir, 'users.json');
+  tokens = await writeUsers(usersFile, 1);
+  api = await startApi({ MIMSY_REPO_DIR: dir, MIMSY_USERS_FILE: usersFile, MIMSY_PUSH: 'off' });
+}, 180_000);
+
+afterAll(async () => {
+  await api?.stop();
+  ws?.cleanup();
+});
+
+it(`${REQUESTS} requests, 90% reads / 10% writes, 32 connections, 10,000 entries: no errors`, async () => {
+  const slugs = Array.from(
+    { length: 200 },
+    (_, i) => `batch-${String(Math.floor((i * 50) / 1000)).padStart(3, '0')}/post-${i * 50}`,
+  );
+  const before = Number(git(dir, 'rev-list', '--count', 'HEAD'));
+  const figures = await runLoad({
+    url: api.url,
+    token: tokens.editors[0]!,
+    requests: REQUESTS,
+    connections: 32,
+    writeShare: 0.1,
+    maxSeconds: 240,
+    slugs,
+    schema: 'posts',
+    field: 'summary',
+  });
+  console.log(
+    `load: ${figures.requests} requests in ${figures.seconds.toFixed(1)} s = ${figures.rps.toFixed(0)}/s; ` +
+      `p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms; reads p99 ${figures.reads.p99.toFixed(1)} ms, ` +
+      `writes (${figures.writes.count}) p50 ${figures.writes.p50.toFixed(0)} ms p99 ${figures.writes.p99.toFixed(0)} ms; errors ${JSON.stringify(figures.errors)}`,
+  );
+  mkdirSync(path.resolve('..', 'test-output'), { recursive: true });
+  writeFileSync(path.resolve('..', 'test-output', 'load.json'), JSON.stringify(figures, null, 2));
+  expect(figures.errors).toEqual({});
+  expect(figures.requests).toBe(REQUESTS);
+  // Every write became exactly one commit, and the tree is clean.
+  expect(Number(git(dir, 'rev-list', '--count', 'HEAD')) - before).toBe(figures.writes.count);
+  expect(git(dir, 'status', '--porcelain')).toBe('');
+});
