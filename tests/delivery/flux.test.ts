@@ -3,7 +3,7 @@
 // schemas, image automation picks the newest timestamp tag, and no plaintext Secret is committed.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
@@ -34,6 +34,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'v1/Secret': Secret,
   'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/Ingress': Ingress,
   'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
@@ -133,8 +134,8 @@ describe('flux/', () => {
     ]);
   });
 
-  it('Deployments run as non-root on a read-only root file system, with probes, resources and a disruption budget', () => {
-    const deployments = all.filter((o) => o.kind === 'Deployment') as unknown as {
+  it('workloads run as non-root on a read-only root file system, with probes, resources and a disruption budget', () => {
+    const deployments = all.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet') as unknown as {
       metadata: { name: string };
       spec: {
         template: {
@@ -312,5 +313,48 @@ describe('secrets', () => {
       sops: { mac: 'ENC[AES256_GCM,data:m,iv:i,tag:t,type:str]', age: [{}] },
     } as K8sObject;
     expect(plaintextProblems(sealed)).toEqual([]);
+  });
+});
+
+describe('API replicas (docs/scaling.md)', () => {
+  const api = parseAllDocuments(readFileSync(path.join(ROOT, 'flux/apps/mimsy/api.yaml'), 'utf8'))
+    .map((d) => d.toJS() as K8sObject)
+    .find((o) => o.kind === 'StatefulSet') as unknown as {
+    spec: {
+      replicas: number;
+      serviceName: string;
+      volumeClaimTemplates: { metadata: { name: string }; spec: { accessModes: string[] } }[];
+      template: {
+        spec: {
+          containers: {
+            env: {
+              name: string;
+              value?: string;
+              valueFrom?: { secretKeyRef: { name: string; key: string } };
+            }[];
+            volumeMounts: { name: string; mountPath: string }[];
+          }[];
+          volumes: { name: string }[];
+        };
+      };
+    };
+  };
+
+  it('runs at least two API replicas, each with its own volume and clone of the remote', () => {
+    expect(api.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(api.spec.volumeClaimTemplates.map((v) => v.metadata.name)).toEqual(['content']);
+    expect(api.spec.volumeClaimTemplates[0]!.spec.accessModes).toEqual(['ReadWriteOnce']);
+    const [container] = api.spec.template.spec.containers;
+    expect(container!.volumeMounts).toContainEqual({ name: 'content', mountPath: '/content' });
+    // A shared claim would make the replicas one writer pretending to be two.
+    expect(api.spec.template.spec.volumes.map((v) => v.name)).not.toContain('content');
+  });
+
+  it('pushes every write, pulls on an interval and on the signed webhook, with secrets from a Secret', () => {
+    const env = Object.fromEntries(api.spec.template.spec.containers[0]!.env.map((e) => [e.name, e]));
+    expect(env.MIMSY_PUSH?.value).toBe('auto');
+    expect(Number(env.MIMSY_PULL_INTERVAL?.value)).toBeGreaterThan(0);
+    for (const name of ['MIMSY_REPO_URL', 'MIMSY_SESSION_SECRET', 'MIMSY_WEBHOOK_SECRET'])
+      expect(env[name]?.valueFrom?.secretKeyRef.name, name).toBe('mimsy-api');
   });
 });
