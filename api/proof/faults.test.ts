@@ -261,6 +261,7 @@ describe('volume faults (need mount: root with CAP_SYS_ADMIN)', () => {
           message: expect.stringMatching(/full.*nothing was saved.*Free space/),
         });
         expect(res.headers.get('retry-after')).toBe('5');
+        await until(() => /MIMSY_ERR_STORAGE_FULL|No space left|ENOSPC/.test(api.output()));
         expect(git(path.join(disk, 'content'), '--no-optional-locks', 'status', '--porcelain')).toBe('');
         expect(remote.subjects().some((s) => s.includes('no-space'))).toBe(false);
         rmSync(filler);
