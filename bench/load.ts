@@ -39,7 +39,12 @@ export async function benchLoad(requests = 6000): Promise<LoadBench> {
       schema: 'posts',
       field: 'summary',
     };
-    const api = await startApi({ MIMSY_REPO_DIR: dir, MIMSY_USERS_FILE: usersFile, MIMSY_PUSH: 'off' });
+    const api = await startApi({
+      MIMSY_REPO_DIR: dir,
+      MIMSY_USERS_FILE: usersFile,
+      MIMSY_PUSH: 'off',
+      MIMSY_WATCH: 'false',
+    });
     let mimsy: LoadFigures;
     try {
       mimsy = await runLoad({ ...options, url: api.url });

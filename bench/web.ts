@@ -56,6 +56,7 @@ export async function benchWeb(): Promise<WebFigures | null> {
     mediaMaxBytes: 1 << 20,
     logLevel: 'silent',
     webhookSecret: null,
+    watch: true,
   });
   const browser = await launchChromium();
   try {

@@ -26,7 +26,13 @@ beforeAll(async () => {
   git(dir, 'config', 'user.email', 'load@example.com');
   const usersFile = path.join(ws.dir, 'users.json');
   tokens = await writeUsers(usersFile, 1);
-  api = await startApi({ MIMSY_REPO_DIR: dir, MIMSY_USERS_FILE: usersFile, MIMSY_PUSH: 'off' });
+  // As a server is deployed: only Mimsy writes the volume, so no file watcher (docs/scaling.md).
+  api = await startApi({
+    MIMSY_REPO_DIR: dir,
+    MIMSY_USERS_FILE: usersFile,
+    MIMSY_PUSH: 'off',
+    MIMSY_WATCH: 'false',
+  });
 }, 180_000);
 
 afterAll(async () => {

@@ -54,6 +54,7 @@ beforeAll(async () => {
         MIMSY_REPO_URL: remote.url,
         MIMSY_PUSH: 'auto',
         MIMSY_PULL_INTERVAL: '1',
+        MIMSY_WATCH: 'false', // as deployed: only Mimsy writes a replica's volume
         MIMSY_USERS_FILE: usersFile,
       }),
     );

@@ -137,6 +137,7 @@ describe('clone on first start', () => {
       mediaMaxBytes: 1024 * 1024,
       logLevel: 'silent',
       webhookSecret: null,
+      watch: true,
     });
     try {
       expect(await (await fetch(`${server.url}/api/ready`)).json()).toEqual({ status: 'ready', entries: 11 });

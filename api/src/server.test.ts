@@ -21,6 +21,7 @@ describe('settings from the environment', () => {
       push: null,
       pullIntervalSeconds: 0,
       trustProxy: false,
+      watch: true,
     });
   });
   it('names every bad variable and what to do', () => {
@@ -31,6 +32,7 @@ describe('settings from the environment', () => {
         MIMSY_SESSION_SECRET: 'short',
         MIMSY_PULL_INTERVAL: '-5',
         MIMSY_BRANCH: '../x',
+        MIMSY_WATCH: 'maybe',
       });
       expect.unreachable();
     } catch (error) {
@@ -44,6 +46,7 @@ describe('settings from the environment', () => {
         'MIMSY_PUSH',
         'MIMSY_PULL_INTERVAL',
         'MIMSY_BRANCH',
+        'MIMSY_WATCH',
       ])
         expect(text).toContain(name);
     }

@@ -25,6 +25,7 @@ export async function startServer(settings: Settings): Promise<{ url: string; cl
     trustProxy: settings.trustProxy,
     mediaMaxBytes: settings.mediaMaxBytes,
     webhookSecret: settings.webhookSecret,
+    watch: settings.watch,
     logger: { level: settings.logLevel },
     ...(settings.webDist ? { webDist: settings.webDist } : {}),
   });

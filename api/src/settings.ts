@@ -16,6 +16,7 @@ export interface Settings {
   mediaMaxBytes: number;
   logLevel: string;
   webhookSecret: string | null;
+  watch: boolean;
 }
 
 /** The environment variables, with what each means (printed by `mimsy serve --help`). */
@@ -33,6 +34,10 @@ export const ENVIRONMENT: [name: string, meaning: string][] = [
   ['MIMSY_TRUST_PROXY', '"true" behind a reverse proxy that sets X-Forwarded-* (default false)'],
   ['MIMSY_MEDIA_MAX_BYTES', 'largest upload in bytes (default 10485760)'],
   ['MIMSY_LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
+  [
+    'MIMSY_WATCH',
+    '"false" when only Mimsy writes the content folder (servers, replicas): skips the file watcher (default true)',
+  ],
   ['MIMSY_WEBHOOK_SECRET', 'shared secret of the Git host push webhook (POST /api/git/webhook); unset = off'],
 ];
 
@@ -88,6 +93,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   const webhookSecret = text('MIMSY_WEBHOOK_SECRET') ?? null;
   if (webhookSecret !== null && webhookSecret.length < 16)
     problems.push('MIMSY_WEBHOOK_SECRET must be at least 16 characters');
+  const watch = text('MIMSY_WATCH');
+  if (watch !== undefined && watch !== 'true' && watch !== 'false')
+    problems.push(`MIMSY_WATCH must be "true" or "false" (got "${watch.slice(0, 40)}")`);
   const host = text('MIMSY_HOST') ?? '127.0.0.1';
   const settings: Settings = {
     repoDir: path.resolve(cwd, repoDir ?? '.'),
@@ -110,6 +118,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     ),
     logLevel,
     webhookSecret,
+    watch: watch !== 'false',
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;

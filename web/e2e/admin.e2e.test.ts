@@ -98,6 +98,7 @@ beforeAll(async () => {
     mediaMaxBytes: 1024 * 1024,
     logLevel: 'silent',
     webhookSecret: null,
+    watch: true,
   });
   browser = await launchChromium();
 }, 120_000);

@@ -29,11 +29,13 @@ export const TEMP_MARKER = '.mimsy-tmp-';
 export async function writeFileAtomic(
   absolute: string,
   bytes: Uint8Array,
-  options: { fsync?: boolean } = {},
+  options: { fsync?: boolean; tempDir?: string | undefined } = {},
 ): Promise<void> {
   await mkdir(path.dirname(absolute), { recursive: true });
+  // The temp file may live elsewhere on the same file system (the Git directory), so that folder
+  // watchers see one replace instead of a create, a write and a rename.
   const temp = path.join(
-    path.dirname(absolute),
+    options.tempDir ?? path.dirname(absolute),
     `${TEMP_MARKER}${path.basename(absolute)}.${randomBytes(6).toString('hex')}`,
   );
   const handle = await open(temp, 'wx', 0o644);
@@ -52,6 +54,9 @@ export async function writeFileAtomic(
     await rename(temp, absolute);
   } catch (error) {
     await rm(temp, { force: true });
+    // Another file system after all (a mount inside the repository): write beside the target.
+    if ((error as NodeJS.ErrnoException).code === 'EXDEV' && options.tempDir)
+      return writeFileAtomic(absolute, bytes, { ...options, tempDir: undefined });
     throw error;
   }
 }

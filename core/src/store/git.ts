@@ -102,8 +102,6 @@ export class GitStore implements ContentStore {
   /** What recovery at open did, in plain words (empty when the repository was clean). */
   readonly recovered: string[] = [];
   private committerArgs: string[] = [];
-  /** Git with GIT_INDEX_FILE pointing at Mimsy's private index. */
-  private privateGit!: SimpleGit;
   /** The commit the private index currently mirrors (undefined: unknown, rebuild it). */
   private privateIndexHead: string | null | undefined = undefined;
   /** Plumbing for replicas (see replica.ts), run from the top of the work tree. */
@@ -113,6 +111,8 @@ export class GitStore implements ContentStore {
   private readonly parkedBranches: ParkedCommits[] = [];
   private readonly waiters: Waiter[] = [];
   private publishing: Promise<void> | null = null;
+  /** Where content temp files go: the Git directory when it is on the same file system. */
+  private tempOptions: { tempDir?: string } = {};
   /** A failed write could not be rolled back; recovery runs before the next one. */
   private mustRecover = false;
 
@@ -155,12 +155,10 @@ export class GitStore implements ContentStore {
       await git.raw(['rev-parse', '--absolute-git-dir', '--show-prefix'])
     ).split('\n');
     const store = new GitStore(absolute, git, gitDirRaw.trim(), prefix.trim(), queueFor(absolute));
-    store.privateGit = simpleGit({ baseDir: absolute, maxConcurrentProcesses: 8, trimmed: false }).env({
-      ...env,
-      GIT_INDEX_FILE: path.join(gitDirRaw.trim(), PRIVATE_INDEX),
-    });
     const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
     store.replica = { run: gitRunner(top, env), gitDir: gitDirRaw.trim(), committerArgs: [] };
+    const [rootStat, gitStat] = await Promise.all([stat(absolute), stat(gitDirRaw.trim())]);
+    if (rootStat.dev === gitStat.dev) store.tempOptions = { tempDir: gitDirRaw.trim() };
     const configured = await git.raw(['config', '--get', 'user.email']).then(
       (s) => s.trim() !== '',
       () => false,
@@ -263,7 +261,7 @@ export class GitStore implements ContentStore {
     const file = path.join(this.gitDir, PRIVATE_INDEX);
     if (this.privateIndexHead === head && existsSync(file)) return;
     await rm(file, { force: true });
-    if (head) await this.privateGit.raw(['read-tree', head]);
+    if (head) await this.replica.run(['read-tree', head], { env: { GIT_INDEX_FILE: file } });
     this.privateIndexHead = head;
   }
 
@@ -406,31 +404,45 @@ export class GitStore implements ContentStore {
       for (const change of changes) {
         const absolute = resolveInRoot(this.root, change.path);
         if (change.bytes === null) await removeFileAndEmptyParents(absolute, this.root);
-        else await writeFileAtomic(absolute, change.bytes);
+        else await writeFileAtomic(absolute, change.bytes, this.tempOptions);
       }
       // Mimsy commits from its own index (.git/mimsy-index, kept equal to HEAD): the commit holds
       // exactly these paths whatever else is staged, and Git never scans the whole work tree.
       // --verbose everywhere: simple-git waits an extra 50 ms for commands that print nothing.
+      // Plumbing rather than `git commit`: half the process time in a large repository, and HEAD
+      // moves only by a compare-and-swap from the commit this write was checked against.
       await this.preparePrivateIndex(head);
-      await this.privateGit.raw([
-        'update-index',
-        '--add',
-        '--remove',
-        '--verbose',
-        '--',
-        ...changes.map((c) => c.path),
-      ]);
-      const author = `${cleanIdentity(options.author.name) || 'Unknown'} <${cleanIdentity(options.author.email) || 'unknown@localhost'}>`;
-      await this.privateGit.raw([
-        ...this.committerArgs,
-        '-c',
-        'commit.gpgsign=false',
-        'commit',
-        '--no-verify',
-        '--allow-empty-message',
-        `--author=${author}`,
+      const env = { GIT_INDEX_FILE: path.join(this.gitDir, PRIVATE_INDEX) };
+      await this.replica.run(['update-index', '--add', '--remove', '--', ...gitPaths], { env });
+      const tree = (await this.replica.run(['write-tree'], { env })).trim();
+      const commit = (
+        await this.replica.run(
+          [
+            ...this.committerArgs,
+            '-c',
+            'commit.gpgsign=false',
+            'commit-tree',
+            tree,
+            ...(head ? ['-p', head] : []),
+            '-F',
+            '-',
+          ],
+          {
+            env: {
+              GIT_AUTHOR_NAME: cleanIdentity(options.author.name) || 'Unknown',
+              GIT_AUTHOR_EMAIL: cleanIdentity(options.author.email) || 'unknown@localhost',
+            },
+            input: options.message,
+          },
+        )
+      ).trim();
+      await this.replica.run([
+        'update-ref',
         '-m',
-        options.message,
+        `commit: ${options.message.split('\n')[0]}`,
+        'HEAD',
+        commit,
+        head ?? '0'.repeat(40),
       ]);
     } catch (error) {
       this.privateIndexHead = undefined; // it may hold part of this write: rebuild it next time
@@ -444,14 +456,9 @@ export class GitStore implements ContentStore {
     this.privateIndexHead = sha;
     // Bring the repository's own index up to date for these paths, so that `git status` is clean
     // (the journal stays until then: recovery redoes this step after a crash).
-    await this.gitWithLockRetry([
-      'update-index',
-      '--add',
-      '--remove',
-      '--verbose',
-      '--',
-      ...changes.map((c) => c.path),
-    ]).catch(() => undefined);
+    await this.gitWithLockRetry(['update-index', '--add', '--remove', '--', ...gitPaths]).catch(
+      () => undefined,
+    );
     await rm(journalPath, { force: true });
     const result: CommitResult = {
       sha,
@@ -697,7 +704,7 @@ export class GitStore implements ContentStore {
   private async gitWithLockRetry(args: string[]): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.git.raw(args);
+        return await this.replica.run(args);
       } catch (error) {
         const message = String((error as Error).message);
         if (!message.includes('index.lock') || attempt >= 30) throw error;
