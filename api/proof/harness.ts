@@ -2,11 +2,11 @@
 // processes (started from the TypeScript sources), users with bearer tokens, and a small HTTP client.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeTempRepo } from '@mimsy/core/testing';
+import { listenEvents } from '../src/test/helpers.js';
 import { createToken, hashPassword, type User } from '../src/users.js';
 
 export const SESSION_SECRET = 'proof-session-secret-0123456789abcdef';
@@ -317,37 +317,9 @@ export function tempFiles(dir: string): string[] {
   return out.split('\n').filter(Boolean);
 }
 
-/** Listens to /api/events; collects the entry events as they arrive. */
-export function listen(
-  url: string,
-  token: string,
-): { events: Record<string, unknown>[]; close: () => void; ready: Promise<void> } {
-  const events: Record<string, unknown>[] = [];
-  let close = (): void => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    const req = request(
-      `${url}/api/events`,
-      { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
-      (res) => {
-        let buffer = '';
-        res.on('data', (d: Buffer) => {
-          buffer += d.toString();
-          if (buffer.includes(': connected')) resolve();
-          let i;
-          while ((i = buffer.indexOf('\n\n')) !== -1) {
-            const block = buffer.slice(0, i);
-            buffer = buffer.slice(i + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (data) events.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-    close = () => req.destroy();
-  });
-  return { events, close: () => close(), ready };
+/** Listens to /api/events with a bearer token. */
+export function listen(url: string, token: string): ReturnType<typeof listenEvents> {
+  return listenEvents(url, { authorization: `Bearer ${token}` });
 }
 
 /** The q-quantile (0..1) of some numbers. */

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo } from '@mimsy/core/testing';
 import { loadSettings, SettingsError } from './settings.js';
-import { makeApp, makeUsers, PASSWORD, SECRET, type TestApp } from './test/helpers.js';
+import { listenEvents, makeApp, makeUsers, PASSWORD, SECRET, type TestApp } from './test/helpers.js';
 
 describe('settings from the environment', () => {
   const good = {
@@ -144,30 +143,6 @@ function freePortServer(
   });
 }
 
-function sse(url: string, cookie: string): { events: unknown[]; close: () => void; ready: Promise<void> } {
-  const events: unknown[] = [];
-  let close = (): void => undefined;
-  const ready = new Promise<void>((resolve) => {
-    const req = request(url, { headers: { cookie, accept: 'text/event-stream' } }, (res) => {
-      let buffer = '';
-      res.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        if (buffer.includes(': connected')) resolve();
-        let i;
-        while ((i = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
-      });
-    });
-    req.end();
-    close = () => req.destroy();
-  });
-  return { events, close: () => close(), ready };
-}
-
 describe('the real server process (end to end over HTTP)', () => {
   it('starts from environment variables, signs in, writes, and streams events for API and disk edits within 500 ms', async () => {
     const repo = makeTempRepo({ example: true });
@@ -189,7 +164,7 @@ describe('the real server process (end to end over HTTP)', () => {
       });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const { csrfToken } = (await login.json()) as { csrfToken: string };
-      const stream = sse(`${server.url}/api/events`, cookie);
+      const stream = listenEvents(server.url, { cookie });
       await stream.ready;
 
       let start = Date.now();

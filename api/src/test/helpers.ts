@@ -1,4 +1,5 @@
 // Test helpers: an app on a temporary copy of examples/blog, with one user per role.
+import { request } from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { makeTempRepo, type TempRepo } from '@mimsy/core/testing';
 import { buildApp, type BuildAppOptions } from '../app.js';
@@ -77,4 +78,37 @@ export async function login(
   const setCookie = res.headers['set-cookie'];
   const first = (Array.isArray(setCookie) ? setCookie[0] : setCookie)!;
   return { cookie: first.split(';')[0]!, csrf: res.json<{ csrfToken: string }>().csrfToken };
+}
+
+/** Listens to a server's /api/events stream; collects the entry events as they arrive. */
+export function listenEvents(
+  url: string,
+  headers: Record<string, string>,
+): { events: Record<string, unknown>[]; close: () => void; ready: Promise<void> } {
+  const events: Record<string, unknown>[] = [];
+  let close = (): void => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    const req = request(
+      `${url}/api/events`,
+      { headers: { ...headers, accept: 'text/event-stream' } },
+      (res) => {
+        let buffer = '';
+        res.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          if (buffer.includes(': connected')) resolve();
+          let i;
+          while ((i = buffer.indexOf('\n\n')) !== -1) {
+            const block = buffer.slice(0, i);
+            buffer = buffer.slice(i + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (data) events.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+    close = () => req.destroy();
+  });
+  return { events, close: () => close(), ready };
 }
