@@ -32,7 +32,8 @@ export interface SchemaInfo extends Omit<Schema, 'source'> {
 
 export interface WriteResult {
   entry: Entry;
-  commit: { sha: string };
+  /** `sync` is "pending" when the server could not reach the Git remote: saved there, pushed later. */
+  commit: { sha: string; sync?: 'pushed' | 'pending' };
 }
 
 export interface ListQuery {

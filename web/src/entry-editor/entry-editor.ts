@@ -295,24 +295,24 @@ export class MimsyEntryEditor extends LitElement {
     const base = options.base ?? this.entry;
     try {
       if (this.schema.kind === 'singleton') {
-        const { entry } = await this.api.saveSingleton(
+        const { entry, commit } = await this.api.saveSingleton(
           this.schema.name,
           base?.version ?? null,
           this.payload(),
         );
-        this.afterSave(entry, 'Saved.');
+        this.afterSave(entry, savedText('Saved.', commit));
       } else if (!base) {
         const input = { ...this.payload(), ...(this.newSlug ? { slug: this.newSlug } : {}) };
-        const { entry } = await this.api.create(this.schema.name, input);
-        this.afterSave(entry, 'Created.');
+        const { entry, commit } = await this.api.create(this.schema.name, input);
+        this.afterSave(entry, savedText('Created.', commit));
         this.navigate(href({ name: 'entry', schema: this.schema.name, slug: entry.slug }));
       } else {
         const rename = this.newSlug && this.newSlug !== base.slug ? { slug: this.newSlug } : {};
-        const { entry } = await this.api.update(this.schema.name, base.slug, base.version, {
+        const { entry, commit } = await this.api.update(this.schema.name, base.slug, base.version, {
           ...this.payload(),
           ...rename,
         });
-        this.afterSave(entry, 'Saved.');
+        this.afterSave(entry, savedText('Saved.', commit));
         if (entry.slug !== this.slug)
           this.navigate(href({ name: 'entry', schema: this.schema.name, slug: entry.slug }));
       }
@@ -583,4 +583,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'mimsy-entry-editor': MimsyEntryEditor;
   }
+}
+
+/** The save message; says so when the commit waits for the Git remote (see docs/scaling.md). */
+export function savedText(done: string, commit: { sync?: 'pushed' | 'pending' } | undefined): string {
+  return commit?.sync === 'pending'
+    ? `${done} The Git remote cannot be reached right now: your change is kept on the server and will be sent when it is back.`
+    : done;
 }
