@@ -122,7 +122,7 @@ describe('clone on first start', () => {
     const bare = path.join(dir, 'remote.git');
     execFileSync('git', ['clone', '--quiet', '--bare', source.dir, bare]);
     writeFileSync(path.join(dir, 'users.json'), '{"users":[]}');
-    const server = await startServer({
+    const settings = {
       repoDir: path.join(dir, 'work'),
       repoUrl: bare,
       branch: 'main',
@@ -138,7 +138,8 @@ describe('clone on first start', () => {
       logLevel: 'silent',
       webhookSecret: null,
       watch: true,
-    });
+    };
+    const server = await startServer(settings);
     try {
       expect(await (await fetch(`${server.url}/api/ready`)).json()).toEqual({ status: 'ready', entries: 11 });
       expect(
@@ -147,6 +148,18 @@ describe('clone on first start', () => {
           encoding: 'utf8',
         }).trim(),
       ).toBe(bare);
+      await server.close();
+      // A reused volume follows a changed URL (say, a rotated token) on the next start.
+      const moved = path.join(dir, 'moved.git');
+      execFileSync('git', ['clone', '--quiet', '--bare', bare, moved]);
+      const again = await startServer({ ...settings, repoUrl: moved });
+      await again.close();
+      expect(
+        execFileSync('git', ['remote', 'get-url', 'origin'], {
+          cwd: path.join(dir, 'work'),
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe(moved);
     } finally {
       await server.close();
       source.cleanup();

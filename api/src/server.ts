@@ -3,11 +3,15 @@ import { GitStore } from '@mimsy/core';
 import { buildApp } from './app.js';
 import { loadSettings, SettingsError, type Settings } from './settings.js';
 
-/** Clones MIMSY_REPO_URL into an empty or missing MIMSY_REPO_DIR on first start. */
+/**
+ * Clones MIMSY_REPO_URL into an empty or missing MIMSY_REPO_DIR on first start; on later starts
+ * (a reused volume) points `origin` at it, so a changed URL or rotated token takes effect.
+ */
 async function prepareRepository(settings: Settings): Promise<void> {
   if (!settings.repoUrl) return;
   const empty = !existsSync(settings.repoDir) || readdirSync(settings.repoDir).length === 0;
   if (empty) await GitStore.clone(settings.repoUrl, settings.repoDir, settings.branch ?? 'main');
+  else await GitStore.setRemoteUrl(settings.repoDir, 'origin', settings.repoUrl);
 }
 
 /** Starts the server from settings; resolves to a function that stops it. */

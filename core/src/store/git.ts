@@ -964,6 +964,22 @@ export class GitStore implements ContentStore {
     }
   }
 
+  /** Points `remote` of the repository at `dir` to `url` (adding the remote when missing). */
+  static async setRemoteUrl(dir: string, remote: string, url: string): Promise<void> {
+    const git = simpleGit({ baseDir: dir, trimmed: false }).env({ ...process.env, LC_ALL: 'C' });
+    const remotes = (await git.raw(['remote']).catch(() => '')).split('\n').map((r) => r.trim());
+    await git
+      .raw(['remote', remotes.includes(remote) ? 'set-url' : 'add', remote, url])
+      .catch((error: unknown) => {
+        throw new MimsyError(
+          ErrorCodes.REMOTE,
+          `Could not point "${remote}" at the configured URL: ${firstLines(String((error as Error).message))}`,
+          undefined,
+          { cause: error },
+        );
+      });
+  }
+
   /** Clones `url` into `dir` (which must not exist or be empty) on `branch`. */
   static async clone(url: string, dir: string, branch: string): Promise<void> {
     const git = simpleGit({ trimmed: false }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
