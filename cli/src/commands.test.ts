@@ -359,7 +359,9 @@ describe('users, status and log', () => {
     const before = JSON.parse(readFileSync(file, 'utf8')) as {
       users: { passwordHash: string; tokens: unknown[] }[];
     };
-    expect(JSON.stringify(before)).not.toContain(token!.split('_')[2]);
+    // The secret is base64url and may itself contain "_": take everything after the id.
+    const secret = /^mimsy_[a-z0-9]+_(.+)$/.exec(token!)![1]!;
+    expect(JSON.stringify(before)).not.toContain(secret);
     await user.passwd({ cwd: r.dir, args: ['ada'], password: 'another long password', usersFile: file });
     const after = JSON.parse(readFileSync(file, 'utf8')) as {
       users: { passwordHash: string; tokens: unknown[] }[];
@@ -397,5 +399,17 @@ describe('users, status and log', () => {
     ]);
     expect((await log.run({ cwd: r.dir, args: ['posts/second'] })).commits).toHaveLength(1);
     await expect(log.run({ cwd: r.dir, args: ['posts'] })).rejects.toThrow(/Name the entry/);
+  });
+
+  it('status names branches a server parked (commits the remote made impossible to replay)', async () => {
+    const r = repo();
+    r.git('branch', 'mimsy/unpublished-20261128120000-abcdef1');
+    const s = await status.run({ cwd: r.dir });
+    expect(s.git.parked).toEqual([
+      expect.objectContaining({ branch: 'mimsy/unpublished-20261128120000-abcdef1', pushed: false }),
+    ]);
+    expect(status.render(s)).toMatch(
+      /Parked {6}mimsy\/unpublished-20261128120000-abcdef1: .*merge or delete the branch/,
+    );
   });
 });

@@ -45,6 +45,10 @@ export function render(r: StatusResult): string {
     `Branch      ${r.git.branch ?? '(detached)'} at ${r.git.head?.slice(0, 7) ?? '(no commits)'}; ${remote}`,
     `Changes     ${r.uncommitted.length ? `${r.uncommitted.length} uncommitted (git status)` : 'none uncommitted'}`,
     `Problems    ${r.problems ? `${r.problems} (run "mimsy validate")` : 'none'}`,
+    ...r.git.parked.map(
+      (p) =>
+        `Parked      ${p.branch}${p.pushed ? ' (also on the remote)' : ''}: ${p.files.join(', ')} — commits the remote made impossible to replay; merge or delete the branch`,
+    ),
     '',
     table([['schema', 'kind', 'entries'], ...r.schemas.map((s) => [s.name, s.kind, String(s.entries)])]),
   ].join('\n');

@@ -808,8 +808,38 @@ export class GitStore implements ContentStore {
       ahead,
       behind,
       lastSync: this.lastSync,
-      parked: this.parkedBranches.map((p) => ({ ...p, files: [...p.files] })),
+      parked: await this.listParked(remote),
     };
+  }
+
+  /**
+   * The `mimsy/unpublished-…` branches in this repository (they outlive the process that made
+   * them), with the files their commits touch and whether the remote has them too.
+   */
+  private async listParked(remote: string): Promise<ParkedCommits[]> {
+    const refs = await this.replica
+      .run([
+        'for-each-ref',
+        '--format=%(refname:strip=2)%00%(creatordate:iso-strict)',
+        'refs/heads/mimsy/unpublished-*',
+      ])
+      .catch(() => '');
+    const out: ParkedCommits[] = [];
+    for (const line of refs.split('\n').filter(Boolean)) {
+      const [branch = '', date = ''] = line.split('\0');
+      const known = this.parkedBranches.find((p) => p.branch === branch);
+      if (known) {
+        out.push({ ...known, files: [...known.files] });
+        continue;
+      }
+      const base = (await this.replica.run(['merge-base', 'HEAD', branch]).catch(() => '')).trim();
+      const files = base
+        ? (await changedPaths(this.replica, base, branch)).map((p) => this.fromGitPath(p))
+        : [];
+      const pushed = (await revParse(this.replica, `refs/remotes/${remote}/${branch}`)) !== null;
+      out.push({ branch, at: date, files, pushed });
+    }
+    return out;
   }
 
   /**

@@ -198,6 +198,13 @@ describe('replicas on one Git remote', () => {
     expect(git(dirs[0]!, 'rev-parse', 'HEAD')).toBe(remoteHead(bare));
     expect(again.get('posts', 'first')!.data.title).toBe('Online edit');
     expect(status).toMatchObject({ ahead: 0, pendingPush: false });
+    // The branch outlives the process: a later start (or `mimsy status`) still lists it.
+    await again.close();
+    const later = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
+    cleanups.push(() => later.close());
+    expect((await later.status()).parked).toEqual([
+      { branch, at: expect.any(String), files: ['content/posts/first.md'], pushed: true },
+    ]);
   });
 
   it('settles a pull interrupted by a crash: the files match HEAD again', async () => {
