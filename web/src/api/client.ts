@@ -26,6 +26,15 @@ export interface SessionUser {
   role: 'viewer' | 'editor' | 'admin';
 }
 
+/** Where this server stands against its Git remote (GET /api/git/status). */
+export interface GitStatusInfo {
+  remote: string | null;
+  ahead: number;
+  pendingPush: boolean;
+  lastSync: { at: string; ok: boolean; error?: string } | null;
+  parked: { branch: string; at: string; files: string[]; pushed: boolean }[];
+}
+
 export interface SchemaInfo extends Omit<Schema, 'source'> {
   count: number;
 }
@@ -111,6 +120,10 @@ export class ApiClient {
   async logout(): Promise<void> {
     await this.request('POST', '/api/auth/logout');
     this.csrf = null;
+  }
+
+  async gitStatus(): Promise<GitStatusInfo> {
+    return (await this.request<GitStatusInfo>('GET', '/api/git/status')).data;
   }
 
   async schemas(): Promise<SchemaInfo[]> {

@@ -1,5 +1,5 @@
 import { html, LitElement, css, nothing } from 'lit';
-import { ApiClient, type SchemaInfo, type SessionUser } from '../api/client.js';
+import { ApiClient, type GitStatusInfo, type SchemaInfo, type SessionUser } from '../api/client.js';
 import { theme } from '../styles/theme.js';
 import { href, parseRoute, type Route } from './router.js';
 import '../login/login.js';
@@ -21,6 +21,7 @@ export class MimsyApp extends LitElement {
   static override properties = {
     user: { state: true },
     schemas: { state: true },
+    git: { state: true },
     route: { state: true },
     loaded: { state: true },
     error: { state: true },
@@ -65,6 +66,7 @@ export class MimsyApp extends LitElement {
   readonly api = new ApiClient();
   declare user: SessionUser | null;
   declare schemas: SchemaInfo[];
+  declare git: GitStatusInfo | null;
   declare route: Route;
   declare loaded: boolean;
   declare error: string;
@@ -74,6 +76,7 @@ export class MimsyApp extends LitElement {
     super();
     this.user = null;
     this.schemas = [];
+    this.git = null;
     this.route = parseRoute(location.pathname);
     this.loaded = false;
     this.error = '';
@@ -115,6 +118,8 @@ export class MimsyApp extends LitElement {
 
   private async loadSchemas(): Promise<void> {
     this.schemas = await this.api.schemas();
+    // Best effort: the dashboard warns about changes waiting for the Git remote.
+    this.git = await this.api.gitStatus().catch(() => null);
   }
 
   private currentView(): GuardedView | null {
@@ -173,7 +178,7 @@ export class MimsyApp extends LitElement {
     switch (route.name) {
       case 'dashboard':
       case 'login':
-        return html`<mimsy-dashboard .schemas=${this.schemas}></mimsy-dashboard>`;
+        return html`<mimsy-dashboard .schemas=${this.schemas} .git=${this.git}></mimsy-dashboard>`;
       case 'list': {
         void import('../entry-list/entry-list.js');
         const schema = this.schemas.find((s) => s.name === route.schema);

@@ -1,14 +1,16 @@
 import { css, html, LitElement } from 'lit';
-import type { SchemaInfo } from '../api/client.js';
+import type { GitStatusInfo, SchemaInfo } from '../api/client.js';
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 
 /**
  * `<mimsy-dashboard>` — every content type: collections with their entry counts, singletons.
  * @property schemas - the content model from /api/schemas
+ * @property git - the server's Git status (null when unknown): changes waiting for the remote and
+ *   branches of set-aside changes are shown above the content
  */
 export class MimsyDashboard extends LitElement {
-  static override properties = { schemas: { attribute: false } };
+  static override properties = { schemas: { attribute: false }, git: { attribute: false } };
   static override styles = [
     theme,
     css`
@@ -35,13 +37,44 @@ export class MimsyDashboard extends LitElement {
         display: block;
         font-size: 1.05rem;
       }
+      .notice {
+        padding: 0.75rem 1rem;
+        border: 1px solid var(--m-line);
+        border-left: 4px solid var(--m-accent);
+        border-radius: var(--m-radius);
+        background: var(--m-card);
+      }
     `,
   ];
   declare schemas: SchemaInfo[];
+  declare git: GitStatusInfo | null;
 
   constructor() {
     super();
     this.schemas = [];
+    this.git = null;
+  }
+
+  private notices(): unknown {
+    const git = this.git;
+    if (!git?.remote) return '';
+    return html`${
+      git.pendingPush
+        ? html`<p class="notice" role="status">
+            ${git.ahead === 1 ? 'One saved change is' : `${git.ahead} saved changes are`} kept on this server
+            and not yet in the Git remote${git.lastSync?.error ? html`: ${git.lastSync.error}` : '.'} They are
+            sent as soon as the remote can be reached; nothing needs to be saved again.
+          </p>`
+        : ''
+    }
+    ${git.parked.map(
+      (p) =>
+        html`<p class="notice" role="status">
+          Changes to ${p.files.join(', ')} were set aside on the branch <code>${p.branch}</code>
+          because the same content changed elsewhere while the Git remote was away. Ask a developer to merge
+          or delete that branch.
+        </p>`,
+    )}`;
   }
 
   override render(): unknown {
@@ -49,6 +82,7 @@ export class MimsyDashboard extends LitElement {
     const singletons = this.schemas.filter((s) => s.kind === 'singleton');
     return html`
       <h1>Content</h1>
+      ${this.notices()}
       <ul aria-label="Collections">
         ${collections.map(
           (s) =>
