@@ -522,6 +522,11 @@ export class GitStore implements ContentStore {
         this.lastSync = { at: new Date().toISOString(), ok: false, error: (error as Error).message };
         return settle('pending');
       }
+      // The remote has HEAD after all (a push that got through but answered badly): done.
+      if ((await revParse(this.replica, tracking)) === head) {
+        this.lastSync = { at: new Date().toISOString(), ok: true };
+        return settle('pushed');
+      }
       const giveUp = attempt >= PUBLISH_ATTEMPTS;
       for (const w of this.waiters.splice(0)) {
         waiting.push(w);
