@@ -1,11 +1,10 @@
 // Mixed load (90% reads, 10% writes, 32 connections, fixed request count) against the API with
 // 10,000 entries and, as the baseline, against a bare Fastify server answering the same routes
 // with constant JSON and no storage — both driven by the proof's load driver in this process.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { generateRepository } from '@mimsy/core/testing';
-import { startApi, workspace, writeUsers } from '../api/proof/harness.js';
-import { runLoad, type LoadFigures } from '../api/proof/load-driver.js';
+import { startApi, workspace } from '../api/proof/harness.js';
+import { prepareLoadTarget, runLoad, type LoadFigures } from '../api/proof/load-driver.js';
 
 const here = import.meta.dirname;
 
@@ -18,30 +17,20 @@ export interface LoadBench {
 export async function benchLoad(requests = 6000): Promise<LoadBench> {
   const ws = workspace();
   try {
-    const source = generateRepository(path.join(here, '.work', 'repo-10000'), 10000);
-    const dir = path.join(ws.dir, 'content');
-    execFileSync('git', ['clone', '--quiet', source, dir]);
-    execFileSync('git', ['config', 'user.name', 'Bench'], { cwd: dir });
-    execFileSync('git', ['config', 'user.email', 'bench@example.com'], { cwd: dir });
-    const usersFile = path.join(ws.dir, 'users.json');
-    const tokens = await writeUsers(usersFile, 1);
-    const slugs = Array.from(
-      { length: 200 },
-      (_, i) => `batch-${String(Math.floor((i * 50) / 1000)).padStart(3, '0')}/post-${i * 50}`,
-    );
+    const target = await prepareLoadTarget(path.join(here, '.work'), ws.dir);
     const options = {
-      token: tokens.editors[0]!,
+      token: target.token,
       requests,
       connections: 32,
       writeShare: 0.1,
       maxSeconds: 300,
-      slugs,
+      slugs: target.slugs,
       schema: 'posts',
       field: 'summary',
     };
     const api = await startApi({
-      MIMSY_REPO_DIR: dir,
-      MIMSY_USERS_FILE: usersFile,
+      MIMSY_REPO_DIR: target.dir,
+      MIMSY_USERS_FILE: target.usersFile,
       MIMSY_PUSH: 'off',
       MIMSY_WATCH: 'false',
     });

@@ -1,7 +1,43 @@
 // A bounded mixed load: a fixed number of requests (and a time limit) over N keep-alive connections,
 // `writeShare` of them updates and the rest reads. Used by the proof's load test and `pnpm bench`.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { Agent, request } from 'undici';
-import { quantile, random } from './harness.js';
+import { generateRepository } from '@mimsy/core/testing';
+import { git, quantile, random, writeUsers } from './harness.js';
+
+/** What the load runs against: a clone of a generated 10,000-entry blog, a user, entries to use. */
+export interface LoadTarget {
+  dir: string;
+  usersFile: string;
+  token: string;
+  /** 200 post slugs spread over the repository: read at random, and one owned per connection. */
+  slugs: string[];
+}
+
+/**
+ * Clones the generated repository of `entries` posts (made once in `cacheDir`, reused) into
+ * `workDir/content`, with a users file holding one editor.
+ */
+export async function prepareLoadTarget(
+  cacheDir: string,
+  workDir: string,
+  entries = 10_000,
+): Promise<LoadTarget> {
+  const source = generateRepository(path.join(cacheDir, `repo-${entries}`), entries);
+  const dir = path.join(workDir, 'content');
+  execFileSync('git', ['clone', '--quiet', source, dir]);
+  git(dir, 'config', 'user.name', 'Load');
+  git(dir, 'config', 'user.email', 'load@example.com');
+  const usersFile = path.join(workDir, 'users.json');
+  const tokens = await writeUsers(usersFile, 1);
+  const step = Math.floor(entries / 200);
+  const slugs = Array.from(
+    { length: 200 },
+    (_, i) => `batch-${String(Math.floor((i * step) / 1000)).padStart(3, '0')}/post-${i * step}`,
+  );
+  return { dir, usersFile, token: tokens.editors[0]!, slugs };
+}
 
 export interface LoadOptions {
   url: string;

@@ -1,35 +1,25 @@
 // Proof 5: a bounded load test against one server with 10,000 entries — 90% reads, 10% writes,
 // 32 connections, a fixed number of requests and a time limit. No errors; figures are printed and
 // written to test-output/load.json (`pnpm bench` records the same run in bench/RESULTS.md).
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateRepository } from '@mimsy/core/testing';
-import { git, startApi, workspace, writeUsers, type ApiProcess, type Tokens } from './harness.js';
-import { runLoad } from './load-driver.js';
+import { git, startApi, workspace, type ApiProcess } from './harness.js';
+import { prepareLoadTarget, runLoad, type LoadTarget } from './load-driver.js';
 
-const ENTRIES = 10_000;
 const REQUESTS = Number(process.env.MIMSY_PROOF_REQUESTS ?? 4000);
 
 let ws: ReturnType<typeof workspace>;
 let api: ApiProcess;
-let tokens: Tokens;
-let dir: string;
+let target: LoadTarget;
 
 beforeAll(async () => {
   ws = workspace();
-  const source = generateRepository(path.join(ws.dir, 'generated'), ENTRIES);
-  dir = path.join(ws.dir, 'content');
-  execFileSync('git', ['clone', '--quiet', source, dir]);
-  git(dir, 'config', 'user.name', 'Load');
-  git(dir, 'config', 'user.email', 'load@example.com');
-  const usersFile = path.join(ws.dir, 'users.json');
-  tokens = await writeUsers(usersFile, 1);
+  target = await prepareLoadTarget(ws.dir, ws.dir);
   // As a server is deployed: only Mimsy writes the volume, so no file watcher (docs/scaling.md).
   api = await startApi({
-    MIMSY_REPO_DIR: dir,
-    MIMSY_USERS_FILE: usersFile,
+    MIMSY_REPO_DIR: target.dir,
+    MIMSY_USERS_FILE: target.usersFile,
     MIMSY_PUSH: 'off',
     MIMSY_WATCH: 'false',
   });
@@ -41,19 +31,15 @@ afterAll(async () => {
 });
 
 it(`${REQUESTS} requests, 90% reads / 10% writes, 32 connections, 10,000 entries: no errors`, async () => {
-  const slugs = Array.from(
-    { length: 200 },
-    (_, i) => `batch-${String(Math.floor((i * 50) / 1000)).padStart(3, '0')}/post-${i * 50}`,
-  );
-  const before = Number(git(dir, 'rev-list', '--count', 'HEAD'));
+  const before = Number(git(target.dir, 'rev-list', '--count', 'HEAD'));
   const figures = await runLoad({
     url: api.url,
-    token: tokens.editors[0]!,
+    token: target.token,
     requests: REQUESTS,
     connections: 32,
     writeShare: 0.1,
     maxSeconds: 240,
-    slugs,
+    slugs: target.slugs,
     schema: 'posts',
     field: 'summary',
   });
@@ -67,6 +53,6 @@ it(`${REQUESTS} requests, 90% reads / 10% writes, 32 connections, 10,000 entries
   expect(figures.errors).toEqual({});
   expect(figures.requests).toBe(REQUESTS);
   // Every write became exactly one commit, and the tree is clean.
-  expect(Number(git(dir, 'rev-list', '--count', 'HEAD')) - before).toBe(figures.writes.count);
-  expect(git(dir, 'status', '--porcelain')).toBe('');
+  expect(Number(git(target.dir, 'rev-list', '--count', 'HEAD')) - before).toBe(figures.writes.count);
+  expect(git(target.dir, 'status', '--porcelain')).toBe('');
 });

@@ -16,6 +16,7 @@ import {
   workspace,
   writeUsers,
   type ApiProcess,
+  type Reply,
   type Tokens,
 } from './harness.js';
 
@@ -78,7 +79,18 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
     const roll = rand();
     const replica = pick();
     const base = `${replicas[replica]!.url}/api/collections/notes/entries`;
-    let op: Op;
+    const record = (kind: Op['kind'], slug: string, res: Reply<{ commit?: { sha: string } }>): void => {
+      ops.push({
+        id,
+        kind,
+        slug,
+        replica,
+        status: res.status,
+        sha: res.body.commit?.sha,
+        ms: res.ms,
+        ...errorCode(res.body),
+      });
+    };
     if (roll < 0.25 || own.size === 0) {
       const slug = `e${index}-note-${created++}`;
       const res = await call<{ entry: { version: string }; commit: { sha: string } }>(base, token, {
@@ -86,8 +98,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         body: { slug, data: { title: `Note ${id}`, op: id, n: k } },
       });
       if (res.status === 201) own.set(slug, res.body.entry.version);
-      op = { id, kind: 'create', slug, replica, status: res.status, sha: res.body.commit?.sha, ms: res.ms };
-      ops.push(Object.assign(op, errorCode(res.body)));
+      record('create', slug, res);
     } else if (roll < 0.65) {
       const slug = `shared-${Math.floor(rand() * 10)}`;
       // The editor opens the entry on one replica and saves through another (no sticky sessions).
@@ -101,16 +112,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         headers: { 'if-match': `"${read.body.version}"` },
         body: { data: { ...read.body.data, op: id, n: k } },
       });
-      op = {
-        id,
-        kind: 'update-shared',
-        slug,
-        replica,
-        status: res.status,
-        sha: res.body.commit?.sha,
-        ms: res.ms,
-      };
-      ops.push(Object.assign(op, errorCode(res.body)));
+      record('update-shared', slug, res);
     } else if (roll < 0.9) {
       const slugs = [...own.keys()];
       const slug = slugs[Math.floor(rand() * slugs.length)]!;
@@ -124,16 +126,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         },
       );
       if (res.status === 200) own.set(slug, res.body.entry.version);
-      op = {
-        id,
-        kind: 'update-own',
-        slug,
-        replica,
-        status: res.status,
-        sha: res.body.commit?.sha,
-        ms: res.ms,
-      };
-      ops.push(Object.assign(op, errorCode(res.body)));
+      record('update-own', slug, res);
     } else {
       const slugs = [...own.keys()];
       const slug = slugs[Math.floor(rand() * slugs.length)]!;
@@ -142,8 +135,7 @@ async function editor(index: number, edits: number, ops: Op[]): Promise<void> {
         headers: { 'if-match': `"${own.get(slug)}"` },
       });
       if (res.status === 200) own.delete(slug);
-      op = { id, kind: 'delete', slug, replica, status: res.status, sha: res.body.commit?.sha, ms: res.ms };
-      ops.push(Object.assign(op, errorCode(res.body)));
+      record('delete', slug, res);
     }
   }
 }

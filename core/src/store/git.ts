@@ -30,7 +30,6 @@ import {
   cleanReplay,
   gitMessage,
   gitOutput,
-  redact,
   localCommits,
   moveTo,
   recoverMove,
@@ -104,8 +103,8 @@ export class GitStore implements ContentStore {
   private committerArgs: string[] = [];
   /** The commit the private index currently mirrors (undefined: unknown, rebuild it). */
   private privateIndexHead: string | null | undefined = undefined;
-  /** Plumbing for replicas (see replica.ts), run from the top of the work tree. */
-  private replica!: ReplicaGit;
+  /** Plain git runner from the top of the work tree: commits, and the replica plumbing (replica.ts). */
+  private plumbing!: ReplicaGit;
   private readonly remoteListeners = new Set<(paths: string[]) => void>();
   /** Local commits that could not be published because the remote changed the same files. */
   private readonly parkedBranches: ParkedCommits[] = [];
@@ -156,7 +155,7 @@ export class GitStore implements ContentStore {
     ).split('\n');
     const store = new GitStore(absolute, git, gitDirRaw.trim(), prefix.trim(), queueFor(absolute));
     const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-    store.replica = { run: gitRunner(top, env), gitDir: gitDirRaw.trim(), committerArgs: [] };
+    store.plumbing = { run: gitRunner(top, env), gitDir: gitDirRaw.trim(), committerArgs: [] };
     const [rootStat, gitStat] = await Promise.all([stat(absolute), stat(gitDirRaw.trim())]);
     if (rootStat.dev === gitStat.dev) store.tempOptions = { tempDir: gitDirRaw.trim() };
     const configured = await git.raw(['config', '--get', 'user.email']).then(
@@ -171,7 +170,7 @@ export class GitStore implements ContentStore {
         '-c',
         `user.email=${cleanIdentity(who.email)}`,
       ];
-      store.replica.committerArgs = store.committerArgs;
+      store.plumbing.committerArgs = store.committerArgs;
     }
     await store.queue.run(() => store.recover(options.onRecover));
     return store;
@@ -203,17 +202,17 @@ export class GitStore implements ContentStore {
     }
     // A damaged .git/index (disk trouble, a killed tool): rebuild it from HEAD; files stay as they are.
     if (existsSync(path.join(this.gitDir, 'index'))) {
-      const readable = await this.replica.run(['ls-files', '--', 'mimsy.config.json']).then(
+      const readable = await this.plumbing.run(['ls-files', '--', 'mimsy.config.json']).then(
         () => true,
         () => false,
       );
       if (!readable) {
         await rm(path.join(this.gitDir, 'index'), { force: true });
-        await this.replica.run(['reset', '-q']).catch(() => undefined);
+        await this.plumbing.run(['reset', '-q']).catch(() => undefined);
         this.note('rebuilt a damaged .git/index from the last commit; no file was changed', onRecover);
       }
     }
-    const moved = await recoverMove(this.replica);
+    const moved = await recoverMove(this.plumbing);
     if (moved) this.note(moved, onRecover);
     await cleanReplay(this.gitDir);
     // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
@@ -261,7 +260,7 @@ export class GitStore implements ContentStore {
     const file = path.join(this.gitDir, PRIVATE_INDEX);
     if (this.privateIndexHead === head && existsSync(file)) return;
     await rm(file, { force: true });
-    if (head) await this.replica.run(['read-tree', head], { env: { GIT_INDEX_FILE: file } });
+    if (head) await this.plumbing.run(['read-tree', head], { env: { GIT_INDEX_FILE: file } });
     this.privateIndexHead = head;
   }
 
@@ -413,10 +412,10 @@ export class GitStore implements ContentStore {
       // moves only by a compare-and-swap from the commit this write was checked against.
       await this.preparePrivateIndex(head);
       const env = { GIT_INDEX_FILE: path.join(this.gitDir, PRIVATE_INDEX) };
-      await this.replica.run(['update-index', '--add', '--remove', '--', ...gitPaths], { env });
-      const tree = (await this.replica.run(['write-tree'], { env })).trim();
+      await this.plumbing.run(['update-index', '--add', '--remove', '--', ...gitPaths], { env });
+      const tree = (await this.plumbing.run(['write-tree'], { env })).trim();
       const commit = (
-        await this.replica.run(
+        await this.plumbing.run(
           [
             ...this.committerArgs,
             '-c',
@@ -436,7 +435,7 @@ export class GitStore implements ContentStore {
           },
         )
       ).trim();
-      await this.replica.run([
+      await this.plumbing.run([
         'update-ref',
         '-m',
         `commit: ${options.message.split('\n')[0]}`,
@@ -488,11 +487,9 @@ export class GitStore implements ContentStore {
 
   private async publishNow(batch: Waiter[], all: Set<Waiter>): Promise<void> {
     if (batch.length === 0) return;
+    // (The Repository asks for publishing only when the remote exists; one removed since then
+    // fails the push like an unreachable one: the commits stay, pending.)
     const target = batch[0]!.target;
-    if (!(await this.hasRemote(target.remote))) {
-      for (const w of batch) w.resolve(w.result);
-      return;
-    }
     const tracking = `refs/remotes/${target.remote}/${target.branch}`;
     let waiting = batch;
     const settle = (sync: 'pushed' | 'pending'): void => {
@@ -501,8 +498,8 @@ export class GitStore implements ContentStore {
     for (let attempt = 0; ; attempt++) {
       const head = (await this.head())!;
       try {
-        await this.replica.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
-        await this.replica.run(['update-ref', tracking, head]);
+        await this.plumbing.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
+        await this.plumbing.run(['update-ref', tracking, head]);
         this.lastSync = { at: new Date().toISOString(), ok: true };
         return settle('pushed');
       } catch (error) {
@@ -523,7 +520,7 @@ export class GitStore implements ContentStore {
         return settle('pending');
       }
       // The remote has HEAD after all (a push that got through but answered badly): done.
-      if ((await revParse(this.replica, tracking)) === head) {
+      if ((await revParse(this.plumbing, tracking)) === head) {
         this.lastSync = { at: new Date().toISOString(), ok: true };
         return settle('pushed');
       }
@@ -608,17 +605,17 @@ export class GitStore implements ContentStore {
   ): Promise<{ changed: string[]; dropped: Map<string, string[]>; replayed: Map<string, string> }> {
     const dropped = new Map<string, string[]>();
     const none = { changed: [], dropped, replayed: new Map<string, string>() };
-    const up = await revParse(this.replica, upstreamRef);
+    const up = await revParse(this.plumbing, upstreamRef);
     const head = await this.head();
     if (!up || head === up) return none;
     if (!head) {
       await this.git.raw(['reset', '--hard', '--quiet', up]);
       this.privateIndexHead = undefined;
-      const changed = (await this.replica.run(['ls-files', '-z'])).split('\0').filter(Boolean);
+      const changed = (await this.plumbing.run(['ls-files', '-z'])).split('\0').filter(Boolean);
       this.announce(changed);
       return { ...none, changed };
     }
-    const base = (await this.replica.run(['merge-base', head, up]).catch(() => '')).trim();
+    const base = (await this.plumbing.run(['merge-base', head, up]).catch(() => '')).trim();
     if (!options.dropMine && base === up) return none; // the remote has nothing we lack
     if (!base)
       throw new MimsyError(
@@ -629,16 +626,16 @@ export class GitStore implements ContentStore {
     const keep: string[] = [];
     const parked: string[] = [];
     if (base !== head) {
-      const commits = await localCommits(this.replica, base, head);
+      const commits = await localCommits(this.plumbing, base, head);
       if (!commits) {
         // A merge made outside Mimsy: let git rebase handle it (conflicts abort, losing nothing).
         await this.rebaseOnto(upstreamRef);
         this.privateIndexHead = undefined;
-        const changed = await changedPaths(this.replica, head, (await this.head())!);
+        const changed = await changedPaths(this.plumbing, head, (await this.head())!);
         this.announce(changed);
         return { ...none, changed };
       }
-      const tainted = new Set(await changedPaths(this.replica, base, up));
+      const tainted = new Set(await changedPaths(this.plumbing, base, up));
       for (const commit of commits) {
         const hit = commit.paths.filter((p) => tainted.has(p));
         const forced = options.dropMine === true && mine.has(commit.sha);
@@ -649,9 +646,9 @@ export class GitStore implements ContentStore {
         } else keep.push(commit.sha);
       }
     }
-    const { tip, replayed } = await replayCommits(this.replica, keep, up);
+    const { tip, replayed } = await replayCommits(this.plumbing, keep, up);
     if (parked.length) await this.park(parked, options.remote);
-    const changed = tip === head ? [] : await moveTo(this.replica, head, tip);
+    const changed = tip === head ? [] : await moveTo(this.plumbing, head, tip);
     this.privateIndexHead = undefined;
     this.announce(changed);
     return { changed, dropped, replayed };
@@ -662,10 +659,10 @@ export class GitStore implements ContentStore {
     const at = new Date().toISOString();
     const tip = dropped[dropped.length - 1]!; // its history holds every one of them
     const branch = `mimsy/unpublished-${at.replace(/[-:T]/g, '').slice(0, 14)}-${tip.slice(0, 7)}`;
-    await this.replica.run(['branch', '-f', branch, tip]);
+    await this.plumbing.run(['branch', '-f', branch, tip]);
     let pushed = false;
     if (remote) {
-      pushed = await this.replica
+      pushed = await this.plumbing
         .run(['push', '--porcelain', remote, `refs/heads/${branch}:refs/heads/${branch}`])
         .then(
           () => true,
@@ -673,7 +670,7 @@ export class GitStore implements ContentStore {
         );
     }
     const files = dropped.length
-      ? (await this.replica.run(['show', '--no-renames', '--name-only', '-z', '--format=', ...dropped]))
+      ? (await this.plumbing.run(['show', '--no-renames', '--name-only', '-z', '--format=', ...dropped]))
           .split('\0')
           .map((p) => p.trim())
           .filter(Boolean)
@@ -709,7 +706,7 @@ export class GitStore implements ContentStore {
   private async gitWithLockRetry(args: string[]): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.replica.run(args);
+        return await this.plumbing.run(args);
       } catch (error) {
         const message = String((error as Error).message);
         if (!message.includes('index.lock') || attempt >= 30) throw error;
@@ -726,7 +723,7 @@ export class GitStore implements ContentStore {
 
   private gitError(operation: string, error: unknown): MimsyError {
     if (error instanceof MimsyError) return error;
-    const message = firstLines(String((error as Error)?.message ?? error));
+    const message = gitMessage(error);
     return new MimsyError(ErrorCodes.GIT, `Git ${operation} failed: ${message}`, undefined, { cause: error });
   }
 
@@ -822,7 +819,7 @@ export class GitStore implements ContentStore {
    * them), with the files their commits touch and whether the remote has them too.
    */
   private async listParked(remote: string): Promise<ParkedCommits[]> {
-    const refs = await this.replica
+    const refs = await this.plumbing
       .run([
         'for-each-ref',
         '--format=%(refname:strip=2)%00%(creatordate:iso-strict)',
@@ -837,11 +834,11 @@ export class GitStore implements ContentStore {
         out.push({ ...known, files: [...known.files] });
         continue;
       }
-      const base = (await this.replica.run(['merge-base', 'HEAD', branch]).catch(() => '')).trim();
+      const base = (await this.plumbing.run(['merge-base', 'HEAD', branch]).catch(() => '')).trim();
       const files = base
-        ? (await changedPaths(this.replica, base, branch)).map((p) => this.fromGitPath(p))
+        ? (await changedPaths(this.plumbing, base, branch)).map((p) => this.fromGitPath(p))
         : [];
-      const pushed = (await revParse(this.replica, `refs/remotes/${remote}/${branch}`)) !== null;
+      const pushed = (await revParse(this.plumbing, `refs/remotes/${remote}/${branch}`)) !== null;
       out.push({ branch, at: date, files, pushed });
     }
     return out;
@@ -899,17 +896,15 @@ export class GitStore implements ContentStore {
         remoteHas && (await this.git.raw(['rev-parse', `refs/remotes/${remote}/${branch}`])).trim() === head;
       if (upToDate) break;
       try {
-        await this.git.raw(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
+        await this.plumbing.run(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
         pushed = true;
-        await this.git.raw(['update-ref', `refs/remotes/${remote}/${branch}`, head]);
+        await this.plumbing.run(['update-ref', `refs/remotes/${remote}/${branch}`, head]);
         break;
       } catch (error) {
-        const message = String((error as Error).message);
-        const lostRace = /rejected|non-fast-forward|fetch first|stale info/i.test(message);
-        if (!lostRace || attempt === 3)
+        if (classifyPushFailure(gitOutput(error)) !== 'race' || attempt === 3)
           throw new MimsyError(
             ErrorCodes.REMOTE,
-            `Pushing to ${remote} failed: ${firstLines(message)}`,
+            `Pushing to ${remote} failed: ${gitMessage(error)}`,
             undefined,
             { cause: error },
           );
@@ -959,7 +954,7 @@ export class GitStore implements ContentStore {
       if (/couldn't find remote ref|could not find remote ref/i.test(message)) return false;
       throw new MimsyError(
         ErrorCodes.REMOTE,
-        `Fetching from ${remote} failed: ${firstLines(message)}`,
+        `Fetching from ${remote} failed: ${gitMessage(message)}`,
         undefined,
         { cause: error },
       );
@@ -992,7 +987,7 @@ export class GitStore implements ContentStore {
         ErrorCodes.SYNC_CONFLICT,
         conflicted.length
           ? `The remote changed the same content as local commits (${conflicted.join(', ')}). Nothing was lost: the local commits are unchanged and the pull was undone. Resolve with "git pull --rebase" and push, or ask who changed it.`
-          : `Rebasing onto the remote failed: ${firstLines(String((error as Error).message))}`,
+          : `Rebasing onto the remote failed: ${gitMessage(error)}`,
         { files: conflicted },
         { cause: error },
       );
@@ -1008,7 +1003,7 @@ export class GitStore implements ContentStore {
       .catch((error: unknown) => {
         throw new MimsyError(
           ErrorCodes.REMOTE,
-          `Could not point "${remote}" at the configured URL: ${firstLines(String((error as Error).message))}`,
+          `Could not point "${remote}" at the configured URL: ${gitMessage(error)}`,
           undefined,
           { cause: error },
         );
@@ -1026,7 +1021,7 @@ export class GitStore implements ContentStore {
         await git.raw(['clone', '--quiet', '--', url, dir]);
         return;
       }
-      throw new MimsyError(ErrorCodes.REMOTE, `Cloning ${url} failed: ${firstLines(message)}`, undefined, {
+      throw new MimsyError(ErrorCodes.REMOTE, `Cloning ${url} failed: ${gitMessage(message)}`, undefined, {
         cause: error,
       });
     }
@@ -1071,8 +1066,4 @@ export function storageError(error: unknown): MimsyError | null {
       { cause: error },
     );
   return null;
-}
-
-function firstLines(message: string): string {
-  return redact(message).split('\n').filter(Boolean).slice(0, 3).join(' ');
 }
