@@ -200,7 +200,49 @@ describe('write routes under random input', () => {
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         },
       ),
-      { numRuns: 250 },
+      {
+        numRuns: 250,
+        // Each kind of refusal, always tried on top of the random runs: an update without If-Match (428),
+        // an unknown schema (404), a body the schema refuses (400).
+        examples: [
+          [
+            'PUT',
+            'collection',
+            'posts',
+            'hello-world',
+            { data: { title: 'T' }, body: '' },
+            undefined,
+            false,
+            null,
+            'application/json',
+            {},
+          ],
+          [
+            'POST',
+            'collection',
+            'nope',
+            'x',
+            { data: { title: 'T' } },
+            undefined,
+            false,
+            null,
+            'application/json',
+            {},
+          ],
+          [
+            'POST',
+            'collection',
+            'posts',
+            'new-one',
+            { data: { title: 42 } },
+            undefined,
+            false,
+            null,
+            'application/json',
+            {},
+          ],
+        ],
+      },
     );
     // Every kind of refusal was exercised (valid writes are the property above).
     expect(
