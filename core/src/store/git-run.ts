@@ -10,6 +10,9 @@ export interface RunOptions {
 /** Runs one git command in a fixed folder; resolves to its standard output. */
 export type GitRun = (args: string[], options?: RunOptions) => Promise<string>;
 
+/** Runs one git command in a fixed folder; resolves to its standard output as bytes (blobs). */
+export type GitRunBytes = (args: string[], options?: RunOptions) => Promise<Buffer>;
+
 /** An Error from a failed git command, carrying what git printed. */
 export class GitCommandError extends Error {
   constructor(
@@ -22,32 +25,67 @@ export class GitCommandError extends Error {
   }
 }
 
+function execGit<T extends string | Buffer>(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  options: RunOptions,
+  encoding: T extends string ? 'utf8' : 'buffer',
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd, env: options.env ? { ...env, ...options.env } : env, maxBuffer: 512 * 1024 * 1024, encoding },
+      (error, stdout, stderr) => {
+        if (error) {
+          const code = typeof error.code === 'number' ? error.code : null;
+          // Some commands (push --porcelain) report on standard output why they failed.
+          const said = [stderr, stdout]
+            .map((t) => t.toString())
+            .filter((t) => t.trim())
+            .join('\n');
+          reject(new GitCommandError(args, `${said}${error.killed ? ' (killed)' : ''}`, code));
+        } else resolve(stdout as T);
+      },
+    );
+    child.stdin?.on('error', () => undefined); // git may exit before reading all of its input
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
 /**
- * A plain child-process git runner (no queueing, no output polling): the plumbing that moves
- * commits between replicas runs several commands per write, and each costs one process only.
+ * A plain child-process git runner (no queueing, no output polling): a write runs several
+ * commands, and each costs one process only.
  */
 export function gitRunner(cwd: string, env: NodeJS.ProcessEnv): GitRun {
-  return (args, options = {}) =>
-    new Promise((resolve, reject) => {
-      const child = execFile(
-        'git',
-        args,
-        {
-          cwd,
-          env: options.env ? { ...env, ...options.env } : env,
-          maxBuffer: 512 * 1024 * 1024,
-          encoding: 'utf8',
-        },
-        (error, stdout, stderr) => {
-          if (error) {
-            const code = typeof error.code === 'number' ? error.code : null;
-            // Some commands (push --porcelain) report on standard output why they failed.
-            const said = [stderr, stdout].filter((t) => t.trim()).join('\n');
-            reject(new GitCommandError(args, `${said}${error.killed ? ' (killed)' : ''}`, code));
-          } else resolve(stdout);
-        },
-      );
-      child.stdin?.on('error', () => undefined); // git may exit before reading all of its input
-      child.stdin?.end(options.input ?? '');
-    });
+  return (args, options = {}) => execGit<string>(cwd, env, args, options, 'utf8');
+}
+
+/** As gitRunner, for commands whose output is bytes (`cat-file blob`). */
+export function gitBytesRunner(cwd: string, env: NodeJS.ProcessEnv): GitRunBytes {
+  return (args, options = {}) => execGit<Buffer>(cwd, env, args, options, 'buffer');
+}
+
+/**
+ * At most `max` of `run`'s commands at once; the rest wait their turn in order. Reads (history,
+ * diffs) go through one of these so that a burst of requests cannot start hundreds of processes.
+ */
+export function limited<A extends unknown[], R>(
+  run: (...args: A) => Promise<R>,
+  max: number,
+): (...args: A) => Promise<R> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (...args) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await run(...args);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }

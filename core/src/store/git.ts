@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { SimpleGit } from 'simple-git';
-import { simpleGit } from 'simple-git';
 import { ConflictError, ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
 import { assertNoEscapingSymlink, resolveInRoot } from '../paths.js';
 import type { CommitInfo, Person } from '../types.js';
@@ -23,7 +21,7 @@ import type {
   SyncResult,
 } from './port.js';
 import { queueFor, type WriteQueue } from './queue.js';
-import { gitRunner } from './git-run.js';
+import { gitBytesRunner, gitRunner, limited, type GitRun, type GitRunBytes } from './git-run.js';
 import {
   changedPaths,
   classifyPushFailure,
@@ -54,6 +52,8 @@ interface Journal {
 
 /** Attempts at a push that keeps losing races before a write gives up (REMOTE_BUSY). */
 const PUBLISH_ATTEMPTS = 16;
+/** Git processes that reads (history, diffs, status) may run at once per repository. */
+const READ_PROCESSES = 8;
 
 /** A writer whose commit is made and who waits for a push to carry it (group commit). */
 interface Waiter {
@@ -117,7 +117,9 @@ export class GitStore implements ContentStore {
 
   private constructor(
     readonly root: string,
-    private readonly git: SimpleGit,
+    /** git from the top of the work tree, for reads (a few at a time). */
+    private readonly git: GitRun,
+    private readonly gitBytes: GitRunBytes,
     private readonly gitDir: string,
     /** The content root's path inside the Git work tree ('' or 'site/'). */
     private readonly prefix: string,
@@ -133,10 +135,11 @@ export class GitStore implements ContentStore {
       LC_ALL: 'C',
       GIT_OPTIONAL_LOCKS: '0',
     };
-    const git = simpleGit({ baseDir: absolute, maxConcurrentProcesses: 8, trimmed: false }).env(env);
+    // Until the top of the work tree is known, git runs in the content root.
+    const here = gitRunner(absolute, env);
     let inside = false;
     try {
-      inside = (await git.raw(['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+      inside = (await here(['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
     } catch {
       inside = false;
     }
@@ -148,17 +151,24 @@ export class GitStore implements ContentStore {
           { root: absolute },
         );
       }
-      await git.raw(['init', '--quiet', '--initial-branch=main']);
+      await here(['init', '--quiet', '--initial-branch=main']);
     }
-    const [gitDirRaw = '', prefix = ''] = (
-      await git.raw(['rev-parse', '--absolute-git-dir', '--show-prefix'])
+    const [gitDirRaw = '', prefix = '', top = ''] = (
+      await here(['rev-parse', '--absolute-git-dir', '--show-prefix', '--show-toplevel'])
     ).split('\n');
-    const store = new GitStore(absolute, git, gitDirRaw.trim(), prefix.trim(), queueFor(absolute));
-    const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-    store.plumbing = { run: gitRunner(top, env), gitDir: gitDirRaw.trim(), committerArgs: [] };
+    const run = gitRunner(top.trim(), env);
+    const store = new GitStore(
+      absolute,
+      limited(run, READ_PROCESSES),
+      limited(gitBytesRunner(top.trim(), env), READ_PROCESSES),
+      gitDirRaw.trim(),
+      prefix.trim(),
+      queueFor(absolute),
+    );
+    store.plumbing = { run, gitDir: gitDirRaw.trim(), committerArgs: [] };
     const [rootStat, gitStat] = await Promise.all([stat(absolute), stat(gitDirRaw.trim())]);
     if (rootStat.dev === gitStat.dev) store.tempOptions = { tempDir: gitDirRaw.trim() };
-    const configured = await git.raw(['config', '--get', 'user.email']).then(
+    const configured = await run(['config', '--get', 'user.email']).then(
       (s) => s.trim() !== '',
       () => false,
     );
@@ -197,7 +207,7 @@ export class GitStore implements ContentStore {
       existsSync(path.join(this.gitDir, 'rebase-merge')) ||
       existsSync(path.join(this.gitDir, 'rebase-apply'))
     ) {
-      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      await this.git(['rebase', '--abort']).catch(() => undefined);
       this.note('aborted a rebase interrupted half-way; local commits are as they were before it', onRecover);
     }
     // A damaged .git/index (disk trouble, a killed tool): rebuild it from HEAD; files stay as they are.
@@ -235,15 +245,11 @@ export class GitStore implements ContentStore {
     const head = await this.head();
     const paths = journal.changes.map((c) => c.path);
     if (head !== journal.head && (await this.commitTouches(head, paths))) {
-      await this.git
-        .raw(['reset', '--quiet', '--', ...paths.map((p) => this.gitPath(p))])
-        .catch(() => undefined);
+      await this.git(['reset', '--quiet', '--', ...paths.map((p) => this.gitPath(p))]).catch(() => undefined);
       this.note(`a write interrupted after its commit (${head?.slice(0, 7)}) was completed`, onRecover);
     } else {
       // The commit never happened and nobody was told it did: put the files back as they were.
-      await this.git
-        .raw(['reset', '--quiet', '--', ...paths.map((p) => this.gitPath(p))])
-        .catch(() => undefined);
+      await this.git(['reset', '--quiet', '--', ...paths.map((p) => this.gitPath(p))]).catch(() => undefined);
       for (const change of journal.changes) {
         const absolute = resolveInRoot(this.root, change.path);
         if (change.before === null) await removeFileAndEmptyParents(absolute, this.root);
@@ -277,7 +283,7 @@ export class GitStore implements ContentStore {
 
   private async commitTouches(sha: string | null, paths: string[]): Promise<boolean> {
     if (!sha) return false;
-    const out = await this.git.raw(['show', '--no-renames', '--name-only', '--format=', sha]).catch(() => '');
+    const out = await this.git(['show', '--no-renames', '--name-only', '--format=', sha]).catch(() => '');
     const files = new Set(out.split('\n').map((l) => l.trim()));
     return paths.some((p) => files.has(this.gitPath(p)));
   }
@@ -285,6 +291,12 @@ export class GitStore implements ContentStore {
   /** Path as Git names it from the top of the work tree. */
   private gitPath(p: string): string {
     return this.prefix + p;
+  }
+
+  /** A pathspec for a file or folder of the content root ('' or '.' is the root itself). */
+  private gitPathspec(p: string): string {
+    const inside = p === '.' ? '' : p.replace(/\/+$/, '');
+    return (this.prefix + inside).replace(/\/$/, '') || '.';
   }
 
   /** The commit HEAD points to, or null on an unborn branch. Reads .git directly: no process. */
@@ -299,7 +311,7 @@ export class GitStore implements ContentStore {
       } catch {
         // packed or unborn: ask git
       }
-      const out = await this.git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
+      const out = await this.git(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
       return out.trim() || null;
     } catch {
       return null;
@@ -381,7 +393,7 @@ export class GitStore implements ContentStore {
     });
     if (unchanged && head) {
       // Nothing to write: answer with the commit that already holds these bytes.
-      const [last] = parseLog(await this.git.raw(['log', '-1', LOG_FORMAT, head]));
+      const [last] = parseLog(await this.git(['log', '-1', LOG_FORMAT, head]));
       return { sha: head, author: last!.author, date: last!.date, message: last!.message, versions };
     }
     const journal: Journal = {
@@ -407,7 +419,6 @@ export class GitStore implements ContentStore {
       }
       // Mimsy commits from its own index (.git/mimsy-index, kept equal to HEAD): the commit holds
       // exactly these paths whatever else is staged, and Git never scans the whole work tree.
-      // --verbose everywhere: simple-git waits an extra 50 ms for commands that print nothing.
       // Plumbing rather than `git commit`: half the process time in a large repository, and HEAD
       // moves only by a compare-and-swap from the commit this write was checked against.
       await this.preparePrivateIndex(head);
@@ -609,7 +620,7 @@ export class GitStore implements ContentStore {
     const head = await this.head();
     if (!up || head === up) return none;
     if (!head) {
-      await this.git.raw(['reset', '--hard', '--quiet', up]);
+      await this.git(['reset', '--hard', '--quiet', up]);
       this.privateIndexHead = undefined;
       const changed = (await this.plumbing.run(['ls-files', '-z'])).split('\0').filter(Boolean);
       this.announce(changed);
@@ -689,7 +700,7 @@ export class GitStore implements ContentStore {
     befores: (Uint8Array | null)[],
     gitPaths: string[],
   ): Promise<boolean> {
-    await this.git.raw(['reset', '--quiet', '--', ...gitPaths]).catch(() => undefined);
+    await this.git(['reset', '--quiet', '--', ...gitPaths]).catch(() => undefined);
     let ok = true;
     for (const [i, change] of changes.entries()) {
       const absolute = resolveInRoot(this.root, change.path);
@@ -732,7 +743,7 @@ export class GitStore implements ContentStore {
     if (!(await this.head())) return [];
     const args = ['log', '--follow', '--name-only', LOG_FORMAT];
     if (options.limit) args.push(`-n${Math.max(1, Math.floor(options.limit))}`);
-    const out = await this.git.raw([...args, '--', p]);
+    const out = await this.git([...args, '--', this.gitPath(p)]);
     return parseLog(out).map(({ files, ...info }) => ({
       ...info,
       path: files[0] !== undefined ? this.fromGitPath(files[0]) : p,
@@ -747,9 +758,9 @@ export class GitStore implements ContentStore {
     resolveInRoot(this.root, p);
     if (!SHA.test(sha)) throw new InvalidPathError('A revision must be a commit id (hexadecimal).');
     try {
-      const kind = (await this.git.raw(['cat-file', '-t', `${sha}:${this.gitPath(p)}`])).trim();
+      const kind = (await this.git(['cat-file', '-t', `${sha}:${this.gitPath(p)}`])).trim();
       if (kind !== 'blob') return null;
-      return new Uint8Array(await this.git.binaryCatFile(['blob', `${sha}:${this.gitPath(p)}`]));
+      return new Uint8Array(await this.gitBytes(['cat-file', 'blob', `${sha}:${this.gitPath(p)}`]));
     } catch {
       return null;
     }
@@ -759,7 +770,7 @@ export class GitStore implements ContentStore {
     const out = new Map<string, CommitInfo>();
     if (!(await this.head()) || dirs.length === 0) return out;
     for (const d of dirs) resolveInRoot(this.root, d);
-    const log = await this.git.raw([
+    const log = await this.git([
       '-c',
       'core.quotePath=false',
       'log',
@@ -767,7 +778,7 @@ export class GitStore implements ContentStore {
       '--name-only',
       LOG_FORMAT,
       '--',
-      ...dirs,
+      ...dirs.map((d) => this.gitPathspec(d)),
     ]);
     for (const { files, ...info } of parseLog(log)) {
       for (const file of files) {
@@ -781,7 +792,7 @@ export class GitStore implements ContentStore {
   private lastSync: RemoteStatus['lastSync'] = null;
 
   private async hasRemote(remote: string): Promise<boolean> {
-    const remotes = await this.git.raw(['remote']).catch(() => '');
+    const remotes = await this.git(['remote']).catch(() => '');
     return remotes
       .split('\n')
       .map((r) => r.trim())
@@ -790,17 +801,19 @@ export class GitStore implements ContentStore {
 
   async remoteStatus(remote: string, branch: string): Promise<RemoteStatus> {
     const head = await this.head();
-    const current =
-      (await this.git.raw(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || null;
+    const current = (await this.git(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || null;
     const hasRemote = await this.hasRemote(remote);
     let ahead = 0;
     let behind = 0;
     if (hasRemote && head) {
-      const counts = await this.git
-        .raw(['rev-list', '--left-right', '--count', `HEAD...refs/remotes/${remote}/${branch}`])
-        .catch(() => null);
+      const counts = await this.git([
+        'rev-list',
+        '--left-right',
+        '--count',
+        `HEAD...refs/remotes/${remote}/${branch}`,
+      ]).catch(() => null);
       if (counts) [ahead = 0, behind = 0] = counts.trim().split(/\s+/).map(Number);
-      else ahead = Number((await this.git.raw(['rev-list', '--count', 'HEAD']).catch(() => '0')).trim());
+      else ahead = Number((await this.git(['rev-list', '--count', 'HEAD']).catch(() => '0')).trim());
     }
     return {
       branch: current === 'HEAD' ? null : current,
@@ -893,7 +906,7 @@ export class GitStore implements ContentStore {
       const head = await this.head();
       if (!head) break;
       const upToDate =
-        remoteHas && (await this.git.raw(['rev-parse', `refs/remotes/${remote}/${branch}`])).trim() === head;
+        remoteHas && (await this.git(['rev-parse', `refs/remotes/${remote}/${branch}`])).trim() === head;
       if (upToDate) break;
       try {
         await this.plumbing.run(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
@@ -914,7 +927,7 @@ export class GitStore implements ContentStore {
     const after = await this.head();
     let changed: string[] = [];
     if (before && after && before !== after) {
-      const diff = await this.git.raw([
+      const diff = await this.git([
         '-c',
         'core.quotePath=false',
         'diff',
@@ -923,7 +936,7 @@ export class GitStore implements ContentStore {
         before,
         after,
         '--',
-        '.',
+        this.gitPathspec(''),
       ]);
       changed = diff
         .split('\n')
@@ -931,9 +944,10 @@ export class GitStore implements ContentStore {
         .filter(Boolean)
         .map((p) => this.fromGitPath(p));
     } else if (!before && after) {
-      changed = (await this.git.raw(['-c', 'core.quotePath=false', 'ls-files', '--', '.']))
-        .split('\n')
-        .filter(Boolean);
+      changed = (await this.git(['ls-files', '-z', '--', this.gitPathspec('')]))
+        .split('\0')
+        .filter(Boolean)
+        .map((p) => this.fromGitPath(p));
     }
     return { changed, pushed, head: after };
   }
@@ -941,7 +955,7 @@ export class GitStore implements ContentStore {
   /** Fetches one branch; false when the remote does not have it yet. */
   private async fetch(remote: string, branch: string): Promise<boolean> {
     try {
-      await this.git.raw([
+      await this.git([
         'fetch',
         '--quiet',
         '--no-tags',
@@ -964,11 +978,11 @@ export class GitStore implements ContentStore {
   private async rebaseOnto(upstream: string): Promise<void> {
     const head = await this.head();
     if (!head) {
-      await this.git.raw(['reset', '--hard', '--quiet', upstream]);
+      await this.git(['reset', '--hard', '--quiet', upstream]);
       return;
     }
     try {
-      await this.git.raw([
+      await this.git([
         '-c',
         'commit.gpgsign=false',
         ...this.committerArgs,
@@ -978,11 +992,11 @@ export class GitStore implements ContentStore {
         upstream,
       ]);
     } catch (error) {
-      const conflicted = (await this.git.raw(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
+      const conflicted = (await this.git(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
         .split('\n')
         .filter(Boolean)
         .map((p) => this.fromGitPath(p));
-      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      await this.git(['rebase', '--abort']).catch(() => undefined);
       throw new MimsyError(
         ErrorCodes.SYNC_CONFLICT,
         conflicted.length
@@ -996,29 +1010,29 @@ export class GitStore implements ContentStore {
 
   /** Points `remote` of the repository at `dir` to `url` (adding the remote when missing). */
   static async setRemoteUrl(dir: string, remote: string, url: string): Promise<void> {
-    const git = simpleGit({ baseDir: dir, trimmed: false }).env({ ...process.env, LC_ALL: 'C' });
-    const remotes = (await git.raw(['remote']).catch(() => '')).split('\n').map((r) => r.trim());
-    await git
-      .raw(['remote', remotes.includes(remote) ? 'set-url' : 'add', remote, url])
-      .catch((error: unknown) => {
+    const git = gitRunner(dir, { ...process.env, LC_ALL: 'C' });
+    const remotes = (await git(['remote']).catch(() => '')).split('\n').map((r) => r.trim());
+    await git(['remote', remotes.includes(remote) ? 'set-url' : 'add', remote, url]).catch(
+      (error: unknown) => {
         throw new MimsyError(
           ErrorCodes.REMOTE,
           `Could not point "${remote}" at the configured URL: ${gitMessage(error)}`,
           undefined,
           { cause: error },
         );
-      });
+      },
+    );
   }
 
   /** Clones `url` into `dir` (which must not exist or be empty) on `branch`. */
   static async clone(url: string, dir: string, branch: string): Promise<void> {
-    const git = simpleGit({ trimmed: false }).env({ ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
+    const git = gitRunner(process.cwd(), { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
     try {
-      await git.raw(['clone', '--quiet', '--branch', branch, '--', url, dir]);
+      await git(['clone', '--quiet', '--branch', branch, '--', url, dir]);
     } catch (error) {
       const message = String((error as Error).message);
       if (/Remote branch .* not found/i.test(message)) {
-        await git.raw(['clone', '--quiet', '--', url, dir]);
+        await git(['clone', '--quiet', '--', url, dir]);
         return;
       }
       throw new MimsyError(ErrorCodes.REMOTE, `Cloning ${url} failed: ${gitMessage(message)}`, undefined, {

@@ -79,6 +79,45 @@ describe('recovery at open', () => {
     await store.close();
   });
 
+  it('rolls back and completes writes when the content root is a folder inside a larger repository', async () => {
+    repo = makeTempRepo({
+      files: { 'site/content/a.md': 'original\n', 'site/content/b.md': 'b\n', 'README.md': 'r' },
+    });
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    // A write interrupted before its commit, whose file Git had already staged:
+    repo.write('site/content/a.md', 'half-done edit\n');
+    repo.git('add', 'site/content/a.md');
+    writeFileSync(
+      path.join(repo.dir, '.git', 'mimsy-journal.json'),
+      JSON.stringify({
+        head,
+        startedAt: new Date().toISOString(),
+        changes: [{ path: 'content/a.md', before: Buffer.from('original\n').toString('base64') }],
+      }),
+    );
+    let store = await GitStore.open(path.join(repo.dir, 'site'));
+    expect(store.recovered.join('\n')).toMatch(/rolled back/);
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    await store.close();
+
+    // A write whose commit landed but whose file the repository's index had not caught up with:
+    repo.write('site/content/b.md', 'committed edit\n');
+    const tree = repo.git('write-tree').trim(); // index still holds the old b.md
+    repo.git('update-index', '--add', 'site/content/b.md');
+    const committed = repo.git('commit-tree', repo.git('write-tree').trim(), '-p', head, '-m', 'b').trim();
+    repo.git('update-ref', 'HEAD', committed);
+    repo.git('read-tree', tree);
+    writeFileSync(
+      path.join(repo.dir, '.git', 'mimsy-journal.json'),
+      JSON.stringify({ head, startedAt: '', changes: [{ path: 'content/b.md', before: 'Ygo=' }] }),
+    );
+    store = await GitStore.open(path.join(repo.dir, 'site'));
+    expect(store.recovered.join('\n')).toMatch(/completed/);
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(new TextDecoder().decode((await store.read('content/b.md'))!.bytes)).toBe('committed edit\n');
+    await store.close();
+  });
+
   it('leaves edits made outside Mimsy alone (no journal, nothing to undo)', async () => {
     repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
     repo.write('content/a.md', 'someone is typing in VS Code\n');

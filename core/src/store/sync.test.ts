@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
 import type { MimsyError } from '../errors.js';
 import { Repository } from '../repository.js';
 import type { EntryEvent } from '../types.js';
+import { GitStore } from './git.js';
 
 const ada = { author: { name: 'Ada', email: 'ada@example.com' } };
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -109,5 +112,30 @@ describe('sync with a Git remote', () => {
     await expect(r.sync()).rejects.toMatchObject({ code: 'MIMSY_ERR_REMOTE' });
     const status = await r.status();
     expect(status).toMatchObject({ remote: null, pendingPush: false, push: 'auto' });
+  });
+});
+
+describe('sync when the content root is a folder inside a larger repository', () => {
+  it('reports only the content root’s changed files, named from the content root', async () => {
+    const seed = makeTempRepo({ files: { 'site/content/a.md': 'a\n', 'README.md': 'r\n' } });
+    const remote = makeRemote(seed);
+    const mine = remote.clone('mine');
+    const theirs = remote.clone('theirs');
+    const store = await GitStore.open(path.join(mine, 'site'));
+    cleanups.push(
+      () => store.close(),
+      () => remote.cleanup(),
+      () => seed.cleanup(),
+    );
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: theirs, encoding: 'utf8' });
+    writeFileSync(path.join(theirs, 'site/content/b.md'), 'b\n');
+    writeFileSync(path.join(theirs, 'README.md'), 'changed outside the content root\n');
+    git('add', '--all');
+    git('-c', 'user.name=T', '-c', 'user.email=t@x.io', 'commit', '-q', '-m', 'theirs');
+    git('push', '-q', 'origin', 'HEAD:main');
+
+    const result = await store.sync('origin', 'main', { push: false, mode: 'rebase' });
+    expect(result.changed).toEqual(['content/b.md']);
+    expect(new TextDecoder().decode((await store.read('content/b.md'))!.bytes)).toBe('b\n');
   });
 });

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
+import { GitCommandError, gitBytesRunner, gitRunner, limited } from './git-run.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+describe('limited', () => {
+  it('runs at most max calls at once, starts the others in order, and frees a slot on failure', async () => {
+    let active = 0;
+    let most = 0;
+    const started: number[] = [];
+    const task = limited(async (n: number) => {
+      started.push(n);
+      active++;
+      most = Math.max(most, active);
+      await new Promise((r) => setTimeout(r, 5 + (n % 3)));
+      active--;
+      if (n % 4 === 0) throw new Error(`task ${n} failed`);
+      return n * 2;
+    }, 3);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => task(n)));
+    expect(most).toBe(3);
+    expect(started).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5);
+    expect(results[5]).toEqual({ status: 'fulfilled', value: 10 });
+    expect(await task(1)).toBe(2); // no slot leaked by the failures
+  });
+});
+
+describe('gitRunner', () => {
+  it('gives blobs back byte for byte and says what git printed when a command fails', async () => {
+    const bytes = Uint8Array.from([0xff, 0xfe, 0x00, 0xc0, 0xaf, 0x0a]);
+    repo = makeTempRepo({ files: { 'bin.dat': bytes } });
+    const env = { ...process.env, LC_ALL: 'C' };
+    const blob = await gitBytesRunner(repo.dir, env)(['cat-file', 'blob', 'HEAD:bin.dat']);
+    expect(Buffer.compare(blob, Buffer.from(bytes))).toBe(0);
+    const run = gitRunner(repo.dir, env);
+    // Standard output comes back as git printed it (untrimmed), with standard input fed through.
+    expect(await run(['hash-object', '--stdin'], { input: 'x' })).toMatch(/^[0-9a-f]{40}\n$/);
+    const failure = await run(['cat-file', 'blob', 'HEAD:missing.md']).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(GitCommandError);
+    expect((failure as GitCommandError).stderr).toMatch(/missing\.md/);
+    expect((failure as GitCommandError).exitCode).toBe(128);
+  });
+});
