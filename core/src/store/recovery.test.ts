@@ -118,6 +118,35 @@ describe('recovery at open', () => {
     await store.close();
   });
 
+  it('brings the index up to date for earlier writes a crash left it lagging, from HEAD not the files', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'a\n', 'content/b.md': 'b\n' } });
+    const before = repo.git('rev-parse', 'HEAD').trim();
+    // Two writes committed while the index still held the old a.md and b.md (writes queue up and
+    // the index catches up after the last one), then a crash before that:
+    repo.write('content/a.md', 'a2\n');
+    repo.write('content/b.md', 'b2\n');
+    const tree = repo.git('write-tree').trim();
+    repo.git('update-index', 'content/a.md', 'content/b.md');
+    const landed = repo.git('commit-tree', repo.git('write-tree').trim(), '-p', before, '-m', 'a2 b2').trim();
+    repo.git('update-ref', 'HEAD', landed);
+    repo.git('read-tree', tree);
+    repo.write('content/b.md', 'an edit someone made in their editor since\n');
+    writeFileSync(
+      path.join(repo.dir, '.git', 'mimsy-journal.json'),
+      JSON.stringify({
+        head: landed,
+        startedAt: '',
+        changes: [{ path: 'content/a.md', before: Buffer.from('a2\n').toString('base64') }],
+        stale: ['content/a.md', 'content/b.md'],
+      }),
+    );
+    const store = await GitStore.open(repo.dir);
+    expect(store.recovered.join('\n')).toMatch(/rolled back/);
+    expect(repo.git('status', '--porcelain')).toBe(' M content/b.md\n'); // the edit is not staged
+    expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
+    await store.close();
+  });
+
   it('leaves edits made outside Mimsy alone (no journal, nothing to undo)', async () => {
     repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
     repo.write('content/a.md', 'someone is typing in VS Code\n');

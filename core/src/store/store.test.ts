@@ -1,4 +1,4 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -229,6 +229,48 @@ describe('Git adapter specifics', () => {
       'A  staged.txt',
     ]);
     expect(repo.git('fsck', '--strict').trim()).toBe('');
+  });
+
+  it('keeps the index in step after a burst of concurrent writes, and leaves no journal', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    repo.write('notes.txt', 'staged by someone\n');
+    repo.git('add', 'notes.txt');
+    store = await GitStore.open(repo.dir);
+    const s = store;
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        s.commit([{ path: `content/p${i}.md`, bytes: enc.encode(`${i}\n`), expected: null }], opts(`p${i}`)),
+      ),
+    );
+    await s.commit([{ path: 'content/a.md', bytes: null }], opts('delete a'));
+    expect(repo.git('status', '--porcelain')).toBe('A  notes.txt\n');
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('14');
+    expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
+  });
+
+  it('splits only its private index, and leaves no shared index behind when it rebuilds that', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    const sharedIndexes = (): string[] =>
+      readdirSync(path.join(repo.dir, '.git')).filter((n) => n.startsWith('sharedindex'));
+    for (let round = 0; round < 4; round++) {
+      store = await GitStore.open(repo.dir);
+      for (let i = 0; i < 3; i++)
+        await store.commit(
+          [{ path: `content/r${round}-${i}.md`, bytes: enc.encode('x\n'), expected: null }],
+          opts('r'),
+        );
+      repo.git('commit', '--quiet', '--allow-empty', '-m', 'a commit made outside Mimsy');
+      await store.commit(
+        [{ path: `content/after-${round}.md`, bytes: enc.encode('x\n'), expected: null }],
+        opts('r'),
+      );
+      await store.close();
+      store = undefined;
+    }
+    expect(sharedIndexes().length).toBeLessThanOrEqual(1);
+    expect(repo.git('rev-parse', '--shared-index-path').trim()).toBe(''); // the repository's index is not split
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(repo.git('fsck', '--strict', '--no-dangling').trim()).toBe('');
   });
 
   it('writes nothing and makes no commit when the bytes are unchanged', async () => {
