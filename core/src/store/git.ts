@@ -247,7 +247,7 @@ export class GitStore implements ContentStore {
     // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
     await this.dropPrivateIndex();
     await rm(path.join(this.gitDir, PRIVATE_INDEX + '.lock'), { force: true });
-    await removeStaleSharedIndexTemps(this.gitDir);
+    await removeStaleSharedIndexes(this.gitDir, await this.sharedIndexOf());
     const journalPath = path.join(this.gitDir, JOURNAL);
     let journal: Journal | null = null;
     try {
@@ -1176,14 +1176,15 @@ export function storageError(error: unknown): MimsyError | null {
 }
 
 /**
- * Removes the temporary files of shared-index writes that a kill -9 interrupted (git names them
- * sharedindex_XXXXXX and never reads them); ones younger than a minute may belong to a live git.
+ * With the private index gone, removes shared index files that a kill -9 orphaned (one written
+ * just before the crash, or git's sharedindex_XXXXXX temporary files), except the one the
+ * repository's own index uses; files younger than a minute may belong to a live git process.
  */
-async function removeStaleSharedIndexTemps(gitDir: string): Promise<void> {
+async function removeStaleSharedIndexes(gitDir: string, inUse: string | null): Promise<void> {
   const names = await readdir(gitDir).catch(() => [] as string[]);
   for (const name of names) {
-    if (!name.startsWith('sharedindex_')) continue;
     const file = path.join(gitDir, name);
+    if (!/^sharedindex[._]/.test(name) || file === inUse) continue;
     const age = await stat(file).then(
       (s) => Date.now() - s.mtimeMs,
       () => 0,

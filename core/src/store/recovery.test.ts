@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
@@ -145,6 +145,32 @@ describe('recovery at open', () => {
     expect(repo.git('status', '--porcelain')).toBe(' M content/b.md\n'); // the edit is not staged
     expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
     await store.close();
+  });
+
+  it('removes shared index files a crash orphaned, but never the one the repository’s index uses', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'a\n' } });
+    repo.git('update-index', '--split-index'); // the user's own index is split
+    const git = path.join(repo.dir, '.git');
+    const inUse = path.basename(repo.git('rev-parse', '--shared-index-path').trim());
+    const orphan = 'sharedindex.' + 'ab'.repeat(20);
+    writeFileSync(path.join(git, orphan), 'left by a killed git');
+    writeFileSync(path.join(git, 'sharedindex_Xy12Zq'), 'a temporary file');
+    writeFileSync(path.join(git, 'sharedindex.' + 'cd'.repeat(20)), 'just written by a live git');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of [orphan, 'sharedindex_Xy12Zq', inUse])
+      utimesSync(path.join(git, name), hourAgo, hourAgo);
+    const store = await GitStore.open(repo.dir);
+    await store.commit([{ path: 'content/b.md', bytes: enc.encode('b'), expected: null }], {
+      author: { name: 'A', email: 'a@x.io' },
+      message: 'b',
+    });
+    await store.close();
+    const left = readdirSync(git).filter((n) => n.startsWith('sharedindex'));
+    expect(left).toContain(inUse);
+    expect(left).toContain('sharedindex.' + 'cd'.repeat(20));
+    expect(left).not.toContain(orphan);
+    expect(left).not.toContain('sharedindex_Xy12Zq');
+    expect(repo.git('status', '--porcelain')).toBe('');
   });
 
   it('leaves edits made outside Mimsy alone (no journal, nothing to undo)', async () => {
