@@ -7,6 +7,7 @@ import path from 'node:path';
 import { benchApi } from './api.js';
 import { benchCliHelp } from './cli.js';
 import { benchLoad } from './load.js';
+import { benchReplicas } from './replicas.js';
 import { benchWeb } from './web.js';
 import { generateRepository } from './generate.js';
 import { benchWrites } from './writes.js';
@@ -55,6 +56,8 @@ execFileSync('pnpm', ['--filter', '@mimsy/core', '--filter', '@mimsy/api', 'run'
 const api = await benchApi(sizes, 5);
 process.stderr.write('load (90/10, 32 connections)…\n');
 const load = await benchLoad(Number(process.env.MIMSY_BENCH_LOAD_REQUESTS ?? 6000));
+process.stderr.write('replicas (3 stores on one remote)…\n');
+const replicas = await benchReplicas();
 process.stderr.write('cli…\n');
 const cli = benchCliHelp(20);
 process.stderr.write('web…\n');
@@ -153,6 +156,26 @@ const lines = [
   `${f(load.mimsy.writes.count / load.mimsy.seconds / writesLarge.baselinePerSec!, 2)}× the 10,000-entry \`git add && git commit\` baseline above. Every write is a Git commit`,
   '(serialized per repository), so under a sustained 10% write share connections queue behind commits:',
   'reads stay fast, write latency is the commit queue. See docs/scaling.md.',
+  '',
+  '## Replicas on one Git remote (core)',
+  '',
+  `${replicas.replicaCount} GitStores on clones of one bare remote (1,000 entries, \`file://\`), ${replicas.writers / replicas.replicaCount} writers each, 20 edits per`,
+  'writer, every write pushed before it is acknowledged (`MIMSY_PUSH=auto`); each writer edits its own',
+  'entry, so a refusal can only be a write given up after 16 lost push races (503 REMOTE_BUSY).',
+  `Baseline: one store with all ${replicas.writers} writers on the same kind of remote. The bench checks that`,
+  'the remote holds exactly the acknowledged writes.',
+  '',
+  '| | writes/s | ratio | p50 | p99 | given up | pushes | races lost | longest losing streak |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...(['baseline', 'replicas'] as const).map((k) => {
+    const r = replicas[k];
+    return `| ${k === 'baseline' ? 'one store (baseline)' : `${replicas.replicaCount} replicas`} | ${f(r.perSec, 1)} | ${f(r.perSec / replicas.baseline.perSec, 2)}× | ${f(r.p50Ms)} ms | ${f(r.p99Ms)} ms | ${r.busy} | ${r.pushes} | ${r.racesLost} | ${r.longestLosingStreak} |`;
+  }),
+  '',
+  'A replica that loses a push race fetches, replays its commits onto the winner (one `git fast-import`',
+  'for the whole batch) and pushes again; the shorter that replay, the less often the same replica',
+  'loses twice. With three processes per replayed commit instead (before 2026-11-29): 0.68×, p99',
+  '13.9 s, 10 writes given up, a longest losing streak of 29.',
   '',
   '## CLI cold start (cli)',
   '',

@@ -243,7 +243,7 @@ export class GitStore implements ContentStore {
     }
     const moved = await recoverMove(this.plumbing);
     if (moved) this.note(moved, onRecover);
-    await cleanReplay(this.gitDir);
+    await cleanReplay(this.plumbing);
     // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
     await this.dropPrivateIndex();
     await rm(path.join(this.gitDir, PRIVATE_INDEX + '.lock'), { force: true });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
 import { Repository } from '../repository.js';
-import { redact } from './replica.js';
+import { gitRunner } from './git-run.js';
+import { redact, replayCommits } from './replica.js';
 import { makeRemote, makeTempRepo, SMALL_REPO } from '../testing/fixtures.js';
 import type { EntryEvent } from '../types.js';
 
@@ -261,5 +262,66 @@ describe('replicas on one Git remote', () => {
     expect(status.pendingPush).toBe(true);
     writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     await until(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/refused', 15_000);
+  });
+});
+
+describe('replaying local commits onto another commit', () => {
+  it('re-creates each commit exactly (changes, modes, author, date, message), whatever the file names', async () => {
+    const repo = makeTempRepo({ files: { 'content/keep.md': 'k\n', 'content/gone.md': 'g\n' } });
+    cleanups.push(() => repo.cleanup());
+    const base = git(repo.dir, 'rev-parse', 'HEAD');
+    const names = [
+      'content/with space.md',
+      'content/"quoted".md',
+      'content/back\\slash.md',
+      'content/é ü 🙂.md',
+      'content/new\nline.md',
+    ];
+    const commit = (message: string, author: string, date: string): string => {
+      execFileSync('git', ['commit', '-q', '-m', message], {
+        cwd: repo.dir,
+        env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: 'a@x.io', GIT_AUTHOR_DATE: date },
+      });
+      return git(repo.dir, 'rev-parse', 'HEAD');
+    };
+    names.forEach((n, i) => repo.write(n, `file ${i}\n`));
+    git(repo.dir, 'add', '--all');
+    const first = commit(
+      'add awkward names\n\nwith a body line',
+      'Ada Lovelace',
+      '2026-01-02T03:04:05+01:00',
+    );
+    repo.write('content/run.sh', '#!/bin/sh\n');
+    git(repo.dir, 'add', 'content/run.sh');
+    git(repo.dir, 'update-index', '--chmod=+x', 'content/run.sh');
+    git(repo.dir, 'rm', '-q', 'content/gone.md');
+    const second = commit('script and a deletion', 'Grace Hopper', '2026-02-03T04:05:06-05:00');
+    // The commits they land on: someone else's change to another file.
+    git(repo.dir, 'checkout', '-q', '-f', base);
+    repo.write('content/theirs.md', 't\n');
+    git(repo.dir, 'add', 'content/theirs.md');
+    const onto = commit('theirs', 'Them', '2026-03-01T00:00:00Z');
+
+    const store = {
+      run: gitRunner(repo.dir, process.env),
+      gitDir: path.join(repo.dir, '.git'),
+      committerArgs: [],
+    };
+    const { tip, replayed } = await replayCommits(store, [first, second], onto);
+    expect([...replayed.keys()]).toEqual([first, second]);
+    expect(replayed.get(second)).toBe(tip);
+    expect(git(repo.dir, 'rev-parse', `${tip}^^`)).toBe(onto);
+    for (const [old, made] of replayed) {
+      const show = (sha: string): string =>
+        git(repo.dir, 'show', '--format=%an|%ae|%aI|%B', '--raw', '--no-abbrev', sha);
+      // Same author, date, message and the same changes (mode, blob, path) — only parents differ.
+      expect(show(made)).toBe(show(old));
+    }
+    const files = (sha: string): string[] =>
+      git(repo.dir, 'ls-tree', '-r', '-z', '--name-only', sha).split('\0').filter(Boolean);
+    expect(files(tip).sort()).toEqual([...files(second), 'content/theirs.md'].sort());
+    expect(files(tip)).toContain('content/"quoted".md');
+    expect(git(repo.dir, 'for-each-ref', 'refs/mimsy')).toBe(''); // no helper branch left behind
+    expect(git(repo.dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 });

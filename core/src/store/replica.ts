@@ -12,8 +12,6 @@ import { writeFileAtomic } from './fs.js';
  */
 
 const MOVE_JOURNAL = 'mimsy-move.json';
-const REPLAY_INDEX = 'mimsy-replay-index';
-const ZERO = '0'.repeat(40);
 
 export interface ReplicaGit {
   /** git, run from the top of the work tree. */
@@ -121,8 +119,10 @@ export async function localCommits(
 
 /**
  * Re-creates `shas` (oldest first) on top of `onto`: the same file changes, authors, dates and
- * messages, built in a private index — three git processes per commit. Only used for commits none
- * of whose paths changed in between, so they cannot conflict. Returns old → new commit ids and the tip.
+ * messages. Only used for commits none of whose paths changed in between, so they cannot
+ * conflict. One `git fast-import` builds every commit (it was three processes per commit): the
+ * shorter a replay, the smaller the window in which another replica's push can win the race again.
+ * Returns old → new commit ids and the tip.
  */
 export async function replayCommits(
   git: ReplicaGit,
@@ -131,60 +131,86 @@ export async function replayCommits(
 ): Promise<{ tip: string; replayed: Map<string, string> }> {
   const replayed = new Map<string, string>();
   if (shas.length === 0) return { tip: onto, replayed };
-  const index = path.join(git.gitDir, REPLAY_INDEX);
-  const env = { GIT_INDEX_FILE: index };
-  await rm(index, { force: true });
-  try {
-    const meta = new Map<string, { name: string; email: string; date: string; message: string }>();
-    const log = await git.run([
-      'log',
-      '--no-walk=unsorted',
-      '--format=%x1e%H%x00%an%x00%ae%x00%aI%x00%B',
-      ...shas,
-    ]);
-    for (const record of log.split('\x1e')) {
-      if (!record) continue;
-      const [sha = '', name = '', email = '', date = '', ...message] = record.split('\0');
-      meta.set(sha, { name, email, date, message: message.join('').replace(/\n+$/, '') });
-    }
-    // One diff-tree for all commits: "<sha>" then ":<modes> <blobs> <status>", "<path>" pairs.
-    const diffs = new Map<string, string>();
-    let current = '';
-    let pending: string | null = null;
-    for (const token of splitZ(
-      await git.run(['diff-tree', '-r', '--no-renames', '-z', '--stdin'], { input: shas.join('\n') + '\n' }),
-    )) {
-      if (pending !== null) {
-        const [, newMode = '', , newBlob = '', status = ''] = pending.slice(1).split(' ');
-        const line = status === 'D' ? `0 ${ZERO}\t${token}\0` : `${newMode} ${newBlob}\t${token}\0`;
-        diffs.set(current, (diffs.get(current) ?? '') + line);
-        pending = null;
-      } else if (token.startsWith(':')) pending = token;
-      else current = token.trim();
-    }
-    await git.run(['read-tree', onto], { env });
-    let tip = onto;
-    for (const sha of shas) {
-      const info = meta.get(sha);
-      if (!info) throw new Error(`commit ${sha} has no metadata`);
-      const input = diffs.get(sha) ?? '';
-      if (input) await git.run(['update-index', '-z', '--index-info'], { env, input });
-      const tree = (await git.run(['write-tree'], { env })).trim();
-      tip = (
-        await git.run(
-          [...git.committerArgs, '-c', 'commit.gpgsign=false', 'commit-tree', tree, '-p', tip, '-F', '-'],
-          {
-            env: { GIT_AUTHOR_NAME: info.name, GIT_AUTHOR_EMAIL: info.email, GIT_AUTHOR_DATE: info.date },
-            input: info.message,
-          },
-        )
-      ).trim();
-      replayed.set(sha, tip);
-    }
-    return { tip, replayed };
-  } finally {
-    await rm(index, { force: true });
+  const meta = new Map<string, { name: string; email: string; date: string; message: string }>();
+  const log = await git.run([
+    'log',
+    '--no-walk=unsorted',
+    '--date=raw',
+    '--format=%x1e%H%x00%an%x00%ae%x00%ad%x00%B',
+    ...shas,
+  ]);
+  for (const record of log.split('\x1e')) {
+    if (!record) continue;
+    const [sha = '', name = '', email = '', date = '', ...message] = record.split('\0');
+    // The message byte for byte: drop only the newline that --format puts after each commit.
+    meta.set(sha, { name, email, date, message: message.join('\0').replace(/\n$/, '') });
   }
+  // One diff-tree for all commits: "<sha>" then ":<modes> <blobs> <status>", "<path>" pairs.
+  const changes = new Map<string, string[]>();
+  let current = '';
+  let pending: string | null = null;
+  for (const token of splitZ(
+    await git.run(['diff-tree', '-r', '--no-renames', '-z', '--stdin'], { input: shas.join('\n') + '\n' }),
+  )) {
+    if (pending !== null) {
+      const [, newMode = '', , newBlob = '', status = ''] = pending.slice(1).split(' ');
+      const line = status === 'D' ? `D ${quotePath(token)}` : `M ${newMode} ${newBlob} ${quotePath(token)}`;
+      changes.set(current, [...(changes.get(current) ?? []), line]);
+      pending = null;
+    } else if (token.startsWith(':')) pending = token;
+    else current = token.trim();
+  }
+  // The committer is whoever replays (as `git commit-tree` would have it), at this moment.
+  const committer = (await git.run([...git.committerArgs, 'var', 'GIT_COMMITTER_IDENT'])).trim();
+  const stream: string[] = ['feature done'];
+  for (const [i, sha] of shas.entries()) {
+    const info = meta.get(sha);
+    if (!info) throw new Error(`commit ${sha} has no metadata`);
+    stream.push(
+      `commit ${REPLAY_REF}`,
+      `mark :${i + 1}`,
+      `author ${identity(info.name)} <${identity(info.email)}> ${info.date}`,
+      `committer ${committer}`,
+      `data ${Buffer.byteLength(info.message)}`,
+      info.message,
+      ...(i === 0 ? [`from ${onto}`] : []),
+      ...(changes.get(sha) ?? []),
+      '',
+    );
+  }
+  for (const [i] of shas.entries()) stream.push(`get-mark :${i + 1}`);
+  stream.push('done', '');
+  try {
+    const marks = (await git.run(['fast-import', '--quiet', '--force'], { input: stream.join('\n') })).split(
+      '\n',
+    );
+    for (const [i, sha] of shas.entries()) {
+      const made = marks[i]?.trim() ?? '';
+      if (!SHA.test(made)) throw new Error(`fast-import gave no commit for ${sha}`);
+      replayed.set(sha, made);
+    }
+  } finally {
+    await dropReplayRef(git);
+  }
+  return { tip: replayed.get(shas[shas.length - 1]!)!, replayed };
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+/** fast-import must name a branch for the commits it builds; it is deleted straight after. */
+const REPLAY_REF = 'refs/mimsy/replay';
+
+async function dropReplayRef(git: ReplicaGit): Promise<void> {
+  await git.run(['update-ref', '-d', REPLAY_REF]).catch(() => undefined);
+}
+
+/** A path as fast-import reads it: always C-quoted, so spaces, quotes and newlines are safe. */
+function quotePath(p: string): string {
+  return `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** fast-import takes a name or e-mail up to `<` or `>`; Mimsy's commits never contain those. */
+function identity(text: string): string {
+  return text.replace(/[<>\n]/g, '');
 }
 
 interface MoveJournal {
@@ -255,7 +281,8 @@ export async function recoverMove(git: ReplicaGit): Promise<string | null> {
     : null;
 }
 
-/** Removes the replay index a crash may have left. */
-export async function cleanReplay(gitDir: string): Promise<void> {
-  await rm(path.join(gitDir, REPLAY_INDEX), { force: true });
+/** Removes what a replay killed half-way may have left: its branch (and an older version's index). */
+export async function cleanReplay(git: ReplicaGit): Promise<void> {
+  await rm(path.join(git.gitDir, 'mimsy-replay-index'), { force: true });
+  await dropReplayRef(git);
 }

@@ -53,7 +53,7 @@ export function makeTempRepo(
     return git('rev-parse', 'HEAD').trim();
   };
   if (options.commit !== false && (options.example || options.files)) commitAll('initial content');
-  return { dir, git, write, commitAll, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, git, write, commitAll, cleanup: () => removeTree(dir) };
 }
 
 /** A minimal content repository: one markdown collection, one json collection, one singleton. */
@@ -115,5 +115,10 @@ export function makeRemote(seed: TempRepo): TempRemote {
     execFileSync('git', ['config', 'user.email', `${name}@example.com`], { cwd: dir });
     return dir;
   };
-  return { bare, clone, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return { bare, clone, cleanup: () => removeTree(root) };
+}
+
+/** Deletes a temporary tree; retries while a detached `git gc --auto` (started by a fetch) still writes in it. */
+function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
