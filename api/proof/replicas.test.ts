@@ -167,6 +167,13 @@ it(`${EDITORS} editors, ${EDITS} edits at random replicas: nothing lost, nothing
         0.99,
       ).toFixed(0)} ms:`,
     JSON.stringify(byStatus),
+    // Where the tail is: p50/p99 by kind of edit.
+    Object.fromEntries(
+      (['create', 'update-shared', 'update-own', 'delete'] as const).map((kind) => {
+        const ms = ops.filter((o) => o.kind === kind).map((o) => o.ms);
+        return [kind, `${quantile(ms, 0.5).toFixed(0)}/${quantile(ms, 0.99).toFixed(0)} ms`];
+      }),
+    ),
   );
   expect(ops).toHaveLength(EDITS);
   // Only these answers: done, or refused with a reason the editor can act on.
