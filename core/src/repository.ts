@@ -118,6 +118,8 @@ export class Repository {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay = RETRY_MIN_MS;
   private retrying: Promise<void> | null = null;
+  /** A pull waiting in the write queue that callers may still join (see pullSoon). */
+  private queuedPull: Promise<unknown> | null = null;
   private closed = false;
   private onPushError: (error: unknown) => void = () => undefined;
 
@@ -341,12 +343,34 @@ export class Repository {
     } catch (error) {
       if (!(error instanceof ConflictError) || !this.replicated) throw error;
       try {
-        await this.sync({ push: false });
+        await this.pullSoon();
       } catch {
         throw error; // the remote cannot tell us more: the conflict stands as it is
       }
       return write();
     }
+  }
+
+  /**
+   * A pull that starts after this call. Writes that find their copy stale at the same time share
+   * one: a pull still waiting in the write queue serves every caller that joins it before it starts.
+   */
+  private pullSoon(): Promise<unknown> {
+    if (this.queuedPull) return this.queuedPull;
+    const pull: Promise<unknown> = this.sync({
+      push: false,
+      onStart: () => {
+        if (this.queuedPull === pull) this.queuedPull = null;
+      },
+    });
+    this.queuedPull = pull;
+    // Failed before it started (no remote support): the next caller tries afresh.
+    pull
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.queuedPull === pull) this.queuedPull = null;
+      });
+    return pull;
   }
 
   private record(schema: Schema, slug: string, p: string, bytes: Uint8Array, result: CommitResult): Entry {
@@ -398,7 +422,7 @@ export class Repository {
 
   /** Pulls (rebase) from the remote and pushes; the index and listeners learn what the pull changed. */
   async sync(
-    options: { push?: boolean } = {},
+    options: { push?: boolean; onStart?: () => void } = {},
   ): Promise<{ changed: string[]; pushed: boolean; head: string | null }> {
     if (!this.store.sync)
       throw new MimsyError(ErrorCodes.REMOTE, 'This repository has no Git remote support.');
@@ -406,6 +430,7 @@ export class Repository {
     const result = await this.store.sync(this.git.remote, this.git.branch, {
       push,
       mode: this.replicated ? 'replica' : 'rebase',
+      ...(options.onStart ? { onStart: options.onStart } : {}),
     });
     if (push) this.pendingPush = false;
     for (const p of result.changed) await this.index.refresh(p, 'remote');

@@ -956,6 +956,7 @@ export class GitStore implements ContentStore {
    */
   sync(remote: string, branch: string, options: SyncOptions = {}): Promise<SyncResult> {
     return this.queue.run(async () => {
+      options.onStart?.();
       try {
         await this.syncIndex();
         const result = await this.syncNow(remote, branch, options.push !== false, options.mode ?? 'rebase');

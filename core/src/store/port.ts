@@ -44,6 +44,8 @@ export interface SyncOptions {
    * commits whose files the remote also changed are set aside on a mimsy/unpublished-… branch.
    */
   mode?: 'rebase' | 'replica';
+  /** Called when the pull starts (it may wait in the write queue first). */
+  onStart?: () => void;
 }
 
 /** Local commits a pull could not keep because the remote changed the same files. */

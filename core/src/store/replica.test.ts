@@ -143,6 +143,46 @@ describe('replicas on one Git remote', () => {
     expect(remoteHead(bare)).toBe(saved.commit.sha);
   });
 
+  it('serves writes that find their copy stale at the same time with one pull', async () => {
+    const { repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const slugs = ['one', 'two', 'three', 'four'];
+    for (const slug of slugs) await a.create('posts', { slug, data: { title: slug, author: 'ada' } }, ada);
+    await b.sync({ push: false });
+    // A moves every entry on; B has not pulled since. Four editors who loaded A's versions save on B.
+    const latest = await Promise.all(
+      slugs.map(async (slug) => {
+        const entry = a.get('posts', slug)!;
+        const { entry: updated } = await a.update(
+          'posts',
+          slug,
+          { data: { ...entry.data, title: `${slug} 2` } },
+          { ...ada, ifMatch: entry.version },
+        );
+        return updated;
+      }),
+    );
+    const store = (b as unknown as { store: { sync: (...args: unknown[]) => Promise<unknown> } }).store;
+    const sync = store.sync.bind(store);
+    let pulls = 0;
+    store.sync = (...args) => {
+      pulls++;
+      return sync(...args);
+    };
+    const saved = await Promise.all(
+      latest.map((entry) =>
+        b.update(
+          'posts',
+          entry.slug,
+          { data: { ...entry.data, title: `${entry.slug} 3` } },
+          { ...ada, ifMatch: entry.version },
+        ),
+      ),
+    );
+    expect(saved.map((s) => s.entry.data.title)).toEqual(slugs.map((slug) => `${slug} 3`));
+    expect(pulls).toBe(1);
+  });
+
   it('keeps writes local while the remote is down and pushes them when it is back', async () => {
     const { bare, dirs, repos } = await replicas(1);
     const repo = repos[0]!;
