@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
-import { GitCommandError, gitBytesRunner, gitRunner, limited } from './git-run.js';
+import { GitCommandError, gitBytesRunner, gitRunner, processLimit } from './git-run.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-describe('limited', () => {
+describe('processLimit', () => {
   it('runs at most max calls at once, starts the others in order, and frees a slot on failure', async () => {
     let active = 0;
     let most = 0;
     const started: number[] = [];
-    const task = limited(async (n: number) => {
+    const gate = processLimit(3);
+    const task = gate(async (n: number) => {
       started.push(n);
       active++;
       most = Math.max(most, active);
@@ -18,13 +19,28 @@ describe('limited', () => {
       active--;
       if (n % 4 === 0) throw new Error(`task ${n} failed`);
       return n * 2;
-    }, 3);
+    });
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => task(n)));
     expect(most).toBe(3);
     expect(started).toEqual(Array.from({ length: 20 }, (_, n) => n));
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(5);
     expect(results[5]).toEqual({ status: 'fulfilled', value: 10 });
     expect(await task(1)).toBe(2); // no slot leaked by the failures
+  });
+
+  it('counts every function it wraps against the same limit', async () => {
+    let active = 0;
+    let most = 0;
+    const work = async (): Promise<void> => {
+      most = Math.max(most, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+    };
+    const gate = processLimit(2);
+    const text = gate(work);
+    const bytes = gate(work);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? text() : bytes())));
+    expect(most).toBe(2);
   });
 });
 

@@ -68,24 +68,26 @@ export function gitBytesRunner(cwd: string, env: NodeJS.ProcessEnv): GitRunBytes
 }
 
 /**
- * At most `max` of `run`'s commands at once; the rest wait their turn in order. Reads (history,
- * diffs) go through one of these so that a burst of requests cannot start hundreds of processes.
+ * A gate for at most `max` calls at once, shared by every function it wraps; the rest wait their
+ * turn in order. Reads (history, diffs, blobs) go through one so that a burst of requests cannot
+ * start hundreds of git processes.
  */
-export function limited<A extends unknown[], R>(
-  run: (...args: A) => Promise<R>,
+export function processLimit(
   max: number,
-): (...args: A) => Promise<R> {
+): <A extends unknown[], R>(run: (...args: A) => Promise<R>) => (...args: A) => Promise<R> {
   let active = 0;
   const waiting: (() => void)[] = [];
-  return async (...args) => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await run(...args);
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
+  return (run) =>
+    async (...args) => {
+      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active++;
+      try {
+        return await run(...args);
+      } finally {
+        const next = waiting.shift();
+        if (next)
+          next(); // the slot passes straight on
+        else active--;
+      }
+    };
 }

@@ -21,7 +21,7 @@ import type {
   SyncResult,
 } from './port.js';
 import { queueFor, type WriteQueue } from './queue.js';
-import { gitBytesRunner, gitRunner, limited, type GitRun, type GitRunBytes } from './git-run.js';
+import { gitBytesRunner, gitRunner, processLimit, type GitRun, type GitRunBytes } from './git-run.js';
 import {
   changedPaths,
   classifyPushFailure,
@@ -176,10 +176,11 @@ export class GitStore implements ContentStore {
       await here(['rev-parse', '--absolute-git-dir', '--show-prefix', '--show-toplevel'])
     ).split('\n');
     const run = gitRunner(top.trim(), env);
+    const reads = processLimit(READ_PROCESSES);
     const store = new GitStore(
       absolute,
-      limited(run, READ_PROCESSES),
-      limited(gitBytesRunner(top.trim(), env), READ_PROCESSES),
+      reads(run),
+      reads(gitBytesRunner(top.trim(), env)),
       gitDirRaw.trim(),
       prefix.trim(),
       queueFor(absolute),
@@ -815,11 +816,7 @@ export class GitStore implements ContentStore {
         if (!message.includes('index.lock') || attempt >= 30) throw error;
         await new Promise((r) => setTimeout(r, 50 + attempt * 20));
         const lock = path.join(this.gitDir, 'index.lock');
-        const age = await stat(lock).then(
-          (s) => Date.now() - s.mtimeMs,
-          () => 0,
-        );
-        if (age > 10_000) await rm(lock, { force: true });
+        if ((await ageMs(lock)) > 10_000) await rm(lock, { force: true });
       }
     }
   }
@@ -1186,10 +1183,14 @@ async function removeStaleSharedIndexes(gitDir: string, inUse: string | null): P
   for (const name of names) {
     const file = path.join(gitDir, name);
     if (!/^sharedindex[._]/.test(name) || file === inUse) continue;
-    const age = await stat(file).then(
-      (s) => Date.now() - s.mtimeMs,
-      () => 0,
-    );
-    if (age > 60_000) await rm(file, { force: true });
+    if ((await ageMs(file)) > 60_000) await rm(file, { force: true });
   }
+}
+
+/** How long ago `file` was last modified, in ms; 0 when it is gone. */
+async function ageMs(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => 0,
+  );
 }

@@ -155,7 +155,9 @@ export async function replayCommits(
     if (pending !== null) {
       const [, newMode = '', , newBlob = '', status = ''] = pending.slice(1).split(' ');
       const line = status === 'D' ? `D ${quotePath(token)}` : `M ${newMode} ${newBlob} ${quotePath(token)}`;
-      changes.set(current, [...(changes.get(current) ?? []), line]);
+      const lines = changes.get(current) ?? [];
+      if (lines.length === 0) changes.set(current, lines);
+      lines.push(line);
       pending = null;
     } else if (token.startsWith(':')) pending = token;
     else current = token.trim();
