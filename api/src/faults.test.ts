@@ -2,7 +2,6 @@
 // checked on every machine — api/proof/faults.test.ts fills a real tmpfs where mounting is allowed.
 import type * as FsPromises from 'node:fs/promises';
 import { afterEach, expect, it, vi } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { makeApp, type TestApp } from './test/helpers.js';
 
 const fault = vi.hoisted(() => ({ code: null as string | null }));
@@ -45,26 +44,23 @@ it.each([
       version: string;
       data: Record<string, unknown>;
     }>();
-    const before = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: t.repo.dir, encoding: 'utf8' });
+    const before = t.repo.git('rev-parse', 'HEAD');
+    const save = () =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/collections/authors/entries/ada',
+        headers: { ...t.as('editor'), 'if-match': `"${entry.version}"` },
+        payload: { data: { ...entry.data, name: 'Ada Lovelace (edited)' } },
+      });
     fault.code = code;
-    const res = await t.app.inject({
-      method: 'PUT',
-      url: '/api/collections/authors/entries/ada',
-      headers: { ...t.as('editor'), 'if-match': `"${entry.version}"` },
-      payload: { data: { ...entry.data, name: 'Ada Lovelace (edited)' } },
-    });
+    const res = await save();
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject({ error: { code: error, message: expect.stringMatching(message) } });
     expect(res.headers['retry-after']).toBe('5');
-    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: t.repo.dir, encoding: 'utf8' })).toBe(before);
-    expect(execFileSync('git', ['status', '--porcelain'], { cwd: t.repo.dir, encoding: 'utf8' })).toBe('');
+    expect(t.repo.git('rev-parse', 'HEAD')).toBe(before);
+    expect(t.repo.git('status', '--porcelain')).toBe('');
     fault.code = null;
-    const retry = await t.app.inject({
-      method: 'PUT',
-      url: '/api/collections/authors/entries/ada',
-      headers: { ...t.as('editor'), 'if-match': `"${entry.version}"` },
-      payload: { data: { ...entry.data, name: 'Ada Lovelace (edited)' } },
-    });
+    const retry = await save();
     expect(retry.statusCode).toBe(200);
   },
 );
