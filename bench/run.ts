@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchApi } from './api.js';
 import { benchCliHelp } from './cli.js';
+import { benchEvents, median, percentile } from './events.js';
 import { benchLoad } from './load.js';
 import { benchReplicas } from './replicas.js';
 import { benchWeb } from './web.js';
@@ -58,6 +59,8 @@ process.stderr.write('load (90/10, 32 connections)…\n');
 const load = await benchLoad(Number(process.env.MIMSY_BENCH_LOAD_REQUESTS ?? 6000));
 process.stderr.write('replicas (3 stores on one remote)…\n');
 const replicas = await benchReplicas();
+process.stderr.write('live updates…\n');
+const events = await benchEvents(30);
 process.stderr.write('cli…\n');
 const cli = benchCliHelp(20);
 process.stderr.write('web…\n');
@@ -176,6 +179,20 @@ const lines = [
   'for the whole batch) and pushes again; the shorter that replay, the less often the same replica',
   'loses twice. With three processes per replayed commit instead (before 2026-11-29): 0.68×, p99',
   '13.9 s, 10 writes given up, a longest losing streak of 29.',
+  '',
+  '## Live updates (api)',
+  '',
+  `${events.edits} edits each, on the example blog, received through \`GET /api/events\` (Server-Sent Events, as the`,
+  "admin receives them) by a client of the running server. Baseline: the kernel's notification",
+  '(`fs.watch`, inotify) for the same kind of write, in the same process. The watcher waits 25 ms for',
+  'a file to settle before reading it, so that a half-written file is never indexed. Target: under',
+  '500 ms at p99 for both (docs/api.md).',
+  '',
+  '| from → to | p50 | p99 | ratio to baseline (p50) |',
+  '|---|---:|---:|---:|',
+  `| write on disk → \`fs.watch\` notification (baseline) | ${f(median(events.rawMs), 1)} ms | ${f(percentile(events.rawMs, 99), 1)} ms | 1.00× |`,
+  `| write on disk → event at the client | ${f(median(events.diskMs), 1)} ms | ${f(percentile(events.diskMs, 99), 1)} ms | ${f(median(events.diskMs) / median(events.rawMs), 0)}× |`,
+  `| PUT sent → event at another client (includes the commit) | ${f(median(events.apiMs), 1)} ms | ${f(percentile(events.apiMs, 99), 1)} ms | ${f(median(events.apiMs) / median(events.rawMs), 0)}× |`,
   '',
   '## CLI cold start (cli)',
   '',

@@ -120,6 +120,7 @@ it(`survives ${ROUNDS} kill -9 during writes without losing an acknowledged writ
     });
     const t0 = Date.now();
     const before = acked.length;
+    // Deliberate fault timing: let the writers run for a random while, then pull the plug.
     await new Promise((r) => setTimeout(r, 100 + rand() * 1500));
     if (process.env.DEBUG_CRASH)
       console.log(`round ${round}: ${acked.length - before} acked in ${Date.now() - t0} ms`);

@@ -6,13 +6,13 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@mimsy/core/testing';
 import {
   call,
   git,
   GitRemote,
   PROOF_REPO,
   startApi,
-  until,
   workspace,
   writeUsers,
   type ApiProcess,
@@ -118,13 +118,15 @@ describe('remote unreachable', () => {
     expect(down.body.pendingPush).toBe(true);
     expect(down.body.ahead).toBe(1);
     expect(down.body.lastSync?.error).toMatch(/cannot be reached.*kept here and pushed when that is fixed/);
-    await until(() => /push to the Git remote failed/.test(api.output()));
+    await waitFor(() => /push to the Git remote failed/.test(api.output()));
     // Reads and further writes keep working while the remote is away.
     expect((await create(api.url, 'also-while-down')).body.commit.sync).toBe('pending');
     await remote.start();
-    await until(() => remote.subjects().some((s) => s.includes('notes/also-while-down')), 45_000);
+    await waitFor(() => remote.subjects().some((s) => s.includes('notes/also-while-down')), {
+      timeout: 45_000,
+    });
     expect(remote.subjects().filter((s) => / notes\/(also-)?while-down /.test(s))).toHaveLength(2);
-    await until(async () => !(await status(api.url)).body.pendingPush);
+    await waitFor(async () => !(await status(api.url)).body.pendingPush);
   });
 });
 
@@ -200,7 +202,7 @@ describe('corrupted files', () => {
       Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0x0a]),
     );
     let entry: { parseError?: { message: string }; version: string } | undefined;
-    await until(async () => {
+    await waitFor(async () => {
       const res = await call<{ parseError?: { message: string }; version: string }>(
         `${api.url}/api/collections/notes/entries/shared-5`,
         tokens.admin,
@@ -255,7 +257,7 @@ describe('volume faults (need mount: root with CAP_SYS_ADMIN)', () => {
           message: expect.stringMatching(/full.*nothing was saved.*Free space/),
         });
         expect(res.headers.get('retry-after')).toBe('5');
-        await until(() => /MIMSY_ERR_STORAGE_FULL|No space left|ENOSPC/.test(api.output()));
+        await waitFor(() => /MIMSY_ERR_STORAGE_FULL|No space left|ENOSPC/.test(api.output()));
         expect(git(path.join(disk, 'content'), '--no-optional-locks', 'status', '--porcelain')).toBe('');
         expect(remote.subjects().some((s) => s.includes('no-space'))).toBe(false);
         rmSync(filler);

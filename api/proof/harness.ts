@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeTempRepo } from '@mimsy/core/testing';
+import { makeTempRepo, waitFor } from '@mimsy/core/testing';
 import { listenEvents } from '../src/test/helpers.js';
 import { createToken, hashPassword, type User } from '../src/users.js';
 
@@ -215,21 +215,19 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
     }),
   );
   const url = `http://127.0.0.1:${listenOn}`;
-  const end = Date.now() + 60_000;
-  for (;;) {
-    if (exitCode !== undefined)
-      throw new Error(`mimsy-api exited (${exitCode}) before it was ready:\n${out}`);
-    const ready = await fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > end) {
-      child.kill('SIGKILL');
-      throw new Error(`mimsy-api was not ready within 60 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(
+    async () =>
+      exitCode !== undefined ||
+      fetch(`${url}/api/ready`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { timeout: 60_000, interval: 50, message: () => `mimsy-api to be ready:\n${out}` },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  if (exitCode !== undefined) throw new Error(`mimsy-api exited (${exitCode}) before it was ready:\n${out}`);
   return {
     url,
     child,
@@ -299,14 +297,6 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Files whose names show an interrupted write (Mimsy's temp files), anywhere under `dir`. */

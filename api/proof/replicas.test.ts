@@ -3,6 +3,7 @@
 // refused one left no trace, and replicas and remote end with the same tree and a clean fsck.
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '@mimsy/core/testing';
 import {
   call,
   git,
@@ -12,7 +13,6 @@ import {
   quantile,
   random,
   startApi,
-  until,
   workspace,
   writeUsers,
   type ApiProcess,
@@ -250,6 +250,6 @@ it(`${EDITORS} editors, ${EDITS} edits at random replicas: nothing lost, nothing
     Number(git(remote.bare, 'ls-tree', '--name-only', 'main', 'content/notes/').split('\n').length),
   );
   // The watched replica announced entries that other replicas wrote.
-  await until(() => watcher.events.some((e) => e.source === 'remote'));
+  await waitFor(() => watcher.events.some((e) => e.source === 'remote'));
   watcher.close();
 }, 600_000);

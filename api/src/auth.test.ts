@@ -1,7 +1,8 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@mimsy/core/testing';
 import { login, makeApp, makeUsers, PASSWORD, type TestApp } from './test/helpers.js';
 import { hashPassword } from './users.js';
 
@@ -157,9 +158,14 @@ describe('sessions and CSRF', () => {
     expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(200);
     const changed = users.map((u) => ({ ...u }));
     changed.find((u) => u.name === 'vera')!.passwordHash = await hashPassword('a brand new password');
-    await new Promise((r) => setTimeout(r, 600)); // a different mtime, and past the re-check interval
     writeFileSync(file, JSON.stringify({ users: changed }, null, 1));
-    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401);
+    // The server notices a changed file by its mtime (checked at most every 500 ms): make it differ.
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(file, later, later);
+    await waitFor(
+      async () => (await t.app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode === 401,
+      { message: 'the old session to end' },
+    );
   });
 
   it('rejects unknown and malformed bearer tokens', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo } from '@mimsy/core/testing';
+import { makeTempRepo, waitFor } from '@mimsy/core/testing';
 import { loadSettings, SettingsError } from './settings.js';
 import { listenEvents, makeApp, makeUsers, PASSWORD, SECRET, type TestApp } from './test/helpers.js';
 
@@ -167,15 +167,14 @@ describe('the real server process (end to end over HTTP)', () => {
       const stream = listenEvents(server.url, { cookie });
       await stream.ready;
 
-      let start = Date.now();
       const created = await fetch(`${server.url}/api/collections/posts/entries`, {
         method: 'POST',
         headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
         body: JSON.stringify({ data: { title: 'Over HTTP', author: 'ada' }, body: 'Hello' }),
       });
       expect(created.status).toBe(201);
-      while (!stream.events.length && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 10));
-      expect(Date.now() - start).toBeLessThan(500);
+      // How fast events arrive is measured by `pnpm bench` (bench/events.ts), not asserted here.
+      await waitFor(() => stream.events.length >= 1, { message: 'the created event' });
       expect(stream.events[0]).toMatchObject({
         type: 'created',
         schema: 'posts',
@@ -183,14 +182,11 @@ describe('the real server process (end to end over HTTP)', () => {
         source: 'api',
       });
 
-      start = Date.now();
       writeFileSync(
         path.join(repo.dir, 'content/posts/release-notes.md'),
         '---\ntitle: Edited on disk\nauthor: linus\ndate: 2026-11-20T08:00:00Z\n---\nBody\n',
       );
-      while (stream.events.length < 2 && Date.now() - start < 2000)
-        await new Promise((r) => setTimeout(r, 10));
-      expect(Date.now() - start).toBeLessThan(500);
+      await waitFor(() => stream.events.length >= 2, { message: 'the event for the edit on disk' });
       expect(stream.events[1]).toMatchObject({ type: 'updated', slug: 'release-notes', source: 'disk' });
       const edited = (await (
         await fetch(`${server.url}/api/collections/posts/entries/release-notes`, { headers: { cookie } })

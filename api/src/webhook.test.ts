@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRemote, makeTempRepo, type TempRemote } from '@mimsy/core/testing';
+import { makeRemote, makeTempRepo, waitFor, type TempRemote } from '@mimsy/core/testing';
 import { makeApp, type TestApp } from './test/helpers.js';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -68,8 +68,9 @@ describe('POST /api/git/webhook', () => {
     });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: true });
-    for (let i = 0; i < 100 && t.app.repo.get('authors', 'linus'); i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect(t.app.repo.get('authors', 'linus')).toBeNull();
+    const app = t.app;
+    await waitFor(() => app.repo.get('authors', 'linus') === null, {
+      message: 'the pull the webhook starts',
+    });
   });
 });

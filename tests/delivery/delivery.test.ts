@@ -21,7 +21,7 @@ describe('the build workflow', () => {
         needs?: string | string[];
         if?: string;
         permissions?: Record<string, string>;
-        steps: { uses?: string }[];
+        steps: { uses?: string; id?: string; name?: string; run?: string; env?: Record<string, string> }[];
       }
     >;
   };
@@ -33,12 +33,26 @@ describe('the build workflow', () => {
 
   it('publishes images only after tests and lint, with least-privilege permissions', () => {
     expect(workflow.permissions).toEqual({ contents: 'read' });
-    expect(workflow.jobs.images!.needs).toEqual(['test', 'lint']);
+    expect(workflow.jobs.images!.needs).toEqual(['test', 'lint', 'proof']);
     expect(workflow.jobs.images!.if).toContain("github.ref == 'refs/heads/main'");
     expect(workflow.jobs.images!.permissions).toEqual({ contents: 'read', packages: 'write' });
     for (const [name, job] of Object.entries(workflow.jobs))
       if (name !== 'images') expect(job.permissions?.packages, name).toBeUndefined();
     expect(source).toMatch(/date -u \+%Y%m%d-%H%M%S\)-\$\{GITHUB_SHA::7\}/);
+  });
+
+  it('runs the proof suite on pushes to main, and the admin end to end in a real browser', () => {
+    const proof = workflow.jobs.proof!;
+    expect(proof.if).toContain("github.ref == 'refs/heads/main'");
+    expect(proof.steps.map((s) => s.run ?? '').join('\n')).toContain('vitest run --project proof');
+    const test = workflow.jobs.test!;
+    const browser = test.steps.find((s) => s.id === 'chrome');
+    expect(browser?.uses).toMatch(/^browser-actions\/setup-chrome@/);
+    const run = test.steps.find((s) => s.name === 'Test')!;
+    expect(run.env?.MIMSY_CHROMIUM).toBe('${{ steps.chrome.outputs.chrome-path }}');
+    // A missing browser fails the job rather than skipping the tests.
+    expect(run.run).toMatch(/! -x "\$MIMSY_CHROMIUM"[\s\S]*exit 1/);
+    expect(source).not.toMatch(/apt-get install[^\n]*chromium/);
   });
 
   it('has one aggregate status job that fails on any failed or cancelled job', () => {

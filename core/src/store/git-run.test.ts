@@ -15,7 +15,7 @@ describe('processLimit', () => {
       started.push(n);
       active++;
       most = Math.max(most, active);
-      await new Promise((r) => setTimeout(r, 5 + (n % 3)));
+      await new Promise((r) => setTimeout(r, 5 + (n % 3))); // the task's work, not a wait to assert
       active--;
       if (n % 4 === 0) throw new Error(`task ${n} failed`);
       return n * 2;
@@ -33,7 +33,7 @@ describe('processLimit', () => {
     let most = 0;
     const work = async (): Promise<void> => {
       most = Math.max(most, ++active);
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 5)); // the task's work, not a wait to assert
       active--;
     };
     const gate = processLimit(2);

@@ -7,6 +7,7 @@ import { Repository } from '../repository.js';
 import { gitRunner } from './git-run.js';
 import { redact, replayCommits } from './replica.js';
 import { makeRemote, makeTempRepo, SMALL_REPO } from '../testing/fixtures.js';
+import { waitFor } from '../testing/wait.js';
 import type { EntryEvent } from '../types.js';
 
 /**
@@ -46,14 +47,6 @@ async function replicas(n: number): Promise<{ bare: string; dirs: string[]; repo
 
 function remoteHead(bare: string): string {
   return git(bare, 'rev-parse', 'refs/heads/main');
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('messages from git', () => {
@@ -102,7 +95,7 @@ describe('replicas on one Git remote', () => {
     expect(git(dirs[1]!, 'status', '--porcelain')).toBe('');
     expect(git(bare, 'log', '--format=%s', 'main')).not.toMatch(/B loses/);
     expect(b.get('posts', 'first')!.data.title).toBe('A wins');
-    await until(() => events.some((e) => e.source === 'remote' && e.slug === 'first'));
+    await waitFor(() => events.some((e) => e.source === 'remote' && e.slug === 'first'));
   });
 
   it('replays a write onto what another replica pushed when they touch different entries', async () => {
@@ -198,7 +191,9 @@ describe('replicas on one Git remote', () => {
     expect(git(dirs[0]!, 'log', '-1', '--format=%s')).toBe('create posts/offline');
     expect(errors).toEqual([]);
     execFileSync('mv', [hidden, bare]);
-    await until(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/offline', 15_000);
+    await waitFor(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/offline', {
+      timeout: 15_000,
+    });
     await repo.settled();
     expect((await repo.status()).pendingPush).toBe(false);
   });
@@ -301,7 +296,9 @@ describe('replicas on one Git remote', () => {
     expect(status.lastSync?.error).toMatch(/refused it.*main is protected/);
     expect(status.pendingPush).toBe(true);
     writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    await until(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/refused', 15_000);
+    await waitFor(() => git(bare, 'log', '-1', '--format=%s', 'main') === 'create posts/refused', {
+      timeout: 15_000,
+    });
   });
 });
 

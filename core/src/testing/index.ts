@@ -3,3 +3,5 @@ export { HOSTILE_SLUGS } from './hostile-slugs.js';
 export { EXAMPLE_BLOG, makeRemote, makeTempRepo, SMALL_REPO } from './fixtures.js';
 export type { TempRemote, TempRepo } from './fixtures.js';
 export { generateRepository } from './generate.js';
+export { waitFor } from './wait.js';
+export type { WaitOptions } from './wait.js';

@@ -37,6 +37,7 @@ function deep<T extends Element>(root: Element | ShadowRoot, selector: string): 
 
 async function settle(el: MimsyField): Promise<void> {
   await el.updateComplete;
+  // One macrotask, not a time: lets nested widgets finish the update their parent just started.
   await new Promise((r) => setTimeout(r, 0));
 }
 

@@ -10,7 +10,13 @@ export async function renderMarkdown(source: string): Promise<string> {
   const [{ marked }, { default: DOMPurify }] = await Promise.all([import('marked'), import('dompurify')]);
   const raw = await marked.parse(source, { async: true, gfm: true });
   // No script can run from content: DOMPurify drops scripts, event handlers and javascript: URLs.
-  return DOMPurify.sanitize(raw, { USE_PROFILES: { html: true } });
+  // Inline styles and forms go too: a `position: fixed` overlay or a form from content could dress
+  // up as the admin (or submit away from the editor).
+  return DOMPurify.sanitize(raw, {
+    USE_PROFILES: { html: true },
+    FORBID_ATTR: ['style', 'form', 'formaction'],
+    FORBID_TAGS: ['form', 'button', 'select', 'textarea'],
+  });
 }
 
 /**
