@@ -66,6 +66,17 @@ export default defineConfig({
       },
       {
         ...source,
+        // One test per finding of the security review, each written as the attack (docs/security.md).
+        test: {
+          name: 'security',
+          root: './api',
+          include: ['security/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...source,
         // Replicas, crashes, faults and load against real server processes (docs/scaling.md).
         test: {
           name: 'proof',

@@ -6,7 +6,9 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { redact } from '@mimsy/core';
 import { installErrorHandling } from './errors.js';
+import { installJsonBodyParser } from './json-body.js';
 import { authPlugin, type Access } from './plugins/auth.js';
 import { eventsPlugin } from './plugins/events.js';
 import { repositoryPlugin } from './plugins/repository.js';
@@ -55,15 +57,37 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** Errors in the log go through core's redact(): a Git message may hold a remote URL with a token. */
+function serializeError(error: Error & { code?: unknown; statusCode?: unknown }): Record<string, unknown> {
+  return {
+    type: error.name,
+    message: redact(String(error.message)),
+    stack: redact(String(error.stack ?? '')),
+    ...(error.code === undefined ? {} : { code: error.code }),
+    ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+  };
+}
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger || typeof logger !== 'object') return logger;
+  const serializers = (logger as { serializers?: Record<string, unknown> }).serializers ?? {};
+  return {
+    ...logger,
+    serializers: { err: serializeError, ...serializers },
+  } as FastifyServerOptions['logger'];
+}
+
 const DEFAULT_WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
 
 /** Builds the API (not listening: tests call `app.inject()`, server.ts listens). */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   if (options.sessionSecret.length < 32) throw new Error('sessionSecret must be at least 32 characters');
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    // "Trust the proxy" means the one hop in front: the client address is the one that proxy
+    // appended to X-Forwarded-For, never one the client wrote there itself.
+    trustProxy: options.trustProxy === true ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { maxParamLength: 500 },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -82,6 +106,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }
   });
   installErrorHandling(app);
+  installJsonBodyParser(app);
   // Response schemas document the API (OpenAPI) but serialization is V8's JSON.stringify: entries
   // hold free-form field data, where fast-json-stringify is several times slower. Handlers build
   // their responses field by field, so nothing unintended is sent.

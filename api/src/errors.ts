@@ -153,7 +153,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const { status, body } = toErrorBody(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code }, body.error.message);
-    if (status === 429) void reply.header('retry-after', '60');
+    if (status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '60');
     if (status === 503 || status === 507) void reply.header('retry-after', '5');
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { GitStore } from '@mimsy/core';
+import { GitStore, splitCredentials } from '@mimsy/core';
 import { buildApp } from './app.js';
 import { loadSettings, SettingsError, type Settings } from './settings.js';
 
@@ -9,9 +9,19 @@ import { loadSettings, SettingsError, type Settings } from './settings.js';
  */
 async function prepareRepository(settings: Settings): Promise<void> {
   if (!settings.repoUrl) return;
+  // Credentials never live in .git/config: a token in the URL moves to the process environment,
+  // where Git's credential helper finds it (MIMSY_GIT_TOKEN set explicitly wins).
+  const { url, username, password } = splitCredentials(settings.repoUrl);
+  if (password && !process.env.MIMSY_GIT_TOKEN && !process.env.MIMSY_GIT_TOKEN_FILE) {
+    process.env.MIMSY_GIT_TOKEN = password;
+    if (username && !process.env.MIMSY_GIT_USERNAME) process.env.MIMSY_GIT_USERNAME = username;
+  } else if (username && !password && !process.env.MIMSY_GIT_TOKEN && !process.env.MIMSY_GIT_TOKEN_FILE) {
+    process.env.MIMSY_GIT_TOKEN = username; // https://<token>@host/… (GitHub's short form)
+  }
   const empty = !existsSync(settings.repoDir) || readdirSync(settings.repoDir).length === 0;
-  if (empty) await GitStore.clone(settings.repoUrl, settings.repoDir, settings.branch ?? 'main');
-  else await GitStore.setRemoteUrl(settings.repoDir, 'origin', settings.repoUrl);
+  if (empty) await GitStore.clone(url, settings.repoDir, settings.branch ?? 'main');
+  // Also on a reused volume: a URL stored with a token by an older version is rewritten without it.
+  await GitStore.setRemoteUrl(settings.repoDir, 'origin', url);
 }
 
 /** Starts the server from settings; resolves to a function that stops it. */

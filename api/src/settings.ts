@@ -23,6 +23,9 @@ export interface Settings {
 export const ENVIRONMENT: [name: string, meaning: string][] = [
   ['MIMSY_REPO_DIR', 'content repository folder (required)'],
   ['MIMSY_REPO_URL', 'Git URL to clone into MIMSY_REPO_DIR on first start'],
+  ['MIMSY_GIT_TOKEN', 'token Git sends to the remote (over HTTPS); never written to .git/config'],
+  ['MIMSY_GIT_TOKEN_FILE', 'file holding that token (a mounted Secret; read at each fetch or push)'],
+  ['MIMSY_GIT_USERNAME', 'user name sent with the token (default x-access-token)'],
   ['MIMSY_BRANCH', 'branch to work on (default: mimsy.config.json git.branch)'],
   ['MIMSY_HOST', 'address to listen on (default 127.0.0.1)'],
   ['MIMSY_PORT', 'port to listen on (default 4000)'],

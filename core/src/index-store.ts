@@ -1,11 +1,15 @@
 import { decodeEntry, ParseError } from './codec/index.js';
-import { MimsyError, ErrorCodes, ValidationError } from './errors.js';
+import { ErrorCodes, InvalidPathError, MimsyError, ValidationError } from './errors.js';
 import { isValidSlug, slugProblem } from './paths.js';
 import type { Project } from './project.js';
 import type { ContentStore, StoredFile } from './store/port.js';
 import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
 import type { RelationLookup } from './validate.js';
-import { findDuplicates, validateEntry } from './validate.js';
+import { findDuplicates, usePatternEngine, validateEntry } from './validate.js';
+import { compileLinear } from './pattern.js';
+
+// Everything that indexes content (server, CLI, reader) runs schema patterns in linear time.
+usePatternEngine(compileLinear);
 
 export interface ListQuery {
   /** Page size, 1–500 (default 50). */
@@ -194,14 +198,21 @@ export class ContentIndex {
     const paths: string[] = [];
     for (const schema of project.schemas.values()) {
       if (schema.kind === 'singleton') paths.push(schema.file!);
-      else paths.push(...(await store.list(schema.folder!)));
+      else {
+        try {
+          paths.push(...(await store.list(schema.folder!)));
+        } catch (error) {
+          if (!(error instanceof InvalidPathError)) throw error;
+          index.report(schema.folder!, error); // the collection's folder is a link
+        }
+      }
     }
     const concurrency = 64;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < paths.length) {
         const path = paths[next++]!;
-        const file = await store.read(path);
+        const file = await index.readOrReport(path);
         if (file) index.ingest(file);
       }
     };
@@ -227,6 +238,24 @@ export class ContentIndex {
       }
     }
     this.sorted.clear();
+  }
+
+  /** Reads one file; a path Mimsy refuses to read (a symbolic link) becomes a problem, not an entry. */
+  private async readOrReport(path: string): Promise<StoredFile | null> {
+    try {
+      return await this.store.read(path);
+    } catch (error) {
+      if (!(error instanceof InvalidPathError)) throw error;
+      this.report(path, error);
+      return null;
+    }
+  }
+
+  private report(path: string, error: InvalidPathError): void {
+    const schema = [...this.project.schemas.values()].find((s) =>
+      s.folder ? path === s.folder || path.startsWith(`${s.folder}/`) : path === s.file,
+    );
+    this.unaddressable.set(path, { path, schema: schema?.name ?? '', message: error.message });
   }
 
   /** Adds or replaces the entry held in `file`. Returns the entry, or null for an unaddressable file. */
@@ -306,11 +335,16 @@ export class ContentIndex {
 
   /** Re-reads one path from the store after an outside change; announces what changed. */
   async refresh(path: string, source: 'disk' | 'remote' = 'disk'): Promise<EntryEvent | null> {
-    const file = await this.store.read(path).catch(() => null);
+    let refused: InvalidPathError | null = null;
+    const file = await this.store.read(path).catch((error: unknown) => {
+      if (error instanceof InvalidPathError) refused = error;
+      return null;
+    });
     const at = this.paths.get(path);
     const current = at ? this.slots.get(at.schema)?.get(at.slug)?.entry : undefined;
     if (!file) {
       const dropped = this.drop(path);
+      if (refused) this.report(path, refused); // a file that turned into a link: a problem now
       if (!dropped) return null;
       const event: EntryEvent = { type: 'deleted', ...dropped, path, version: null, source };
       this.emit(event);
@@ -511,7 +545,9 @@ export class ContentIndex {
         const problems: EntryReport['problems'] = [];
         if (entry.parseError) problems.push({ ...entry.parseError });
         else {
-          for (const issue of validateEntry(schema, entry.data, entry.body, this.lookup))
+          for (const issue of validateEntry(schema, entry.data, entry.body, this.lookup, {
+            mediaHosts: this.project.config.media.allowedHosts ?? [],
+          }))
             problems.push({ path: issue.path, message: issue.message });
           for (const [fieldName, byValue] of dupes) {
             for (const [value, slugs] of byValue) {

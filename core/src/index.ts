@@ -33,7 +33,7 @@ export { GitStore } from './store/git.js';
 export type { GitStoreOptions } from './store/git.js';
 export { ReadOnlyFsStore } from './store/readonly.js';
 export { WriteQueue } from './store/queue.js';
-export { writeFileAtomic } from './store/fs.js';
+export { findSymlinks, writeFileAtomic } from './store/fs.js';
 export { ContentIndex, locate, toEntry } from './index-store.js';
 export type { EntryReport, ListQuery, UnaddressableFile } from './index-store.js';
 export { Repository, applyDefaults } from './repository.js';
@@ -48,3 +48,4 @@ export type {
   ReaderOptions,
   SingletonReader,
 } from './reader.js';
+export { redact, redactUrl, splitCredentials } from './redact.js';

@@ -1,4 +1,4 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidPathError } from './errors.js';
 import { printable, relativePathProblem } from './slugs.js';
@@ -13,71 +13,41 @@ export function resolveInRoot(root: string, relative: string): string {
   return root.endsWith(path.sep) ? root + relative : root + path.sep + relative;
 }
 
+/** The error for a path that goes through a symbolic link: Mimsy never follows one. */
+export function symlinkError(relative: string, link: string = relative): InvalidPathError {
+  return new InvalidPathError(
+    `"${printable(relative)}" goes through a symbolic link (${printable(link)}): Mimsy never follows links. Replace the link with the file or folder itself, or remove it.`,
+    { path: relative },
+  );
+}
+
 /**
- * Refuses a path whose existing components include a symlink leading outside `root`. Call it
- * before reading or writing a file whose path came from a request.
+ * Refuses a repository-relative path any existing component of which is a symbolic link, wherever
+ * the link points (inside the repository too: a link to `.git/config` or to the session secret
+ * is inside). Checks every component, every time: a pull can turn a folder into a link.
  */
-export async function assertNoEscapingSymlink(
-  root: string,
-  relative: string,
-  options: { foldersOnly?: boolean } = {},
-): Promise<void> {
-  const slash = relative.lastIndexOf('/');
-  // Fast path: the whole folder chain was verified before (folders are marked with their ancestors).
-  if (
-    options.foldersOnly &&
-    (slash === -1 || verifiedFolders.has(root + path.sep + relative.slice(0, slash)))
-  )
-    return;
-  const realRoot = await realRootOf(root);
+export function assertNoSymlink(root: string, relative: string): void {
   const parts = relative.split('/');
   let current = root;
   for (const [i, part] of parts.entries()) {
     current = path.join(current, part);
-    // Folders already seen to be real (not links) are not checked again; the last part always is.
-    if (i < parts.length - 1 && verifiedFolders.has(current)) continue;
-    if (i === parts.length - 1 && options.foldersOnly) return;
     let stat;
     try {
-      stat = await lstat(current);
+      stat = lstatSync(current);
     } catch {
       return; // the rest does not exist yet: nothing to follow
     }
-    if (stat.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = await realpath(current);
-      } catch {
-        throw new InvalidPathError(`"${relative}" goes through a broken symbolic link.`);
-      }
-      const rel = path.relative(realRoot, target);
-      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-        throw new InvalidPathError(
-          `"${relative}" goes through a symbolic link that leads outside the repository.`,
-        );
-      }
-    } else if (stat.isDirectory() && i < parts.length - 1) {
-      if (verifiedFolders.size > 100_000) verifiedFolders.clear();
-      verifiedFolders.add(current);
-    }
+    if (stat.isSymbolicLink()) throw symlinkError(relative, parts.slice(0, i + 1).join('/'));
   }
 }
 
-/** Real folders (not symlinks) seen on the way to files: a folder does not turn into a link under us. */
-const verifiedFolders = new Set<string>();
-const realRoots = new Map<string, Promise<string>>();
-function realRootOf(root: string): Promise<string> {
+const realRoots = new Map<string, string>();
+/** The root with its own links resolved (the root itself may be a link, e.g. /tmp on macOS). */
+export function realRootOf(root: string): string {
   let real = realRoots.get(root);
-  if (!real) {
-    real = realpath(root);
+  if (real === undefined) {
+    real = realpathSync(root);
     realRoots.set(root, real);
-    real.catch(() => realRoots.delete(root));
   }
   return real;
-}
-
-/** Forgets cached folder facts (for tests that swap a folder for a link). */
-export function forgetVerifiedFolders(): void {
-  verifiedFolders.clear();
-  realRoots.clear();
 }

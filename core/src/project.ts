@@ -1,8 +1,9 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCodes, MimsyError, pointer } from './errors.js';
+import { ErrorCodes, InvalidPathError, MimsyError, pointer } from './errors.js';
 import { relativePathProblem } from './paths.js';
 import type { SchemaIssue } from './schema/check.js';
+import { readInRoot } from './store/fs.js';
 import { checkSchema, suggest } from './schema/check.js';
 import type { MimsyConfig, Schema } from './types.js';
 
@@ -134,6 +135,19 @@ export function checkConfig(
         add('/media/publicPath', 'publicPath must start with "/"', 'Write e.g. "publicPath": "/media".');
       else config.media.publicPath = media.publicPath.replace(/\/+$/, '') || '/';
     }
+    if (media.allowedHosts !== undefined) {
+      const hosts = media.allowedHosts;
+      if (
+        !Array.isArray(hosts) ||
+        !hosts.every((h) => typeof h === 'string' && /^[a-z0-9.-]+$/i.test(h) && !h.startsWith('.'))
+      )
+        add(
+          '/media/allowedHosts',
+          'allowedHosts must be a list of host names',
+          'Write e.g. "allowedHosts": ["images.example.com"] (no scheme, no path).',
+        );
+      else config.media.allowedHosts = hosts.map((h: string) => h.toLowerCase());
+    }
   }
   const git = section('git');
   if (git) {
@@ -174,10 +188,14 @@ export function checkConfig(
 /** Loads mimsy.config.json and every schema file. Never throws for mistakes in them: see `issues`. */
 export async function loadProject(root: string): Promise<Project> {
   const absoluteRoot = path.resolve(root);
-  let configText: string;
+  let configText: string | null = null;
   try {
-    configText = await readFile(path.join(absoluteRoot, CONFIG_FILE), 'utf8');
-  } catch {
+    const bytes = await readInRoot(absoluteRoot, CONFIG_FILE);
+    if (bytes) configText = Buffer.from(bytes).toString('utf8');
+  } catch (error) {
+    if (error instanceof InvalidPathError) throw error; // a link: never followed
+  }
+  if (configText === null) {
     throw new MimsyError(
       ErrorCodes.NOT_A_REPOSITORY,
       `${absoluteRoot} is not a Mimsy repository: it has no ${CONFIG_FILE}.`,
@@ -205,8 +223,21 @@ export async function loadProject(root: string): Promise<Project> {
   const raws = new Map<string, { source: string; value: unknown }>();
   for (const file of files) {
     const source = `${config.schemas}/${file}`;
-    const text = await readFile(path.join(schemaDir, file), 'utf8');
-    const result = parseJsonFile(text, source);
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await readInRoot(absoluteRoot, source);
+    } catch (error) {
+      if (!(error instanceof InvalidPathError)) throw error;
+      issues.push({
+        file: source,
+        path: '',
+        message: error.message,
+        fix: 'Replace the link with the schema file itself.',
+      });
+      continue;
+    }
+    if (!bytes) continue;
+    const result = parseJsonFile(Buffer.from(bytes).toString('utf8'), source);
     if ('issue' in result) issues.push(result.issue);
     else raws.set(file.slice(0, -'.json'.length), { source, value: result.value });
   }

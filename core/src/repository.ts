@@ -1,14 +1,22 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeEntry, encodeEntry, ParseError } from './codec/index.js';
-import { ConflictError, ErrorCodes, MimsyError, NotFoundError, ValidationError } from './errors.js';
-import type { ListQuery } from './index-store.js';
+import {
+  ConflictError,
+  ErrorCodes,
+  InvalidPathError,
+  MimsyError,
+  NotFoundError,
+  ValidationError,
+} from './errors.js';
+import type { ListQuery, UnaddressableFile } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
-import { assertSafeSlug, entryPath, resolveInRoot } from './paths.js';
+import { assertSafeSlug, entryPath, resolveInRoot, symlinkError } from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug.js';
 import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
+import { findSymlinks } from './store/fs.js';
 import { GitStore } from './store/git.js';
 import type {
   CommitInfo,
@@ -289,7 +297,9 @@ export class Repository {
     slugs: string[],
   ): void {
     const issues = [
-      ...validateEntry(schema, data, body, this.index.lookup),
+      ...validateEntry(schema, data, body, this.index.lookup, {
+        mediaHosts: this.project.config.media.allowedHosts ?? [],
+      }),
       ...this.index.uniqueIssues(schema, data, slugs),
     ];
     if (issues.length) throw new ValidationError(`The entry has ${issues.length} problem(s).`, issues);
@@ -465,12 +475,25 @@ export class Repository {
   async listMedia(): Promise<MediaFile[]> {
     const dir = this.mediaDir;
     const out: MediaFile[] = [];
-    for (const p of await this.store.list(dir)) {
-      const file = await this.store.read(p);
+    for (const p of await this.store.list(dir).catch(() => [])) {
+      // A link is never served (fileProblems() reports it).
+      const file = await this.store.read(p).catch((error: unknown) => {
+        if (error instanceof InvalidPathError) return null;
+        throw error;
+      });
       if (file)
         out.push({ path: p, url: this.mediaUrl(p), size: file.bytes.byteLength, version: file.version });
     }
     return out;
+  }
+
+  /** Files Mimsy cannot serve: entries it cannot address and symbolic links (content or media). */
+  async fileProblems(): Promise<UnaddressableFile[]> {
+    const media = await findSymlinks(this.project.root, this.mediaDir);
+    return [
+      ...this.index.unaddressable.values(),
+      ...media.map((p) => ({ path: p, schema: 'media', message: symlinkError(p).message })),
+    ];
   }
 
   mediaUrl(p: string): string {

@@ -93,7 +93,12 @@ export interface Schema {
 export interface MimsyConfig {
   version: 1;
   schemas: string;
-  media: { dir: string; publicPath: string };
+  media: {
+    dir: string;
+    publicPath: string;
+    /** Hosts whose http(s) URLs image and file fields may hold (default: none). */
+    allowedHosts?: string[];
+  };
   git: { branch: string; remote: string; push: 'auto' | 'off' };
   commit: { message: string };
 }

@@ -9,7 +9,7 @@ function problems(
   lookup?: (s: string, slug: string) => boolean,
 ): Issue[] {
   const issues: Issue[] = [];
-  validateValue(field, value, '/x', issues, lookup);
+  validateValue(field, value, '/x', issues, lookup ? { lookup } : {});
   return issues;
 }
 
@@ -138,5 +138,31 @@ describe('entries', () => {
       { slug: 'c', data: { title: 'Other' } },
     ]);
     expect([...dupes.get('title')!.values()]).toEqual([['a', 'b']]);
+  });
+});
+
+describe('image and file URLs', () => {
+  const schema = {
+    name: 'posts',
+    fields: [{ name: 'cover', type: 'image' as const }],
+  } as unknown as Parameters<typeof validateEntry>[0];
+  const check = (cover: string, mediaHosts?: string[]): string[] =>
+    validateEntry(schema, { cover }, undefined, undefined, mediaHosts ? { mediaHosts } : {}).map(
+      (i) => i.message,
+    );
+
+  it('accepts media paths of this site, and URLs only on hosts the config allows', () => {
+    expect(check('/media/2026/11/cover.png', [])).toEqual([]);
+    expect(check('cover.png', [])).toEqual([]); // a page bundle's own resource
+    expect(check('https://images.example.com/x.png', ['images.example.com'])).toEqual([]);
+    expect(check('https://evil.example/x.png', ['images.example.com'])[0]).toMatch(
+      /another site \(evil\.example\).*media\.allowedHosts/,
+    );
+    expect(check('HTTPS://Evil.Example/x.png', [])).toHaveLength(1);
+  });
+
+  it('never accepts a protocol-relative or UNC path, whatever the hosts', () => {
+    expect(check('//images.example.com/x.png', ['images.example.com'])).toHaveLength(1);
+    expect(check('\\\\images.example.com\\x.png')).toHaveLength(1);
   });
 });

@@ -12,12 +12,25 @@ const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]+$/;
 const COLOR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const SINGLE_SEGMENT_SLUG = /^[a-z0-9][a-z0-9._-]*$/;
 
-const regexCache = new Map<string, RegExp | null>();
-function compile(pattern: string): RegExp | null {
+type PatternTest = (value: string) => boolean;
+/** How `pattern` is run: RE2 on the server (see pattern.ts); the browser's engine in the admin. */
+let patternEngine = (pattern: string): PatternTest => {
+  const re = new RegExp(pattern, 'u');
+  return (value) => re.test(value);
+};
+const regexCache = new Map<string, PatternTest | null>();
+
+/** Sets how schema patterns are compiled (core's Node entry installs the linear-time RE2 engine). */
+export function usePatternEngine(compile: (pattern: string) => PatternTest): void {
+  patternEngine = compile;
+  regexCache.clear();
+}
+
+function compile(pattern: string): PatternTest | null {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     try {
-      re = new RegExp(pattern, 'u');
+      re = patternEngine(pattern);
     } catch {
       re = null;
     }
@@ -70,8 +83,17 @@ function isValidUrl(value: string): boolean {
   }
 }
 
+/** What validation needs beyond the schema: relation targets, and the media hosts allowed. */
+export interface ValidationContext {
+  lookup?: RelationLookup;
+  /** Hosts an image or file URL may point at (media.allowedHosts); unset: not checked here. */
+  mediaHosts?: readonly string[];
+}
+
 function isValidAssetPath(value: string): boolean {
-  if (/^https?:\/\//.test(value)) return isValidUrl(value);
+  if (/^https?:\/\//i.test(value)) return isValidUrl(value);
+  // Protocol-relative (//host/x) and Windows UNC paths point at another host.
+  if (value.startsWith('//') || value.startsWith('\\')) return false;
   // A media path: no traversal, no scheme (javascript:, data:), no back-slashes or control characters.
   return (
     value.length > 0 &&
@@ -106,7 +128,7 @@ function checkLengths(field: Field, value: string, at: string, issues: Issue[]):
   }
   if (field.pattern !== undefined) {
     const re = compile(field.pattern);
-    if (re && !re.test(value)) issues.push({ path: at, message: `must match the pattern ${field.pattern}` });
+    if (re && !re(value)) issues.push({ path: at, message: `must match the pattern ${field.pattern}` });
   }
 }
 
@@ -130,8 +152,9 @@ export function validateValue(
   value: unknown,
   at: string,
   issues: Issue[],
-  lookup?: RelationLookup,
+  context: ValidationContext = {},
 ): void {
+  const { lookup } = context;
   const arrayValued =
     field.type === 'list' ||
     ((field.type === 'select' || field.type === 'relation') && field.multiple === true);
@@ -232,13 +255,13 @@ export function validateValue(
         issues.push({ path: at, message: `must have at least ${field.min} items` });
       if (typeof field.max === 'number' && value.length > field.max)
         issues.push({ path: at, message: `must have at most ${field.max} items` });
-      if (field.of) value.forEach((item, i) => validateValue(field.of!, item, `${at}/${i}`, issues, lookup));
+      if (field.of) value.forEach((item, i) => validateValue(field.of!, item, `${at}/${i}`, issues, context));
       return;
     }
     case 'object':
       if (!isPlainObject(value))
         return void issues.push({ path: at, message: `must be an object, not ${describe(value)}` });
-      validateFields(field.fields ?? [], value, at, issues, lookup);
+      validateFields(field.fields ?? [], value, at, issues, context);
       return;
     case 'relation': {
       const check = (v: unknown, p: string): void => {
@@ -262,6 +285,13 @@ export function validateValue(
           message: 'must be a media path like /media/2026/11/cover.jpg or an http(s) URL',
         });
       }
+      const host = /^https?:\/\//i.test(value) ? new URL(value).hostname.toLowerCase() : null;
+      if (host !== null && context.mediaHosts && !context.mediaHosts.includes(host)) {
+        return void issues.push({
+          path: at,
+          message: `points to another site (${host}): upload the file, or add "${host}" to media.allowedHosts in mimsy.config.json`,
+        });
+      }
       if (field.accept?.length) {
         const ext = value.split('?')[0]!.split('.').pop()?.toLowerCase() ?? '';
         if (!field.accept.map((a) => a.toLowerCase().replace(/^\./, '')).includes(ext)) {
@@ -279,10 +309,10 @@ export function validateFields(
   data: Record<string, unknown>,
   at: string,
   issues: Issue[],
-  lookup?: RelationLookup,
+  context: ValidationContext = {},
 ): void {
   for (const field of fields)
-    validateValue(field, data[field.name], at + pointer(field.name), issues, lookup);
+    validateValue(field, data[field.name], at + pointer(field.name), issues, context);
 }
 
 /**
@@ -294,11 +324,13 @@ export function validateEntry(
   data: Record<string, unknown>,
   body?: string,
   lookup?: RelationLookup,
+  options: { mediaHosts?: readonly string[] } = {},
 ): Issue[] {
   const issues: Issue[] = [];
+  const context: ValidationContext = { ...(lookup ? { lookup } : {}), ...options };
   for (const field of schema.fields) {
     const value = field.name === schema.bodyField ? body : data[field.name];
-    validateValue(field, value, pointer(field.name), issues, lookup);
+    validateValue(field, value, pointer(field.name), issues, context);
   }
   return issues;
 }

@@ -9,8 +9,46 @@ export interface AuthRouteOptions {
   loginRateLimit: { max: number; timeWindowMs: number };
 }
 
+/**
+ * Failed sign-ins per account, whatever address they come from: an attacker who rotates
+ * addresses (or proxies) still gets `max` guesses per window at one account. Per replica, in
+ * memory: with N replicas an account gets at most N × max guesses per window.
+ */
+class AccountLimiter {
+  private readonly failures = new Map<string, { count: number; resetAt: number }>();
+  constructor(private readonly limit: { max: number; timeWindowMs: number }) {}
+
+  /** Seconds until the account may try again, or 0. */
+  blockedFor(name: string): number {
+    const entry = this.failures.get(name.toLowerCase());
+    if (!entry) return 0;
+    const now = Date.now();
+    if (entry.resetAt <= now) {
+      this.failures.delete(name.toLowerCase());
+      return 0;
+    }
+    return entry.count >= this.limit.max ? Math.ceil((entry.resetAt - now) / 1000) : 0;
+  }
+
+  fail(name: string): void {
+    const key = name.toLowerCase();
+    const now = Date.now();
+    const entry = this.failures.get(key);
+    if (!entry || entry.resetAt <= now)
+      this.failures.set(key, { count: 1, resetAt: now + this.limit.timeWindowMs });
+    else entry.count++;
+    if (this.failures.size > 10_000)
+      for (const [k, v] of this.failures) if (v.resetAt <= now) this.failures.delete(k);
+  }
+
+  succeed(name: string): void {
+    this.failures.delete(name.toLowerCase());
+  }
+}
+
 /** Sign in (session cookie + CSRF token), sign out, who am I. */
 export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
+  const accounts = new AccountLimiter(options.loginRateLimit);
   app.post(
     '/api/auth/login',
     {
@@ -22,7 +60,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
         tags: ['auth'],
         summary: 'Sign in with name (or email) and password',
         description:
-          'Sets an HttpOnly, SameSite=Strict, signed session cookie. Send the returned csrfToken as X-CSRF-Token on writes. Rate-limited per address.',
+          'Sets an HttpOnly, SameSite=Strict, signed session cookie. Send the returned csrfToken as X-CSRF-Token on writes. Rate-limited per client address and, for failed attempts, per account.',
         body: LoginBody,
         response: {
           200: Session,
@@ -34,9 +72,21 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     },
     async (request, reply) => {
       const { name, password } = request.body as { name: string; password: string };
+      const wait = accounts.blockedFor(name);
+      if (wait > 0) {
+        void reply.header('retry-after', String(wait));
+        throw httpError(
+          ErrorCodes.RATE_LIMITED,
+          `Too many failed sign-ins for this account: try again in ${wait} s, or ask an admin to reset the password.`,
+        );
+      }
       const user = await app.users.find(name);
       const ok = await verifyPassword(password, user?.passwordHash);
-      if (!user || !ok) throw httpError(ErrorCodes.UNAUTHORIZED, 'The name or password is wrong.');
+      if (!user || !ok) {
+        accounts.fail(user?.name ?? name);
+        throw httpError(ErrorCodes.UNAUTHORIZED, 'The name or password is wrong.');
+      }
+      accounts.succeed(user.name);
       const { sid } = app.sessions.issue(reply, request, user);
       request.log.info({ user: user.name }, 'signed in');
       return {

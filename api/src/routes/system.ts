@@ -69,6 +69,10 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
                 fix: Type.String(),
               }),
             ),
+            files: Type.Array(
+              Type.Object({ path: Type.String(), schema: Type.String(), message: Type.String() }),
+              { description: 'Files Mimsy cannot serve (names it cannot address, symbolic links)' },
+            ),
           }),
           ...commonErrors,
         },
@@ -77,6 +81,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     async () => ({
       items: [...app.repo.schemas.values()].map((s) => describeSchema(s, app.repo.index.count(s.name))),
       problems: app.repo.project.issues,
+      files: await app.repo.fileProblems(),
     }),
   );
 

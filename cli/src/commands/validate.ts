@@ -1,4 +1,4 @@
-import { ContentIndex, loadProject, ReadOnlyFsStore } from '@mimsy/core';
+import { ContentIndex, findSymlinks, loadProject, ReadOnlyFsStore, symlinkError } from '@mimsy/core';
 import type { EntryReport, SchemaIssue, UnaddressableFile } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { paint, progress, progressDone } from '../output.js';
@@ -19,6 +19,13 @@ export async function run(options: { cwd: string; json?: boolean }): Promise<Val
   if (!options.json) progress('Reading and checking entries…');
   const index = await ContentIndex.build(project, new ReadOnlyFsStore(root), { history: false });
   const report = index.validate();
+  // Links in the media folder are never served either: report them with the content's.
+  const mediaLinks = (await findSymlinks(root, project.config.media.dir)).map((p) => ({
+    path: p,
+    schema: 'media',
+    message: symlinkError(p).message,
+  }));
+  report.unaddressable.push(...mediaLinks);
   progressDone();
   return {
     ok: project.issues.length === 0 && report.entries.length === 0 && report.unaddressable.length === 0,

@@ -1,6 +1,7 @@
 import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
 import { isValidSchemaName, relativePathProblem } from '../paths.js';
+import { linearPatternProblem } from '../pattern.js';
 import type { Field, Schema } from '../types.js';
 import { FIELD_TYPES } from '../types.js';
 import { isValidDate, isValidDateTime, optionValue, validateValue } from '../validate.js';
@@ -214,15 +215,20 @@ function checkField(
         'Write a regular expression in quotes, e.g. "^[A-Z]".',
       );
     else {
+      let problem: string | null = null;
       try {
         new RegExp(raw.pattern, 'u');
+        // Both engines must accept it: the admin runs the browser's, the server runs RE2.
+        problem = linearPatternProblem(raw.pattern);
       } catch (error) {
+        problem = (error as Error).message;
+      }
+      if (problem !== null)
         c.add(
           at + '/pattern',
-          `"${raw.pattern}" is not a valid regular expression: ${(error as Error).message}`,
-          'Fix the expression; remember that a backslash is written "\\\\" in JSON.',
+          `"${raw.pattern}" is not a usable regular expression: ${problem}`,
+          'Fix the expression (no backreferences or look-arounds: patterns run in linear time); a backslash is written "\\\\" in JSON.',
         );
-      }
     }
   }
   if ('accept' in raw && !(Array.isArray(raw.accept) && raw.accept.every((a) => typeof a === 'string'))) {

@@ -1,3 +1,4 @@
+import { redact } from '../redact.js';
 import { execFile } from 'node:child_process';
 
 export interface RunOptions {
@@ -15,13 +16,19 @@ export type GitRunBytes = (args: string[], options?: RunOptions) => Promise<Buff
 
 /** An Error from a failed git command, carrying what git printed. */
 export class GitCommandError extends Error {
+  readonly args: string[];
+  readonly stderr: string;
   constructor(
-    readonly args: string[],
-    readonly stderr: string,
+    args: string[],
+    stderr: string,
     readonly exitCode: number | null,
   ) {
-    super(`git ${args[0] ?? ''} failed: ${stderr.trim() || `exit code ${exitCode}`}`);
+    // Redacted at the source: arguments and output may hold a remote URL with a token.
+    const said = redact(stderr);
+    super(`git ${args[0] ?? ''} failed: ${said.trim() || `exit code ${exitCode}`}`);
     this.name = 'GitCommandError';
+    this.args = args.map(redact);
+    this.stderr = said;
   }
 }
 
@@ -90,4 +97,33 @@ export function processLimit(
         else active--;
       }
     };
+}
+
+/**
+ * A shell credential helper that answers Git from the environment at the moment Git asks: the
+ * token never reaches .git/config or a command line, and a mounted token file may be rotated.
+ */
+const CREDENTIAL_HELPER =
+  '!f() { test "$1" = get || exit 0; ' +
+  'echo "username=${MIMSY_GIT_USERNAME:-x-access-token}"; ' +
+  'if [ -n "$MIMSY_GIT_TOKEN_FILE" ]; then printf "password=%s\\n" "$(cat "$MIMSY_GIT_TOKEN_FILE")"; ' +
+  'else printf "password=%s\\n" "$MIMSY_GIT_TOKEN"; fi; }; f';
+
+/**
+ * The one environment every git process gets: no prompts, stable messages, and — when
+ * MIMSY_GIT_TOKEN or MIMSY_GIT_TOKEN_FILE is set — credentials from the environment through a
+ * helper given as GIT_CONFIG_* variables (process-scoped; nothing is written to disk).
+ */
+export function gitEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  if (base.MIMSY_GIT_TOKEN || base.MIMSY_GIT_TOKEN_FILE) {
+    const start = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
+    // An empty helper first clears any helper from the user's or system's Git config.
+    env[`GIT_CONFIG_KEY_${start}`] = 'credential.helper';
+    env[`GIT_CONFIG_VALUE_${start}`] = '';
+    env[`GIT_CONFIG_KEY_${start + 1}`] = 'credential.helper';
+    env[`GIT_CONFIG_VALUE_${start + 1}`] = CREDENTIAL_HELPER;
+    env.GIT_CONFIG_COUNT = String(start + 2);
+  }
+  return env;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, ErrorCodes, InvalidPathError, MimsyError } from '../errors.js';
-import { assertNoEscapingSymlink, resolveInRoot } from '../paths.js';
+import { assertNoSymlink, resolveInRoot } from '../paths.js';
 import type { CommitInfo, Person } from '../types.js';
 import { blobId } from '../version.js';
 import { listInRoot, readInRoot, removeFileAndEmptyParents, TEMP_MARKER, writeFileAtomic } from './fs.js';
@@ -21,7 +21,15 @@ import type {
   SyncResult,
 } from './port.js';
 import { queueFor, type WriteQueue } from './queue.js';
-import { gitBytesRunner, gitRunner, processLimit, type GitRun, type GitRunBytes } from './git-run.js';
+import {
+  gitBytesRunner,
+  gitEnvironment,
+  gitRunner,
+  processLimit,
+  type GitRun,
+  type GitRunBytes,
+} from './git-run.js';
+import { redact } from '../redact.js';
 import {
   changedPaths,
   classifyPushFailure,
@@ -147,13 +155,7 @@ export class GitStore implements ContentStore {
 
   static async open(root: string, options: GitStoreOptions = {}): Promise<GitStore> {
     const absolute = path.resolve(root);
-    const env = {
-      ...process.env,
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_LITERAL_PATHSPECS: '1',
-      LC_ALL: 'C',
-      GIT_OPTIONAL_LOCKS: '0',
-    };
+    const env = { ...gitEnvironment(), GIT_LITERAL_PATHSPECS: '1', GIT_OPTIONAL_LOCKS: '0' };
     // Until the top of the work tree is known, git runs in the content root.
     const here = gitRunner(absolute, env);
     let inside = false;
@@ -468,7 +470,7 @@ export class GitStore implements ContentStore {
     }
     const befores: (Uint8Array | null)[] = [];
     for (const change of changes) {
-      await assertNoEscapingSymlink(this.root, change.path);
+      assertNoSymlink(this.root, change.path);
       const current = await readInRoot(this.root, change.path);
       const failure = preconditionFailure(change, current, current ? blobId(current) : null);
       if (failure) throw failure;
@@ -1101,7 +1103,7 @@ export class GitStore implements ContentStore {
 
   /** Points `remote` of the repository at `dir` to `url` (adding the remote when missing). */
   static async setRemoteUrl(dir: string, remote: string, url: string): Promise<void> {
-    const git = gitRunner(dir, { ...process.env, LC_ALL: 'C' });
+    const git = gitRunner(dir, gitEnvironment());
     const remotes = (await git(['remote']).catch(() => '')).split('\n').map((r) => r.trim());
     await git(['remote', remotes.includes(remote) ? 'set-url' : 'add', remote, url]).catch(
       (error: unknown) => {
@@ -1117,7 +1119,7 @@ export class GitStore implements ContentStore {
 
   /** Clones `url` into `dir` (which must not exist or be empty) on `branch`. */
   static async clone(url: string, dir: string, branch: string): Promise<void> {
-    const git = gitRunner(process.cwd(), { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' });
+    const git = gitRunner(process.cwd(), gitEnvironment());
     try {
       await git(['clone', '--quiet', '--branch', branch, '--', url, dir]);
     } catch (error) {
@@ -1126,9 +1128,14 @@ export class GitStore implements ContentStore {
         await git(['clone', '--quiet', '--', url, dir]);
         return;
       }
-      throw new MimsyError(ErrorCodes.REMOTE, `Cloning ${url} failed: ${gitMessage(message)}`, undefined, {
-        cause: error,
-      });
+      throw new MimsyError(
+        ErrorCodes.REMOTE,
+        `Cloning ${redact(url)} failed: ${gitMessage(message)}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
     }
   }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { redact } from '../redact.js';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitRun } from './git-run.js';
@@ -55,11 +56,6 @@ export function classifyPushFailure(message: string): PushFailure {
 /** Everything git printed for a failed command, with credentials in URLs blanked out. */
 export function gitOutput(error: unknown): string {
   return redact(error instanceof GitCommandError ? error.stderr : String((error as Error)?.message ?? error));
-}
-
-/** Removes `user:password@` from URLs: Git prints remote URLs, and status is shown to every viewer. */
-export function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
 }
 
 /** The telling lines of what git printed (no hints, no progress), for messages. */

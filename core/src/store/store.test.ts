@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -324,6 +333,32 @@ describe('Git adapter specifics', () => {
       store.commit([{ path: 'content/evil/x.md', bytes: enc.encode('x') }], opts('x')),
     ).rejects.toBeInstanceOf(InvalidPathError);
     await expect(store.read('content/evil/x.md')).rejects.toBeInstanceOf(InvalidPathError);
+  });
+
+  it('never reads through a symbolic link: to .git/config, inside or outside, file or folder, even one a pull made', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'a', 'content/real/b.md': 'b' } });
+    symlinkSync('../.git/config', path.join(repo.dir, 'content', 'leak.md'));
+    symlinkSync('real', path.join(repo.dir, 'content', 'alias'));
+    store = await GitStore.open(repo.dir);
+    await expect(store.read('content/leak.md')).rejects.toThrow(/symbolic link \(content\/leak\.md\)/);
+    await expect(store.read('content/alias/b.md')).rejects.toThrow(/symbolic link/);
+    expect(await store.list('content')).toEqual([
+      'content/a.md',
+      'content/alias',
+      'content/leak.md',
+      'content/real/b.md',
+    ]);
+    // A folder read once can become a link later (a pull): it is checked again on every read.
+    expect(await store.read('content/real/b.md')).not.toBeNull();
+    rmSync(path.join(repo.dir, 'content', 'real'), { recursive: true });
+    mkdirSync(path.join(repo.dir, 'secret'));
+    writeFileSync(path.join(repo.dir, 'secret', 'b.md'), 'token');
+    symlinkSync('../secret', path.join(repo.dir, 'content', 'real'));
+    await expect(store.read('content/real/b.md')).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(
+      store.commit([{ path: 'content/real/b.md', bytes: enc.encode('x') }], opts('x')),
+    ).rejects.toBeInstanceOf(InvalidPathError);
+    expect(readFileSync(path.join(repo.dir, 'secret', 'b.md'), 'utf8')).toBe('token');
   });
 
   it('rolls the file back when the commit itself fails', async () => {

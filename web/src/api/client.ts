@@ -35,6 +35,13 @@ export interface GitStatusInfo {
   parked: { branch: string; at: string; files: string[]; pushed: boolean }[];
 }
 
+/** A file Mimsy will not serve (a name it cannot address, a symbolic link), with why. */
+export interface FileProblem {
+  path: string;
+  schema: string;
+  message: string;
+}
+
 export interface SchemaInfo extends Omit<Schema, 'source'> {
   count: number;
 }
@@ -126,8 +133,13 @@ export class ApiClient {
     return (await this.request<GitStatusInfo>('GET', '/api/git/status')).data;
   }
 
-  async schemas(): Promise<SchemaInfo[]> {
-    return (await this.request<{ items: SchemaInfo[] }>('GET', '/api/schemas')).data.items;
+  /** The content model, and the files in the repository that Mimsy cannot serve. */
+  async schemas(): Promise<{ items: SchemaInfo[]; files: FileProblem[] }> {
+    const { data } = await this.request<{ items: SchemaInfo[]; files?: FileProblem[] }>(
+      'GET',
+      '/api/schemas',
+    );
+    return { items: data.items, files: data.files ?? [] };
   }
 
   async list(schema: string, query: ListQuery = {}): Promise<ListResult> {

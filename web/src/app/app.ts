@@ -1,5 +1,11 @@
 import { html, LitElement, css, nothing } from 'lit';
-import { ApiClient, type GitStatusInfo, type SchemaInfo, type SessionUser } from '../api/client.js';
+import {
+  ApiClient,
+  type FileProblem,
+  type GitStatusInfo,
+  type SchemaInfo,
+  type SessionUser,
+} from '../api/client.js';
 import { theme } from '../styles/theme.js';
 import { href, parseRoute, type Route } from './router.js';
 import '../login/login.js';
@@ -22,6 +28,7 @@ export class MimsyApp extends LitElement {
     user: { state: true },
     schemas: { state: true },
     git: { state: true },
+    fileProblems: { state: true },
     route: { state: true },
     loaded: { state: true },
     error: { state: true },
@@ -67,6 +74,7 @@ export class MimsyApp extends LitElement {
   declare user: SessionUser | null;
   declare schemas: SchemaInfo[];
   declare git: GitStatusInfo | null;
+  declare fileProblems: FileProblem[];
   declare route: Route;
   declare loaded: boolean;
   declare error: string;
@@ -77,6 +85,7 @@ export class MimsyApp extends LitElement {
     this.user = null;
     this.schemas = [];
     this.git = null;
+    this.fileProblems = [];
     this.route = parseRoute(location.pathname);
     this.loaded = false;
     this.error = '';
@@ -117,7 +126,7 @@ export class MimsyApp extends LitElement {
   }
 
   private async loadSchemas(): Promise<void> {
-    this.schemas = await this.api.schemas();
+    ({ items: this.schemas, files: this.fileProblems } = await this.api.schemas());
     // Best effort: the dashboard warns about changes waiting for the Git remote.
     this.git = await this.api.gitStatus().catch(() => null);
   }
@@ -178,7 +187,11 @@ export class MimsyApp extends LitElement {
     switch (route.name) {
       case 'dashboard':
       case 'login':
-        return html`<mimsy-dashboard .schemas=${this.schemas} .git=${this.git}></mimsy-dashboard>`;
+        return html`<mimsy-dashboard
+          .schemas=${this.schemas}
+          .git=${this.git}
+          .files=${this.fileProblems}
+        ></mimsy-dashboard>`;
       case 'list': {
         void import('../entry-list/entry-list.js');
         const schema = this.schemas.find((s) => s.name === route.schema);

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { GitStatusInfo, SchemaInfo } from '../api/client.js';
+import type { FileProblem, GitStatusInfo, SchemaInfo } from '../api/client.js';
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 
@@ -8,9 +8,15 @@ import { theme } from '../styles/theme.js';
  * @property schemas - the content model from /api/schemas
  * @property git - the server's Git status (null when unknown): changes waiting for the remote and
  *   branches of set-aside changes are shown above the content
+ * @property files - files Mimsy will not serve (symbolic links, names it cannot address), listed
+ *   with why below the content so that someone can fix the repository
  */
 export class MimsyDashboard extends LitElement {
-  static override properties = { schemas: { attribute: false }, git: { attribute: false } };
+  static override properties = {
+    schemas: { attribute: false },
+    git: { attribute: false },
+    files: { attribute: false },
+  };
   static override styles = [
     theme,
     css`
@@ -48,11 +54,13 @@ export class MimsyDashboard extends LitElement {
   ];
   declare schemas: SchemaInfo[];
   declare git: GitStatusInfo | null;
+  declare files: FileProblem[];
 
   constructor() {
     super();
     this.schemas = [];
     this.git = null;
+    this.files = [];
   }
 
   private notices(): unknown {
@@ -75,6 +83,19 @@ export class MimsyDashboard extends LitElement {
           or delete that branch.
         </p>`,
     )}`;
+  }
+
+  private problems(): unknown {
+    if (!this.files.length) return '';
+    return html`<section aria-labelledby="problems">
+      <h2 id="problems">Files Mimsy does not serve</h2>
+      <p class="muted">
+        Ask a developer to fix these in the repository (<code>mimsy validate</code> lists them).
+      </p>
+      <ul class="problems" aria-labelledby="problems">
+        ${this.files.map((f) => html`<li><code>${f.path}</code>: ${f.message.replace(`${f.path} `, '')}</li>`)}
+      </ul>
+    </section>`;
   }
 
   override render(): unknown {
@@ -109,6 +130,7 @@ export class MimsyDashboard extends LitElement {
               </ul>`
           : ''
       }
+      ${this.problems()}
     `;
   }
 }
