@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { hashPassword, startServer } from '@mimsy/api';
+import { hashPassword, loadSettings, startServer } from '@mimsy/api';
 import { makeTempRepo, waitFor } from '@mimsy/core/testing';
 import { listenEvents } from '../api/src/test/helpers.js';
 
@@ -38,23 +38,16 @@ export async function benchEvents(edits = 30): Promise<EventFigures> {
       ],
     }),
   );
-  const server = await startServer({
-    repoDir: repo.dir,
-    repoUrl: null,
-    branch: null,
-    host: '127.0.0.1',
-    port: 0,
-    usersFile: path.join(work, 'users.json'),
-    sessionSecret: 'e'.repeat(40),
-    push: 'off',
-    pullIntervalSeconds: 0,
-    webDist: null,
-    trustProxy: false,
-    mediaMaxBytes: 1 << 20,
-    logLevel: 'silent',
-    webhookSecret: null,
-    watch: true,
-  });
+  const server = await startServer(
+    loadSettings({
+      MIMSY_REPO_DIR: repo.dir,
+      MIMSY_PORT: '0',
+      MIMSY_USERS_FILE: path.join(work, 'users.json'),
+      MIMSY_SESSION_SECRET: 'e'.repeat(40),
+      MIMSY_PUSH: 'off',
+      MIMSY_LOG_LEVEL: 'silent',
+    }),
+  );
   const folder = path.join(repo.dir, 'content/posts');
   const file = (i: number): string => path.join(folder, `live-${i}.md`);
   const rawMs: number[] = [];

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromiumAvailable, launchChromium } from '../web/e2e/chromium.js';
-import { hashPassword, startServer } from '@mimsy/api';
+import { hashPassword, loadSettings, startServer } from '@mimsy/api';
 import { generateRepository } from './generate.js';
 
 const here = import.meta.dirname;
@@ -41,23 +41,18 @@ export async function benchWeb(): Promise<WebFigures | null> {
       ],
     }),
   );
-  const server = await startServer({
-    repoDir: path.join(dir, 'repo'),
-    repoUrl: null,
-    branch: null,
-    host: '127.0.0.1',
-    port: 0,
-    usersFile: path.join(dir, 'users.json'),
-    sessionSecret: 'w'.repeat(40),
-    push: 'off',
-    pullIntervalSeconds: 0,
-    webDist: path.join(root, 'web/dist'),
-    trustProxy: false,
-    mediaMaxBytes: 1 << 20,
-    logLevel: 'silent',
-    webhookSecret: null,
-    watch: true,
-  });
+  const server = await startServer(
+    loadSettings({
+      MIMSY_REPO_DIR: path.join(dir, 'repo'),
+      MIMSY_PORT: '0',
+      MIMSY_USERS_FILE: path.join(dir, 'users.json'),
+      MIMSY_SESSION_SECRET: 'w'.repeat(40),
+      MIMSY_PUSH: 'off',
+      MIMSY_WEB_DIST: path.join(root, 'web/dist'),
+      MIMSY_MEDIA_MAX_BYTES: String(1 << 20),
+      MIMSY_LOG_LEVEL: 'silent',
+    }),
+  );
   const browser = await launchChromium();
   try {
     // The admin's CSP forbids eval; the measuring script needs it (this changes nothing else).

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitStore } from '@mimsy/core';
 import { makeRemote, makeTempRepo } from '@mimsy/core/testing';
+import { loadSettings } from '../src/settings.js';
 import { createToken, hashPassword } from '../src/users.js';
 import { serveGitOverHttp } from './git-http.js';
 
@@ -19,6 +20,21 @@ afterEach(async () => {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
 });
+
+/** The example blog on a Git HTTP server that wants `token`, and an empty folder to clone into. */
+async function remoteWantingToken(token: string) {
+  const seed = makeTempRepo({ example: true });
+  const remote = makeRemote(seed);
+  const http = await serveGitOverHttp(remote.bare, token);
+  const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-secret-'));
+  cleanups.push(
+    () => seed.cleanup(),
+    () => remote.cleanup(),
+    () => http.close(),
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
+  return { remote, http, dir };
+}
 
 async function setting(repoUrl: string, dir: string) {
   const { token, stored } = createToken();
@@ -38,39 +54,25 @@ async function setting(repoUrl: string, dir: string) {
   );
   return {
     token,
-    settings: {
-      repoDir: path.join(dir, 'work'),
-      repoUrl,
-      branch: 'main',
-      host: '127.0.0.1',
-      port: 0,
-      usersFile: path.join(dir, 'users.json'),
-      sessionSecret: 'x'.repeat(40),
-      push: 'auto' as const,
-      pullIntervalSeconds: 0,
-      webDist: null,
-      trustProxy: false,
-      mediaMaxBytes: 1024 * 1024,
-      logLevel: 'silent',
-      webhookSecret: null,
-      watch: false,
-    },
+    // Built from the environment a user would set, with the server's own defaults for the rest.
+    settings: loadSettings({
+      MIMSY_REPO_DIR: path.join(dir, 'work'),
+      MIMSY_REPO_URL: repoUrl,
+      MIMSY_BRANCH: 'main',
+      MIMSY_PORT: '0',
+      MIMSY_USERS_FILE: path.join(dir, 'users.json'),
+      MIMSY_SESSION_SECRET: 'x'.repeat(40),
+      MIMSY_PUSH: 'auto',
+      MIMSY_LOG_LEVEL: 'silent',
+      MIMSY_WATCH: 'false',
+    }),
   };
 }
 
 describe('the Git token', () => {
   it('clones and pushes over HTTPS-style auth with a token in MIMSY_REPO_URL, which never reaches .git/config', async () => {
     const { startServer } = await import('../src/server.js');
-    const seed = makeTempRepo({ example: true });
-    const remote = makeRemote(seed);
-    const http = await serveGitOverHttp(remote.bare, TOKEN);
-    const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-secret-'));
-    cleanups.push(
-      () => seed.cleanup(),
-      () => remote.cleanup(),
-      () => http.close(),
-      () => rmSync(dir, { recursive: true, force: true }),
-    );
+    const { remote, http, dir } = await remoteWantingToken(TOKEN);
     const withToken = http.url.replace('http://', `http://x-access-token:${TOKEN}@`);
     const { token, settings } = await setting(withToken, dir);
     const server = await startServer(settings);
@@ -105,16 +107,7 @@ describe('the Git token', () => {
 
   it('is not in the error of a failed first clone, nor in its cause', async () => {
     const { startServer } = await import('../src/server.js');
-    const seed = makeTempRepo({ example: true });
-    const remote = makeRemote(seed);
-    const http = await serveGitOverHttp(remote.bare, 'the-right-token');
-    const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-secret-'));
-    cleanups.push(
-      () => seed.cleanup(),
-      () => remote.cleanup(),
-      () => http.close(),
-      () => rmSync(dir, { recursive: true, force: true }),
-    );
+    const { http, dir } = await remoteWantingToken('the-right-token');
     const { settings } = await setting(
       http.url.replace('http://', `http://bot:${TOKEN}@`) + '?access_token=' + TOKEN,
       dir,

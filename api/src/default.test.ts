@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo } from '@mimsy/core/testing';
+import { loadSettings } from './settings.js';
 import { makeApp, type TestApp } from './test/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -122,23 +123,16 @@ describe('clone on first start', () => {
     const bare = path.join(dir, 'remote.git');
     execFileSync('git', ['clone', '--quiet', '--bare', source.dir, bare]);
     writeFileSync(path.join(dir, 'users.json'), '{"users":[]}');
-    const settings = {
-      repoDir: path.join(dir, 'work'),
-      repoUrl: bare,
-      branch: 'main',
-      host: '127.0.0.1',
-      port: 0,
-      usersFile: path.join(dir, 'users.json'),
-      sessionSecret: 'x'.repeat(40),
-      push: null,
-      pullIntervalSeconds: 0,
-      webDist: null,
-      trustProxy: false,
-      mediaMaxBytes: 1024 * 1024,
-      logLevel: 'silent',
-      webhookSecret: null,
-      watch: true,
-    };
+    const settings = loadSettings({
+      MIMSY_REPO_DIR: path.join(dir, 'work'),
+      MIMSY_REPO_URL: bare,
+      MIMSY_BRANCH: 'main',
+      MIMSY_PORT: '0',
+      MIMSY_USERS_FILE: path.join(dir, 'users.json'),
+      MIMSY_SESSION_SECRET: 'x'.repeat(40),
+      MIMSY_MEDIA_MAX_BYTES: String(1024 * 1024),
+      MIMSY_LOG_LEVEL: 'silent',
+    });
     const server = await startServer(settings);
     try {
       expect(await (await fetch(`${server.url}/api/ready`)).json()).toEqual({ status: 'ready', entries: 11 });

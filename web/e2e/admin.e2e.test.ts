@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable, launchChromium } from './chromium.js';
 import { ConsoleWatch } from './console.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, startServer } from '@mimsy/api';
+import { hashPassword, loadSettings, startServer } from '@mimsy/api';
 import { makeTempRepo, type TempRepo } from '@mimsy/core/testing';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -78,23 +78,18 @@ beforeAll(async () => {
       ],
     }),
   );
-  server = await startServer({
-    repoDir: repo.dir,
-    repoUrl: null,
-    branch: null,
-    host: '127.0.0.1',
-    port: 0,
-    usersFile: path.join(work, 'users.json'),
-    sessionSecret: 'e2e-secret-that-is-long-enough-1234567890',
-    push: 'off',
-    pullIntervalSeconds: 0,
-    webDist: path.join(ROOT, 'web', 'dist'),
-    trustProxy: false,
-    mediaMaxBytes: 1024 * 1024,
-    logLevel: 'silent',
-    webhookSecret: null,
-    watch: true,
-  });
+  server = await startServer(
+    loadSettings({
+      MIMSY_REPO_DIR: repo.dir,
+      MIMSY_PORT: '0',
+      MIMSY_USERS_FILE: path.join(work, 'users.json'),
+      MIMSY_SESSION_SECRET: 'e2e-secret-that-is-long-enough-1234567890',
+      MIMSY_PUSH: 'off',
+      MIMSY_WEB_DIST: path.join(ROOT, 'web', 'dist'),
+      MIMSY_MEDIA_MAX_BYTES: String(1024 * 1024),
+      MIMSY_LOG_LEVEL: 'silent',
+    }),
+  );
   browser = await launchChromium();
 }, 120_000);
 
