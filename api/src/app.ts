@@ -49,6 +49,10 @@ export interface BuildAppOptions {
   webDist?: string | null;
   trustProxy?: boolean;
   mediaMaxBytes?: number;
+  /** Most files in one upload request (default 10). */
+  mediaMaxFiles?: number;
+  /** Largest upload request, all files together (default 50 MiB). */
+  mediaMaxRequestBytes?: number;
   /** Largest JSON body in bytes (default 2 MiB). */
   bodyLimit?: number;
   loginRateLimit?: { max: number; timeWindowMs: number };
@@ -171,7 +175,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(collectionRoutes);
   await app.register(singletonRoutes);
-  await app.register(mediaRoutes, { maxBytes: options.mediaMaxBytes ?? 10 * 1024 * 1024 });
+  await app.register(mediaRoutes, {
+    maxBytes: options.mediaMaxBytes ?? 10 * 1024 * 1024,
+    maxFiles: options.mediaMaxFiles ?? 10,
+    maxRequestBytes: options.mediaMaxRequestBytes ?? 50 * 1024 * 1024,
+  });
   await app.register(webhookRoutes, {
     secret: options.webhookSecret ?? null,
     branch: options.git?.branch ?? app.repo.project.config.git.branch,

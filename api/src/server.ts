@@ -38,6 +38,8 @@ export async function startServer(settings: Settings): Promise<{ url: string; cl
     pullIntervalSeconds: settings.pullIntervalSeconds,
     trustProxy: settings.trustProxy,
     mediaMaxBytes: settings.mediaMaxBytes,
+    mediaMaxFiles: settings.mediaMaxFiles,
+    mediaMaxRequestBytes: settings.mediaMaxRequestBytes,
     webhookSecret: settings.webhookSecret,
     watch: settings.watch,
     logger: { level: settings.logLevel },

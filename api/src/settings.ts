@@ -14,6 +14,8 @@ export interface Settings {
   webDist: string | null;
   trustProxy: boolean;
   mediaMaxBytes: number;
+  mediaMaxFiles: number;
+  mediaMaxRequestBytes: number;
   logLevel: string;
   webhookSecret: string | null;
   watch: boolean;
@@ -36,6 +38,8 @@ export const ENVIRONMENT: [name: string, meaning: string][] = [
   ['MIMSY_WEB_DIST', 'folder of the built admin to serve at / (default: web/dist when present)'],
   ['MIMSY_TRUST_PROXY', '"true" behind a reverse proxy that sets X-Forwarded-* (default false)'],
   ['MIMSY_MEDIA_MAX_BYTES', 'largest upload in bytes (default 10485760)'],
+  ['MIMSY_MEDIA_MAX_FILES', 'most files in one upload request (default 10)'],
+  ['MIMSY_MEDIA_MAX_REQUEST_BYTES', 'largest upload request, all files together (default 52428800)'],
   ['MIMSY_LOG_LEVEL', 'fatal, error, warn, info, debug or trace (default info)'],
   [
     'MIMSY_WATCH',
@@ -118,6 +122,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       1024,
       1024 * 1024 * 1024,
       'a size in bytes between 1024 and 1073741824',
+    ),
+    mediaMaxFiles: integer('MIMSY_MEDIA_MAX_FILES', 10, 1, 1000, 'a number of files 1–1000'),
+    mediaMaxRequestBytes: integer(
+      'MIMSY_MEDIA_MAX_REQUEST_BYTES',
+      50 * 1024 * 1024,
+      1024,
+      16 * 1024 * 1024 * 1024,
+      'a size in bytes between 1024 and 17179869184',
     ),
     logLevel,
     webhookSecret,

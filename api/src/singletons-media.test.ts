@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeApp, type TestApp } from './test/helpers.js';
+import { makeApp, multipart, type TestApp } from './test/helpers.js';
 
 let t: TestApp;
 beforeEach(async () => (t = await makeApp({ mediaMaxBytes: 64 * 1024 })));
@@ -91,26 +91,6 @@ function png(width = 2, height = 2): Buffer {
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
-}
-
-function multipart(files: { name: string; content: Buffer; type?: string }[]): {
-  payload: Buffer;
-  headers: Record<string, string>;
-} {
-  const boundary = '----mimsytest' + Math.random().toString(16).slice(2);
-  const parts = files.map((f) =>
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
-      ),
-      f.content,
-      Buffer.from('\r\n'),
-    ]),
-  );
-  return {
-    payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
 }
 
 describe('media', () => {
