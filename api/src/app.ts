@@ -49,6 +49,8 @@ export interface BuildAppOptions {
   webDist?: string | null;
   trustProxy?: boolean;
   mediaMaxBytes?: number;
+  /** Seconds between taking in other replicas' sign-outs (default 10). */
+  sessionSyncSeconds?: number;
   /** Most files in one upload request (default 10). */
   mediaMaxFiles?: number;
   /** Largest upload request, all files together (default 50 MiB). */
@@ -168,6 +170,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     git: options.git ?? {},
     pullIntervalSeconds: options.pullIntervalSeconds ?? 0,
   });
+  // Sign-outs are shared through the Git remote; each replica takes in the others' regularly.
+  app.sessions.revocations.share(await app.repo.sharedLines('revoked-sessions'));
+  await app.sessions.revocations.refresh().catch(() => undefined);
+  const revocationTimer = setInterval(
+    () => void app.sessions.revocations.refresh().catch(() => undefined),
+    (options.sessionSyncSeconds ?? 10) * 1000,
+  );
+  revocationTimer.unref();
+  app.addHook('onClose', () => clearInterval(revocationTimer));
   await app.register(eventsPlugin);
   await app.register(systemRoutes);
   await app.register(authRoutes, {

@@ -49,3 +49,4 @@ export type {
   SingletonReader,
 } from './reader.js';
 export { redact, redactUrl, splitCredentials } from './redact.js';
+export { SharedLines } from './store/shared-lines.js';

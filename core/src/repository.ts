@@ -18,6 +18,7 @@ import { renderSlug } from './slug.js';
 import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
 import { findSymlinks } from './store/fs.js';
 import { GitStore } from './store/git.js';
+import type { SharedLines } from './store/shared-lines.js';
 import type {
   CommitInfo,
   Entry,
@@ -485,6 +486,14 @@ export class Repository {
         out.push({ path: p, url: this.mediaUrl(p), size: file.bytes.byteLength, version: file.version });
     }
     return out;
+  }
+
+  /**
+   * Lines every replica shares through the Git remote (when writes are pushed), e.g. revoked
+   * sessions; null for a store without Git.
+   */
+  async sharedLines(name: string): Promise<SharedLines | null> {
+    return (await this.store.sharedLines?.(name, this.replicated ? this.git.remote : null)) ?? null;
   }
 
   /** Files Mimsy cannot serve: entries it cannot address and symbolic links (content or media). */

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import { ErrorCodes } from '@mimsy/core';
+import { ErrorCodes, type SharedLines } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import type { Role, User, UsersStore } from '../users.js';
 import { findTokenOwner, ROLES } from '../users.js';
@@ -17,6 +17,8 @@ export interface AuthUser {
   via: 'session' | 'token';
   /** Session id (cookie sessions only): the CSRF token is derived from it. */
   sid?: string;
+  /** When the cookie session ends by itself (ms since the epoch; cookie sessions only). */
+  expires?: number;
 }
 
 declare module 'fastify' {
@@ -48,8 +50,47 @@ function fingerprint(user: User): string {
   return createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 16);
 }
 
-/** Stateless signed sessions: any replica holding the secret can check them. */
+/**
+ * Sessions ended before their time (sign-out), shared by every replica through the content
+ * repository's Git remote (core's SharedLines, one line "<sid> <expires>" each). A replica learns
+ * of another's sign-out at its next refresh; the lines expire with the sessions they name.
+ */
+export class Revocations {
+  private readonly revoked = new Map<string, number>();
+  private shared: SharedLines | null = null;
+
+  share(shared: SharedLines | null): void {
+    this.shared = shared;
+  }
+
+  has(sid: string): boolean {
+    const until = this.revoked.get(sid);
+    return until !== undefined && until > Date.now();
+  }
+
+  /** Ends a session here at once, and on the other replicas once the lines are pushed. */
+  async revoke(sid: string, expires: number): Promise<boolean> {
+    this.revoked.set(sid, expires);
+    if (!this.shared) return true;
+    const now = Date.now();
+    return this.shared.add([`${sid} ${expires}`], (line) => Number(line.split(' ')[1]) > now);
+  }
+
+  /** Takes in the sign-outs of the other replicas. */
+  async refresh(): Promise<void> {
+    const now = Date.now();
+    for (const [sid, until] of this.revoked) if (until <= now) this.revoked.delete(sid);
+    if (!this.shared) return;
+    for (const line of await this.shared.read()) {
+      const [sid, until] = line.split(' ');
+      if (sid && Number(until) > now) this.revoked.set(sid, Number(until));
+    }
+  }
+}
+
+/** Stateless signed sessions: any replica holding the secret can check them (unless revoked). */
 export class Sessions {
+  readonly revocations = new Revocations();
   constructor(private readonly secret: string) {}
 
   csrfToken(sid: string): string {
@@ -115,7 +156,8 @@ export class Sessions {
         typeof payload.u !== 'string' ||
         typeof payload.sid !== 'string' ||
         typeof payload.exp !== 'number' ||
-        payload.exp < Date.now()
+        payload.exp < Date.now() ||
+        this.revocations.has(payload.sid)
       )
         return null;
       return payload;
@@ -156,7 +198,14 @@ async function authenticate(app: FastifyInstance, request: FastifyRequest): Prom
   if (!session) return null;
   const user = (await app.users.all()).find((u) => u.name === session.u);
   if (!user || fingerprint(user) !== session.pv) return null;
-  return { name: user.name, email: user.email, role: user.role, via: 'session', sid: session.sid };
+  return {
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    via: 'session',
+    sid: session.sid,
+    expires: session.exp,
+  };
 }
 
 /**

@@ -102,11 +102,19 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       config: { access: 'viewer' },
       schema: {
         tags: ['auth'],
-        summary: 'Sign out (clears the session cookie)',
+        summary: 'Sign out: ends the session on every replica and clears the cookie',
         response: { 204: Type.Null(), ...commonErrors },
       },
     },
     async (request, reply) => {
+      const user = request.user!;
+      // The cookie is cleared here, and the session itself ends on every replica: a copy of the
+      // cookie taken earlier no longer works either.
+      if (user.sid && user.expires) {
+        const shared = await app.sessions.revocations.revoke(user.sid, user.expires);
+        if (!shared)
+          request.log.warn('sign-out not yet shared with the other replicas (Git remote unreachable)');
+      }
       app.sessions.clear(reply, request);
       return reply.code(204).send();
     },

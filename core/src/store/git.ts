@@ -30,6 +30,7 @@ import {
   type GitRunBytes,
 } from './git-run.js';
 import { redact } from '../redact.js';
+import { SharedLines } from './shared-lines.js';
 import {
   changedPaths,
   classifyPushFailure,
@@ -881,6 +882,12 @@ export class GitStore implements ContentStore {
   }
 
   private lastSync: RemoteStatus['lastSync'] = null;
+
+  /** Lines shared with other replicas through `remote` (shared-lines.ts); only here without one. */
+  async sharedLines(name: string, remote: string | null): Promise<SharedLines> {
+    const through = remote && (await this.hasRemote(remote)) ? remote : null;
+    return new SharedLines(this.plumbing.run, name, through, this.committerArgs);
+  }
 
   private async hasRemote(remote: string): Promise<boolean> {
     const remotes = await this.git(['remote']).catch(() => '');

@@ -1,3 +1,4 @@
+import type { SharedLines } from './shared-lines.js';
 import { ConflictError } from '../errors.js';
 import type { CommitInfo, Person } from '../types.js';
 
@@ -89,6 +90,8 @@ export interface ContentStore {
   remoteStatus?(remote: string, branch: string): Promise<RemoteStatus>;
   /** Pull (rebase) from the remote and push local commits (Git adapter only). */
   sync?(remote: string, branch: string, options?: SyncOptions): Promise<SyncResult>;
+  /** A set of lines shared with other replicas through the remote (Git adapter only). */
+  sharedLines?(name: string, remote: string | null): Promise<SharedLines>;
   /** Listens for content paths changed in the working tree by pulls (Git adapter only). */
   onRemoteChange?(listener: (paths: string[]) => void): () => void;
 }
