@@ -146,3 +146,34 @@ describe('symbolic links in the content repository', () => {
     );
   });
 });
+
+describe('dotfiles and dot-folders', () => {
+  it('a schema committed to the repository cannot make .mimsy, .git or .env content', async () => {
+    const { checkSchema } = await import('@mimsy/core');
+    for (const file of ['.mimsy/users.json', 'content/.git/config', '.env', 'data/.secrets/x.json']) {
+      const result = checkSchema(
+        'leak',
+        'schemas/leak.json',
+        { kind: 'singleton', file, format: 'json', fields: [{ name: 'users', type: 'list' }] },
+        { schemaNames: ['leak'], kinds: new Map([['leak', 'singleton']]) },
+      );
+      expect(result.schema, file).toBeNull();
+      expect(
+        result.issues.map((i) => i.path),
+        file,
+      ).toContain('/file');
+    }
+  });
+
+  it('are never served as media', async () => {
+    for (const url of [
+      '/media/.mimsy/users.json',
+      '/media/2026/.git/config',
+      '/media/%2emimsy/session-secret',
+    ]) {
+      const res = await get(url);
+      expect(res.status, url).toBe(400);
+      expect(leaks(res.body), url).toBe(false);
+    }
+  });
+});

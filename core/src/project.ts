@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, InvalidPathError, MimsyError, pointer } from './errors.js';
-import { relativePathProblem } from './paths.js';
+import { contentPathProblem } from './paths.js';
 import type { SchemaIssue } from './schema/check.js';
 import { readInRoot } from './store/fs.js';
 import { checkSchema, suggest } from './schema/check.js';
@@ -119,14 +119,14 @@ export function checkConfig(
     return v as Record<string, unknown>;
   };
   if (r.schemas !== undefined) {
-    const problem = relativePathProblem(r.schemas);
+    const problem = contentPathProblem(r.schemas);
     if (problem) add('/schemas', `the schemas folder ${problem}`, 'Write e.g. "schemas": "schemas".');
     else config.schemas = r.schemas as string;
   }
   const media = section('media');
   if (media) {
     if (media.dir !== undefined) {
-      const problem = relativePathProblem(media.dir);
+      const problem = contentPathProblem(media.dir);
       if (problem) add('/media/dir', `the media folder ${problem}`, 'Write e.g. "dir": "public/media".');
       else config.media.dir = media.dir as string;
     }

@@ -68,7 +68,20 @@ export function relativePathProblem(p: unknown): string | null {
   const parts = p.split('/');
   if (parts.some((s) => s === '..' || s === '.' || s === ''))
     return 'must not contain "..", "." or empty segments';
-  if (parts[0] === '.git') return 'must not point into .git';
+  if (parts.includes('.git')) return 'must not point into .git';
+  return null;
+}
+
+/**
+ * For paths that name content (configured folders, singleton files, media paths): a relative
+ * path, and never a dotfile or dot-folder. `.git`, `.mimsy` (the session secret and users file of
+ * `mimsy serve`) and `.env` are not content, whatever a schema committed to the repository says.
+ */
+export function contentPathProblem(p: unknown): string | null {
+  const problem = relativePathProblem(p);
+  if (problem) return problem;
+  if ((p as string).split('/').some((s) => s.startsWith('.')))
+    return 'must not name a dotfile or dot-folder (.git, .mimsy, …)';
   return null;
 }
 

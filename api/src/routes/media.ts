@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
-import { ErrorCodes, relativePathProblem, slugify } from '@mimsy/core';
+import { ErrorCodes, contentPathProblem, slugify } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import { mimeForPath, sniffMediaType, type MediaType } from '../media-types.js';
 import { commonErrors, Commit, ErrorResponse, MediaFile } from '../schemas.js';
@@ -46,7 +46,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
   });
 
   const inside = (raw: string): string => {
-    const problem = relativePathProblem(raw);
+    const problem = contentPathProblem(raw);
     if (problem) throw httpError(ErrorCodes.INVALID_PATH, `Invalid media path: it ${problem}.`);
     return raw;
   };

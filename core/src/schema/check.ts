@@ -1,6 +1,6 @@
 import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
-import { isValidSchemaName, relativePathProblem } from '../paths.js';
+import { isValidSchemaName, contentPathProblem } from '../paths.js';
 import { linearPatternProblem } from '../pattern.js';
 import type { Field, Schema } from '../types.js';
 import { FIELD_TYPES } from '../types.js';
@@ -404,7 +404,7 @@ export function checkSchema(
   if (format !== 'markdown' && format !== 'json')
     c.add('/format', `${JSON.stringify(format)} is not a format`, 'Use "format": "markdown" or "json".');
   if (kind === 'collection') {
-    const problem = relativePathProblem(raw.folder);
+    const problem = contentPathProblem(raw.folder);
     if (problem)
       c.add(
         '/folder',
@@ -414,7 +414,7 @@ export function checkSchema(
     if ('file' in raw)
       c.add('/file', '"file" is for singletons', 'Remove "file", or make the schema "kind": "singleton".');
   } else if (kind === 'singleton') {
-    const problem = relativePathProblem(raw.file);
+    const problem = contentPathProblem(raw.file);
     const ext = format === 'json' ? '.json' : '.md';
     if (problem)
       c.add(
