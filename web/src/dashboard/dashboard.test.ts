@@ -63,3 +63,29 @@ describe('the dashboard and the Git remote', () => {
     expect(text).toMatch(/Ask a developer to merge or delete that branch/);
   });
 });
+
+describe('the dashboard and files Mimsy does not serve', () => {
+  it('lists each with why, and says nothing when there are none', async () => {
+    const el = document.createElement('mimsy-dashboard');
+    el.schemas = [];
+    el.git = null;
+    el.files = [
+      {
+        path: 'content/posts/leak.md',
+        schema: 'posts',
+        message:
+          '"content/posts/leak.md" goes through a symbolic link (content/posts/leak.md): Mimsy never follows links.',
+      },
+    ];
+    document.body.append(el);
+    await el.updateComplete;
+    const section = el.shadowRoot!.querySelector('section[aria-labelledby="problems"]')!;
+    expect(section.querySelector('h2')!.textContent).toBe('Files Mimsy does not serve');
+    const items = [...section.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim());
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatch(/^content\/posts\/leak\.md: .*symbolic link/);
+    el.files = [];
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('section[aria-labelledby="problems"]')).toBeNull();
+  });
+});
