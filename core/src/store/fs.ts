@@ -1,26 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { InvalidPathError } from '../errors.js';
 import { mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { assertNoSymlink, realRootOf, resolveInRoot, symlinkError } from '../paths.js';
 
-/** Linux names the file behind each open descriptor here; elsewhere each component is checked. */
-const FD_LINKS = (() => {
-  try {
-    readlinkSync('/proc/self/fd/0');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+/**
+ * Linux names the file behind each open descriptor in /proc/self/fd; elsewhere each component is
+ * checked. (Probed by the folder, not by a descriptor: standard input may be closed.)
+ */
+const FD_LINKS = process.platform === 'linux' && existsSync('/proc/self/fd');
 
 /**
  * Opens a repository-relative file without following a symbolic link anywhere on its path:
  * O_NOFOLLOW refuses a link as the file itself, and the descriptor's real path (Linux) must be
  * exactly the expected one, which no link among the folders can give. Checking after opening
- * leaves no gap for a folder swapped for a link in between. Null when missing or not a file.
+ * leaves no gap for a folder swapped for a link in between. Null when missing.
  */
 function openNoFollow(root: string, relative: string): number | null {
   const absolute = resolveInRoot(root, relative);
@@ -39,10 +35,6 @@ function openNoFollow(root: string, relative: string): number | null {
     if (FD_LINKS && readlinkSync(`/proc/self/fd/${fd}`) !== path.join(realRootOf(root), relative)) {
       assertNoSymlink(root, relative); // names the link
       throw symlinkError(relative); // the tree changed again meanwhile
-    }
-    if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
-      return null;
     }
     return fd;
   } catch (error) {
@@ -104,6 +96,9 @@ export async function readInRoot(root: string, relative: string): Promise<Uint8A
   if (fd === null) return null;
   try {
     return readFileSync(fd);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') return null; // a folder: no entry
+    throw error;
   } finally {
     closeSync(fd);
   }
