@@ -30,15 +30,20 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
 export function installJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepth(body as string, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
-      return done(
-        httpError(
-          ErrorCodes.BAD_REQUEST,
-          `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep: send the entry's fields as they are.`,
-        ),
-        undefined,
-      );
-    void parse(request, body as string, done);
-  });
+  // JSON Merge Patch bodies (PATCH) are JSON too.
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (request, body, done) => {
+      if (jsonDepth(body as string, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+        return done(
+          httpError(
+            ErrorCodes.BAD_REQUEST,
+            `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep: send the entry's fields as they are.`,
+          ),
+          undefined,
+        );
+      void parse(request, body as string, done);
+    },
+  );
 }

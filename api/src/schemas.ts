@@ -78,10 +78,38 @@ export const CreateBody = Type.Object(
 export const UpdateBody = Type.Object(
   {
     data: Type.Record(Type.String(), Type.Unknown()),
-    body: Type.Optional(Type.String()),
+    body: Type.Optional(
+      Type.String({
+        description: 'Required for Markdown entries: PUT replaces the whole entry (use PATCH to send less)',
+      }),
+    ),
     slug: Type.Optional(
       Type.String({ maxLength: 200, description: 'A new slug renames the entry (one commit)' }),
     ),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchBody = Type.Object(
+  {
+    data: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'JSON Merge Patch (RFC 7396) of the values: a key set to null is removed, objects merge key by key, anything else replaces',
+      }),
+    ),
+    body: Type.Optional(Type.String({ description: 'Replaces the Markdown body; left out, the body stays' })),
+    slug: Type.Optional(
+      Type.String({ maxLength: 200, description: 'A new slug renames the entry (one commit)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SingletonPatchBody = Type.Object(
+  {
+    data: PatchBody.properties.data,
+    body: PatchBody.properties.body,
   },
   { additionalProperties: false },
 );

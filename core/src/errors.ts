@@ -20,6 +20,8 @@ export const ErrorCodes = {
   CONFLICT: 'MIMSY_ERR_CONFLICT',
   /** A file could not be parsed (broken YAML/JSON, binary junk). */
   PARSE: 'MIMSY_ERR_PARSE',
+  /** The file cannot be rewritten without touching more than the change; nothing was written. */
+  UNWRITABLE: 'MIMSY_ERR_UNWRITABLE',
   /** Other entries point to this one through a relation. */
   REFERENCED: 'MIMSY_ERR_REFERENCED',
   /** A Git operation failed. */

@@ -359,7 +359,7 @@ describe('on the memory adapter', () => {
       mimsy.update(
         'posts',
         'in-memory',
-        { data: { title: 'Stale', author: 'ada' } },
+        { data: { title: 'Stale', author: 'ada' }, body: 'x' },
         { ...ada, ifMatch: 'stale' },
       ),
     ).rejects.toBeInstanceOf(ConflictError);

@@ -29,6 +29,7 @@ import type {
   Person,
   Schema,
 } from './types.js';
+import { mergePatch } from './merge-patch.js';
 import { validateEntry } from './validate.js';
 import { blobId } from './version.js';
 import { FileWatcher } from './watch.js';
@@ -66,12 +67,32 @@ export interface EntryInput {
   body?: string;
 }
 
+/**
+ * A partial update: `data` is a JSON Merge Patch (RFC 7396) of the entry's values — a key set to
+ * null is removed, objects merge key by key, anything else replaces — and `body`, when given,
+ * replaces the Markdown body.
+ */
+export interface EntryPatch {
+  data?: Record<string, unknown>;
+  body?: string;
+  slug?: string;
+}
+
 export interface WriteResult {
   entry: Entry;
   commit: CommitInfo;
 }
 
 /** Why a value is not a plain object, for request validation. */
+/** PUT replaces the whole entry, so a Markdown entry's body must be sent: leaving it out would erase it. */
+function requireBody(schema: Schema, body: string | undefined): void {
+  if (schema.bodyField && typeof body !== 'string')
+    throw new ValidationError(
+      `"body" is required: an update replaces the whole entry, Markdown body included. Send the body, or change only some fields with a patch (PATCH, JSON Merge Patch).`,
+      [{ path: '/body', message: 'is required (send the Markdown body, or use PATCH)' }],
+    );
+}
+
 function asRecord(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError(`${what} must be an object of field values.`, [
@@ -610,56 +631,91 @@ export class Repository {
     for (const k of Object.keys(previous))
       if (k in next || k in merged) ordered[k] = k in next ? next[k] : merged[k];
     for (const [k, v] of Object.entries(next)) if (!(k in ordered)) ordered[k] = v;
-    return Object.fromEntries(Object.entries(ordered).filter(([, v]) => v !== undefined && v !== null));
+    // A field set to null is removed, unless it was already null in the file (an empty `key:`).
+    return Object.fromEntries(
+      Object.entries(ordered).filter(([k, v]) => v !== undefined && (v !== null || previous[k] === null)),
+    );
   }
 
   private async readCurrent(
     schema: Schema,
     slug: string,
     ifMatch: string | null,
-  ): Promise<{ p: string; file: StoredFile | null; previous: Record<string, unknown> }> {
+  ): Promise<{
+    p: string;
+    file: StoredFile | null;
+    previous: Record<string, unknown>;
+    body: string | undefined;
+  }> {
     const p = entryPath(schema, slug);
     const file = await this.store.read(p);
     if (ifMatch !== (file?.version ?? null))
       throw this.conflict(schema, slug, new ConflictError('stale', file));
     let previous: Record<string, unknown> = {};
+    let body: string | undefined;
     if (file) {
       try {
-        previous = decodeEntry(schema, file.bytes).data;
+        const decoded = decodeEntry(schema, file.bytes);
+        previous = decoded.data;
+        body = decoded.body;
       } catch (error) {
         if (!(error instanceof ParseError)) throw error;
       }
     }
-    return { p, file, previous };
+    return { p, file, previous, body };
   }
 
+  /** Replaces an entry's values and body (a Markdown entry needs `body`: see patch() to send less). */
   update(
     schemaName: string,
     slug: string,
     input: EntryInput & { slug?: string },
     ctx: WriteContext & { ifMatch: string },
   ): Promise<WriteResult> {
-    return this.fresh(() => this.updateNow(schemaName, slug, input, ctx));
+    return this.fresh(async () => {
+      const schema = this.collection(schemaName);
+      assertSafeSlug(slug);
+      requireBody(schema, input.body);
+      const current = await this.readCurrent(schema, slug, ctx.ifMatch);
+      const data = this.mergeUnknown(schema, current.previous, asRecord(input.data, 'data'));
+      return this.writeUpdate(schema, slug, current, data, input.body, input.slug, ctx);
+    });
   }
 
-  private async updateNow(
+  /** Changes some of an entry's values (JSON Merge Patch), and its body or slug when given. */
+  patch(
     schemaName: string,
     slug: string,
-    input: EntryInput & { slug?: string },
+    input: EntryPatch,
     ctx: WriteContext & { ifMatch: string },
   ): Promise<WriteResult> {
-    const schema = this.collection(schemaName);
-    assertSafeSlug(slug);
-    const { p, file, previous } = await this.readCurrent(schema, slug, ctx.ifMatch);
+    return this.fresh(async () => {
+      const schema = this.collection(schemaName);
+      assertSafeSlug(slug);
+      const current = await this.readCurrent(schema, slug, ctx.ifMatch);
+      const data = mergePatch(current.previous, asRecord(input.data ?? {}, 'data'));
+      return this.writeUpdate(schema, slug, current, data, input.body ?? current.body, input.slug, ctx);
+    });
+  }
+
+  private async writeUpdate(
+    schema: Schema,
+    slug: string,
+    { p, file }: { p: string; file: StoredFile | null },
+    data: Record<string, unknown>,
+    inputBody: string | undefined,
+    inputSlug: string | undefined,
+    ctx: WriteContext & { ifMatch: string },
+  ): Promise<WriteResult> {
+    const schemaName = schema.name;
     if (!file)
       throw new NotFoundError(`There is no entry ${schemaName}/${slug}.`, { schema: schemaName, slug });
-    const data = this.mergeUnknown(schema, previous, asRecord(input.data, 'data'));
-    const body = schema.bodyField ? (input.body ?? '') : undefined;
-    const newSlug = input.slug && input.slug !== slug ? input.slug : slug;
+    const body = schema.bodyField ? (inputBody ?? '') : undefined;
+    const newSlug = inputSlug && inputSlug !== slug ? inputSlug : slug;
     if (newSlug !== slug) assertSafeSlug(newSlug);
     this.validate(schema, data, body, [slug, newSlug]);
     const newPath = entryPath(schema, newSlug);
-    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file.bytes);
+    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file.bytes, p);
     const changes: FileChange[] =
       newSlug === slug
         ? [{ path: p, bytes, expected: ctx.ifMatch }]
@@ -722,29 +778,53 @@ export class Repository {
     return { commit: result };
   }
 
+  /** Replaces a singleton's values and body (creates its file when `ifMatch` is null). */
   updateSingleton(
     name: string,
     input: EntryInput,
     ctx: WriteContext & { ifMatch: string | null },
   ): Promise<WriteResult> {
-    return this.fresh(() => this.updateSingletonNow(name, input, ctx));
+    return this.fresh(async () => {
+      const schema = this.singletonSchema(name);
+      const current = await this.readCurrent(schema, '', ctx.ifMatch);
+      if (current.file) requireBody(schema, input.body);
+      const data = this.mergeUnknown(
+        schema,
+        current.previous,
+        current.file ? asRecord(input.data, 'data') : applyDefaults(schema, asRecord(input.data, 'data')),
+      );
+      return this.writeSingleton(schema, current, data, input.body, ctx);
+    });
   }
 
-  private async updateSingletonNow(
+  /** Changes some of a singleton's values (JSON Merge Patch), and its body when given. */
+  patchSingleton(
     name: string,
-    input: EntryInput,
+    input: EntryPatch,
+    ctx: WriteContext & { ifMatch: string },
+  ): Promise<WriteResult> {
+    return this.fresh(async () => {
+      const schema = this.singletonSchema(name);
+      const current = await this.readCurrent(schema, '', ctx.ifMatch);
+      if (!current.file)
+        throw new NotFoundError(`The singleton ${name} has no file yet: create it with PUT first.`, {
+          schema: name,
+        });
+      const data = mergePatch(current.previous, asRecord(input.data ?? {}, 'data'));
+      return this.writeSingleton(schema, current, data, input.body ?? current.body, ctx);
+    });
+  }
+
+  private async writeSingleton(
+    schema: Schema,
+    { p, file }: { p: string; file: StoredFile | null },
+    data: Record<string, unknown>,
+    inputBody: string | undefined,
     ctx: WriteContext & { ifMatch: string | null },
   ): Promise<WriteResult> {
-    const schema = this.singletonSchema(name);
-    const { p, file, previous } = await this.readCurrent(schema, '', ctx.ifMatch);
-    const data = this.mergeUnknown(
-      schema,
-      previous,
-      file ? asRecord(input.data, 'data') : applyDefaults(schema, asRecord(input.data, 'data')),
-    );
-    const body = schema.bodyField ? (input.body ?? '') : undefined;
+    const body = schema.bodyField ? (inputBody ?? '') : undefined;
     this.validate(schema, data, body, ['']);
-    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file?.bytes);
+    const bytes = encodeEntry(schema, { data, body: body ?? '' }, file?.bytes, p);
     const result = await this.commitEntry(
       schema,
       '',

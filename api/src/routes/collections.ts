@@ -11,6 +11,7 @@ import {
   ErrorResponse,
   ListQuery,
   ListResponse,
+  PatchBody,
   RevertBody,
   UpdateBody,
   WriteResponse,
@@ -24,6 +25,7 @@ import {
   requireIfMatch,
   sendEntry,
   sendJson,
+  withoutUndefined,
 } from './http.js';
 
 const SchemaParam = Type.Object({ schema: Type.String({ maxLength: 64 }) });
@@ -163,6 +165,39 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       if (body.slug !== undefined) input.slug = body.slug;
       if (body.body !== undefined) input.body = body.body;
       const result = await app.repo.update(schema, slug, input, { ...author(request), ifMatch });
+      return reply.header('etag', etag(result.entry.version)).send(result);
+    },
+  );
+
+  app.patch(
+    '/api/collections/:schema/entries/*',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['collections'],
+        summary: 'Change some values (JSON Merge Patch), the body or the slug; needs If-Match',
+        description:
+          "Send `application/merge-patch+json` (or `application/json`). Only what is sent changes: in the file, only those values' text. 409 with the current entry when someone else changed it since the version in If-Match.",
+        params: EntryParams,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+        body: PatchBody,
+        response: { 200: WriteResponse, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      const { schema, '*': rest } = request.params as { schema: string; '*': string };
+      const { slug, action } = parseEntryPath(rest);
+      if (action !== 'entry') return reply.callNotFound();
+      const ifMatch = requireIfMatch(request);
+      const result = await app.repo.patch(
+        schema,
+        slug,
+        withoutUndefined(request.body as Static<typeof PatchBody>),
+        {
+          ...author(request),
+          ifMatch,
+        },
+      );
       return reply.header('etag', etag(result.entry.version)).send(result);
     },
   );

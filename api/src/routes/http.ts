@@ -90,3 +90,10 @@ export function assertSha(sha: string): void {
   if (!/^[0-9a-f]{4,64}$/.test(sha))
     throw httpError(ErrorCodes.BAD_REQUEST, 'A revision is a commit id (4–64 hexadecimal characters).');
 }
+
+/** The object without its undefined properties (core's optional inputs are exact). */
+export function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes, NotFoundError } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import {
@@ -9,9 +9,10 @@ import {
   HistoryResponse,
   RevertBody,
   SingletonBody,
+  SingletonPatchBody,
   WriteResponse,
 } from '../schemas.js';
-import { assertSha, author, etag, requireIfMatch, sendEntry } from './http.js';
+import { assertSha, author, etag, requireIfMatch, sendEntry, withoutUndefined } from './http.js';
 
 const Params = Type.Object({ schema: Type.String({ maxLength: 64 }) });
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
@@ -61,6 +62,30 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       const input: { data: Record<string, unknown>; body?: string } = { data: body.data };
       if (body.body !== undefined) input.body = body.body;
       const result = await app.repo.updateSingleton(schema, input, { ...author(request), ifMatch });
+      return reply.header('etag', etag(result.entry.version)).send(result);
+    },
+  );
+
+  app.patch(
+    '/api/singletons/:schema',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['singletons'],
+        summary: "Change some of a singleton's values (JSON Merge Patch) or its body; needs If-Match",
+        params: Params,
+        body: SingletonPatchBody,
+        response: { 200: WriteResponse, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      const { schema } = request.params as { schema: string };
+      const ifMatch = requireIfMatch(request);
+      const result = await app.repo.patchSingleton(
+        schema,
+        withoutUndefined(request.body as Static<typeof SingletonPatchBody>),
+        { ...author(request), ifMatch },
+      );
       return reply.header('etag', etag(result.entry.version)).send(result);
     },
   );

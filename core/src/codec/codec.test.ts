@@ -307,10 +307,16 @@ describe('malformed files are parse errors, never crashes', () => {
     );
   });
 
-  it('a broken file can be replaced whole', () => {
+  it('a file that cannot be read is never written over', () => {
     const broken = enc.encode('---\ntitle: [\n---\n');
-    const out = dec.decode(encodeEntry(md, { data: { title: 'Fixed' }, body: 'x' }, broken));
-    expect(out).toBe('---\ntitle: Fixed\n---\nx');
+    expect(() =>
+      encodeEntry(md, { data: { title: 'Fixed' }, body: 'x' }, broken, 'content/posts/a.md'),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'MIMSY_ERR_UNWRITABLE',
+        message: expect.stringMatching(/content\/posts\/a.md cannot be read \(line \d+: .*not valid YAML/),
+      }),
+    );
   });
 });
 
@@ -357,7 +363,7 @@ describe('front matter split', () => {
 
   it('never evaluates front matter marked as JavaScript (gray-matter would)', () => {
     const text = '---js\n{ title: (globalThis.MIMSY_PWNED = true, "x") }\n---\nbody';
-    expect(() => parseMarkdown(enc.encode(text))).toThrow(/only YAML front matter/);
+    expect(() => parseMarkdown(enc.encode(text))).toThrow(/Mimsy reads YAML, TOML and JSON front matter/);
     expect((globalThis as { MIMSY_PWNED?: boolean }).MIMSY_PWNED).toBeUndefined();
   });
 

@@ -1,18 +1,23 @@
+import { ErrorCodes, MimsyError } from '../errors.js';
 import type { Schema } from '../types.js';
+import { UnsupportedEdit } from './edit-ops.js';
 import type { JsonDocument } from './json.js';
 import { parseJson, serializeJson } from './json.js';
-import type { MarkdownDocument } from './markdown.js';
+import type { FrontMatterFormat, MarkdownDocument } from './markdown.js';
 import { parseMarkdown, serializeMarkdown } from './markdown.js';
+import { deepEqual } from './text.js';
 
-export { ParseError } from './markdown.js';
+export { ParseError } from './parse-error.js';
 export { parseMarkdown, serializeMarkdown } from './markdown.js';
 export { parseJson, serializeJson } from './json.js';
-export type { MarkdownDocument } from './markdown.js';
+export type { FrontMatterFormat, MarkdownDocument } from './markdown.js';
 export type { JsonDocument } from './json.js';
 
 export interface DecodedEntry {
   data: Record<string, unknown>;
   body?: string;
+  /** Markdown: the front matter's language (null when the file has none). */
+  frontMatter?: FrontMatterFormat | null;
   document: MarkdownDocument | JsonDocument;
 }
 
@@ -20,31 +25,56 @@ export interface DecodedEntry {
 export function decodeEntry(schema: Pick<Schema, 'format'>, bytes: Uint8Array): DecodedEntry {
   if (schema.format === 'markdown') {
     const document = parseMarkdown(bytes);
-    return { data: document.data, body: document.body, document };
+    return { data: document.data, body: document.body, frontMatter: document.frontMatter, document };
   }
   const document = parseJson(bytes);
   return { data: document.data, document };
 }
 
 /**
- * Encodes an entry. With the previous bytes of the file, the rewrite is minimal: unchanged
- * entries come back byte-identical and a changed field touches only its own lines.
+ * Encodes an entry. Without `previous`, a new file. With the file's current bytes, the rewrite is
+ * minimal: unchanged entries come back byte-identical and a changed value touches only its own
+ * text. Mimsy never writes over a file it could not read, nor re-renders one it cannot edit in
+ * place: both throw MIMSY_ERR_UNWRITABLE and nothing is written.
  */
 export function encodeEntry(
   schema: Pick<Schema, 'format'>,
   value: { data: Record<string, unknown>; body?: string },
   previous?: Uint8Array | null,
+  file = 'the file',
 ): Uint8Array {
-  let prior: DecodedEntry | undefined;
-  if (previous) {
-    try {
-      prior = decodeEntry(schema, previous);
-    } catch {
-      prior = undefined; // a broken file is replaced whole
-    }
+  if (!previous) {
+    if (schema.format === 'markdown') return serializeMarkdown(value.data, value.body ?? '');
+    return serializeJson(value.data);
   }
-  if (schema.format === 'markdown') {
-    return serializeMarkdown(value.data, value.body ?? '', prior?.document as MarkdownDocument | undefined);
+  let prior: DecodedEntry;
+  try {
+    prior = decodeEntry(schema, previous);
+  } catch (error) {
+    const line = (error as { line?: number }).line;
+    throw new MimsyError(
+      ErrorCodes.UNWRITABLE,
+      `${file} cannot be read (${line ? `line ${line}: ` : ''}${(error as Error).message}), so Mimsy will not write over it. Fix it in the repository (or delete the entry), then edit it here.`,
+      { file, line },
+      { cause: error },
+    );
   }
-  return serializeJson(value.data, prior?.document as JsonDocument | undefined);
+  if (
+    deepEqual(prior.data, value.data) &&
+    (schema.format !== 'markdown' || prior.body === (value.body ?? ''))
+  )
+    return previous;
+  try {
+    if (schema.format === 'markdown')
+      return serializeMarkdown(value.data, value.body ?? '', prior.document as MarkdownDocument);
+    return serializeJson(value.data, prior.document);
+  } catch (error) {
+    if (!(error instanceof UnsupportedEdit)) throw error;
+    throw new MimsyError(
+      ErrorCodes.UNWRITABLE,
+      `${file} cannot take this change without rewriting more than the changed values (${error.message}), so nothing was written. Make this change in the file itself.`,
+      { file },
+      { cause: error },
+    );
+  }
 }

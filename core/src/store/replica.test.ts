@@ -150,7 +150,7 @@ describe('replicas on one Git remote', () => {
         const { entry: updated } = await a.update(
           'posts',
           slug,
-          { data: { ...entry.data, title: `${slug} 2` } },
+          { data: { ...entry.data, title: `${slug} 2` }, body: entry.body! },
           { ...ada, ifMatch: entry.version },
         );
         return updated;
@@ -168,7 +168,7 @@ describe('replicas on one Git remote', () => {
         b.update(
           'posts',
           entry.slug,
-          { data: { ...entry.data, title: `${entry.slug} 3` } },
+          { data: { ...entry.data, title: `${entry.slug} 3` }, body: entry.body! },
           { ...ada, ifMatch: entry.version },
         ),
       ),

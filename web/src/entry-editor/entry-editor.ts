@@ -228,7 +228,7 @@ export class MimsyEntryEditor extends LitElement {
       if (entry?.parseError)
         this.message = {
           kind: 'error',
-          text: `This file cannot be read (${entry.parseError.message}). Saving replaces it with the values below.`,
+          text: `This file cannot be read (${entry.parseError.line ? `line ${entry.parseError.line}: ` : ''}${entry.parseError.message}). Mimsy will not write over it: fix it in the repository, or delete the entry.`,
         };
     } catch (error) {
       this.message = { kind: 'error', text: (error as Error).message };
@@ -555,7 +555,11 @@ export class MimsyEntryEditor extends LitElement {
           this.readonly
             ? html`<p class="muted">You can read this content; your role does not allow changes.</p>`
             : html`<div class="actions">
-                <button class="primary" type="submit" ?disabled=${this.saving}>
+                <button
+                  class="primary"
+                  type="submit"
+                  ?disabled=${this.saving || Boolean(this.entry?.parseError)}
+                >
                   ${this.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
                 </button>
                 <span class="muted">Ctrl/⌘+S</span>
