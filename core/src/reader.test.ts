@@ -46,6 +46,29 @@ describe('createReader on examples/blog (no server, no git needed)', () => {
   });
 });
 
+describe('front matter languages', () => {
+  it('reads the same values from YAML, TOML and JSON front matter, dates as written or as Date', async () => {
+    const yaml = "---\ntitle: Same\ndate: 2026-01-05T10:00:00Z\nauthor: ada\n---\nBody\n";
+    const toml = '+++\ntitle = "Same"\ndate = 2026-01-05T10:00:00Z\nauthor = "ada"\n+++\nBody\n';
+    const json = '{\n  "title": "Same",\n  "date": "2026-01-05T10:00:00Z",\n  "author": "ada"\n}\nBody\n';
+    repo = makeTempRepo({
+      files: { ...SMALL_REPO, 'content/posts/a.md': yaml, 'content/posts/b.md': toml, 'content/posts/c.md': json },
+      commit: false,
+    });
+    const posts = createReader(repo.dir, { validate: 'off' }).collection('posts');
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((slug) => posts.readOrThrow(slug)));
+    expect(a!.data).toEqual({ title: 'Same', date: '2026-01-05T10:00:00Z', author: 'ada' });
+    expect(b!.data).toEqual(a!.data);
+    expect(c!.data).toEqual(a!.data);
+    expect([a!.body, b!.body, c!.body]).toEqual(['Body\n', 'Body\n', 'Body\n']);
+
+    const withDates = createReader(repo.dir, { validate: 'off', dates: 'date' }).collection('posts');
+    const dated = await withDates.readOrThrow('b');
+    expect(dated.data.date).toEqual(new Date('2026-01-05T10:00:00Z'));
+    expect(dated.data.title).toBe('Same');
+  });
+});
+
 describe('validation for site builds', () => {
   it('fails the build with every problem listed (file and line)', async () => {
     repo = makeTempRepo({

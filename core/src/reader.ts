@@ -5,7 +5,7 @@ import { assertSafeSlug } from './paths.js';
 import type { Project } from './project.js';
 import { findRoot, getSchema, loadProject } from './project.js';
 import { ReadOnlyFsStore } from './store/readonly.js';
-import type { Schema } from './types.js';
+import type { Field, Schema } from './types.js';
 
 /** An entry as a site build sees it. */
 export interface ReaderEntry<Data = Record<string, unknown>> {
@@ -23,6 +23,29 @@ export interface ReaderOptions {
    * 'skip' leaves invalid entries out; 'off' returns everything as it is.
    */
   validate?: 'throw' | 'skip' | 'off';
+  /**
+   * How values of `date` and `datetime` fields come back: 'string' (default) exactly as written in
+   * the file, the same in YAML, TOML and JSON; 'date' as `Date` objects, as gray-matter returns
+   * unquoted YAML dates (a date without a time is midnight UTC). Undeclared keys stay as read.
+   */
+  dates?: 'string' | 'date';
+}
+
+/** The value with every `date`/`datetime` field (nested ones too) turned into a Date. */
+function withDates(fields: readonly Field[], data: Record<string, unknown>): Record<string, unknown> {
+  const convert = (field: Omit<Field, 'name'>, value: unknown): unknown => {
+    if ((field.type === 'date' || field.type === 'datetime') && typeof value === 'string') {
+      const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T'));
+      return Number.isNaN(date.getTime()) ? value : date;
+    }
+    if (field.type === 'object' && field.fields && typeof value === 'object' && value !== null && !Array.isArray(value))
+      return withDates(field.fields, value as Record<string, unknown>);
+    if (field.type === 'list' && field.of && Array.isArray(value)) return value.map((v) => convert(field.of!, v));
+    return value;
+  };
+  const out = { ...data };
+  for (const field of fields) if (field.name in out) out[field.name] = convert(field, out[field.name]);
+  return out;
 }
 
 /** Thrown when the content has problems and `validate` is 'throw': `reports` lists them all. */
@@ -120,18 +143,21 @@ export function createReader<
     })();
     return loaded;
   };
-  const toReaderEntry = <Data>(entry: {
-    slug: string;
-    path: string;
-    version: string;
-    data: Record<string, unknown>;
-    body?: string;
-  }): ReaderEntry<Data> => {
+  const toReaderEntry = <Data>(
+    entry: {
+      slug: string;
+      path: string;
+      version: string;
+      data: Record<string, unknown>;
+      body?: string;
+    },
+    schema: Schema,
+  ): ReaderEntry<Data> => {
     const out: ReaderEntry<Data> = {
       slug: entry.slug,
       path: entry.path,
       version: entry.version,
-      data: entry.data as Data,
+      data: (options.dates === 'date' ? withDates(schema.fields, entry.data) : entry.data) as Data,
     };
     if (entry.body !== undefined) out.body = entry.body;
     return out;
@@ -159,14 +185,14 @@ export function createReader<
       const read = async (slug: string): Promise<ReaderEntry<Data> | null> => {
         assertSafeSlug(slug);
         const { project, index, bad } = await load();
-        kindOf(project, name, 'collection');
+        const schema = kindOf(project, name, 'collection');
         const entry = index.get(name, slug);
-        return entry && usable(bad, name, slug) ? toReaderEntry<Data>(entry) : null;
+        return entry && usable(bad, name, slug) ? toReaderEntry<Data>(entry, schema) : null;
       };
       return {
         async all() {
           const { project, index, bad } = await load();
-          kindOf(project, name, 'collection');
+          const schema = kindOf(project, name, 'collection');
           const total = index.count(name);
           const sorted = total ? index.list(name, { limit: 500 }) : { items: [], nextCursor: null };
           const items = [...sorted.items];
@@ -176,7 +202,7 @@ export function createReader<
             items.push(...page.items);
             cursor = page.nextCursor;
           }
-          return items.filter((e) => usable(bad, name, e.slug)).map((e) => toReaderEntry<Data>(e));
+          return items.filter((e) => usable(bad, name, e.slug)).map((e) => toReaderEntry<Data>(e, schema));
         },
         async slugs() {
           const { project, index, bad } = await load();
@@ -198,9 +224,9 @@ export function createReader<
       type Data = Singletons[K];
       const read = async (): Promise<ReaderEntry<Data> | null> => {
         const { project, index, bad } = await load();
-        kindOf(project, name, 'singleton');
+        const schema = kindOf(project, name, 'singleton');
         const entry = index.get(name, '');
-        return entry && usable(bad, name, '') ? toReaderEntry<Data>(entry) : null;
+        return entry && usable(bad, name, '') ? toReaderEntry<Data>(entry, schema) : null;
       };
       return {
         read,
