@@ -9,7 +9,7 @@ import { CHROMIUM, chromiumAvailable, launchChromium } from './chromium.js';
 import { ConsoleWatch } from './console.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, loadSettings, startServer } from '@mimsy/api';
-import { makeTempRepo, type TempRepo } from '@mimsy/core/testing';
+import { makeTempRepo, type TempRepo, waitFor } from '@mimsy/core/testing';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-output', 'e2e');
@@ -462,6 +462,39 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await shot(viewer, '12-live-list');
     await viewer.context().close();
     await editor.context().close();
+  });
+
+  it('saves a field of a Hugo page with TOML front matter as a one-line change, comment and all', async () => {
+    const toml = [
+      '+++',
+      'title = "From Hugo" # hugo new wrote this',
+      'date = 2024-01-29T10:00:00Z',
+      "author = 'ada'",
+      'tags = ["hugo", "toml"]',
+      '+++',
+      'Written by Hugo.',
+      '',
+    ].join('\n');
+    repo.write('content/posts/from-hugo.md', toml);
+    repo.commitAll('a page written by hugo new');
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    // The server's watcher picks the file up; the session cookie of this context reads it.
+    await waitFor(
+      async () => (await page.request.get(`${server.url}/api/collections/posts/entries/from-hugo`)).ok(),
+      {
+        message: 'the server to see the new file',
+      },
+    );
+    await page.goto(server.url + '/collections/posts/entries/from-hugo');
+    await expect(page.getByLabel('Title', { exact: true }).inputValue()).resolves.toBe('From Hugo');
+    await page.getByLabel('Title', { exact: true }).fill('Edited in the admin');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('show', 'HEAD:content/posts/from-hugo.md')).toBe(
+      toml.replace('"From Hugo"', '"Edited in the admin"'),
+    );
+    await page.context().close();
   });
 
   it('produced no console errors and no uncaught exceptions beyond those provoked on purpose', () => {
