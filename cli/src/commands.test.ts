@@ -173,6 +173,34 @@ describe('schema', () => {
   });
 });
 
+describe('front matter languages', () => {
+  it('infer and validate read TOML and JSON front matter like YAML; a broken TOML file is a problem with its line', async () => {
+    const r = repo({ 'mimsy.config.json': '{"version":1}', 'schemas/.gitkeep': '' });
+    r.write('site/content/docs/yaml.md', '---\ntitle: YAML page\nweight: 1\ndraft: false\n---\nBody.\n');
+    r.write(
+      'site/content/docs/toml.md',
+      '+++\ntitle = "TOML page" # hugo new\nweight = 2\ndraft = true\n+++\nBody.\n',
+    );
+    r.write(
+      'site/content/docs/json.md',
+      '{\n  "title": "JSON page",\n  "weight": 3,\n  "draft": false\n}\nBody.\n',
+    );
+    const result = await infer.run({ cwd: r.dir, args: ['site/content/docs'], name: 'docs', write: true });
+    const fields = Object.fromEntries((result.schema.fields as { name: string }[]).map((f) => [f.name, f]));
+    expect(result.passing).toBe(3);
+    expect(fields.title).toMatchObject({ type: 'string', required: true });
+    expect(fields.weight).toMatchObject({ type: 'number', required: true });
+    expect(fields.draft).toMatchObject({ type: 'boolean', required: true });
+    expect((await validate.run({ cwd: r.dir, json: true })).ok).toBe(true);
+
+    r.write('site/content/docs/broken.md', '+++\ntitle = "Broken"\nweight = = 4\n+++\n');
+    const report = await validate.run({ cwd: r.dir, json: true });
+    expect(report.ok).toBe(false);
+    expect(JSON.stringify(report)).toMatch(/not valid TOML/);
+    expect(JSON.stringify(report)).toMatch(/"line":3/);
+  });
+});
+
 describe('entries', () => {
   it('new: applies defaults and typed --set values, commits as the Git user; validate reports problems', async () => {
     const r = repo();
