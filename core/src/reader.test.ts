@@ -48,11 +48,16 @@ describe('createReader on examples/blog (no server, no git needed)', () => {
 
 describe('front matter languages', () => {
   it('reads the same values from YAML, TOML and JSON front matter, dates as written or as Date', async () => {
-    const yaml = "---\ntitle: Same\ndate: 2026-01-05T10:00:00Z\nauthor: ada\n---\nBody\n";
+    const yaml = '---\ntitle: Same\ndate: 2026-01-05T10:00:00Z\nauthor: ada\n---\nBody\n';
     const toml = '+++\ntitle = "Same"\ndate = 2026-01-05T10:00:00Z\nauthor = "ada"\n+++\nBody\n';
     const json = '{\n  "title": "Same",\n  "date": "2026-01-05T10:00:00Z",\n  "author": "ada"\n}\nBody\n';
     repo = makeTempRepo({
-      files: { ...SMALL_REPO, 'content/posts/a.md': yaml, 'content/posts/b.md': toml, 'content/posts/c.md': json },
+      files: {
+        ...SMALL_REPO,
+        'content/posts/a.md': yaml,
+        'content/posts/b.md': toml,
+        'content/posts/c.md': json,
+      },
       commit: false,
     });
     const posts = createReader(repo.dir, { validate: 'off' }).collection('posts');
@@ -70,6 +75,31 @@ describe('front matter languages', () => {
 });
 
 describe('validation for site builds', () => {
+  it('fails only the read of a schema that has problems; problems() lists all without throwing', async () => {
+    repo = makeTempRepo({
+      files: {
+        ...SMALL_REPO,
+        'content/authors/bad.json': '{"name": 5}',
+        'content/authors/Not A Slug.json': '{"name": "x"}',
+        'schemas/broken.json': '{ "kind": "collection", ',
+      },
+      commit: false,
+    });
+    const reader = createReader(repo.dir);
+    await expect(reader.collection('posts').all()).resolves.not.toHaveLength(0);
+    const error = (await reader
+      .collection('authors')
+      .all()
+      .catch((e: unknown) => e)) as ContentValidationError;
+    expect(error).toBeInstanceOf(ContentValidationError);
+    expect(error.message).toMatch(/content\/authors\/bad\.json \/name/);
+    await expect(reader.collection('broken').all()).rejects.toThrow(/schemas\/broken\.json/);
+    const problems = await reader.problems();
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['content/authors/Not A Slug.json', 'content/authors/bad.json', 'schemas/broken.json'].sort(),
+    );
+  });
+
   it('fails the build with every problem listed (file and line)', async () => {
     repo = makeTempRepo({
       files: {

@@ -31,16 +31,34 @@ export interface ReaderOptions {
   dates?: 'string' | 'date';
 }
 
+/** Problems of mimsy.config.json concern every schema. */
+const CONFIG_SCHEMA = '';
+
+/** `schemas/posts.json` → `posts`; the config file → ''. */
+function schemaOfFile(file: string): string {
+  const match = /^schemas\/([^/]+)\.json$/.exec(file);
+  return match ? match[1]! : CONFIG_SCHEMA;
+}
+
 /** The value with every `date`/`datetime` field (nested ones too) turned into a Date. */
 function withDates(fields: readonly Field[], data: Record<string, unknown>): Record<string, unknown> {
   const convert = (field: Omit<Field, 'name'>, value: unknown): unknown => {
     if ((field.type === 'date' || field.type === 'datetime') && typeof value === 'string') {
-      const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T'));
+      const date = new Date(
+        /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T'),
+      );
       return Number.isNaN(date.getTime()) ? value : date;
     }
-    if (field.type === 'object' && field.fields && typeof value === 'object' && value !== null && !Array.isArray(value))
+    if (
+      field.type === 'object' &&
+      field.fields &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
+    )
       return withDates(field.fields, value as Record<string, unknown>);
-    if (field.type === 'list' && field.of && Array.isArray(value)) return value.map((v) => convert(field.of!, v));
+    if (field.type === 'list' && field.of && Array.isArray(value))
+      return value.map((v) => convert(field.of!, v));
     return value;
   };
   const out = { ...data };
@@ -89,7 +107,10 @@ export interface Reader<Collections extends ContentTypes, Singletons extends Con
   schemas(): Promise<Schema[]>;
   collection<K extends keyof Collections & string>(name: K): CollectionReader<Collections[K]>;
   singleton<K extends keyof Singletons & string>(name: K): SingletonReader<Singletons[K]>;
-  /** Every problem in the content (parse errors, schema violations, broken relations, duplicates). */
+  /**
+   * Every problem in the repository — schema mistakes, files that cannot be read or served, values
+   * that break their schema, broken relations, duplicates — without throwing, whatever `validate` is.
+   */
   problems(): Promise<EntryReport[]>;
 }
 
@@ -107,8 +128,16 @@ export function createReader<
   Singletons extends ContentTypes = ContentTypes,
 >(dir: string, options: ReaderOptions = {}): Reader<Collections, Singletons> {
   const mode = options.validate ?? 'throw';
-  let loaded: Promise<{ project: Project; index: ContentIndex; bad: Map<string, EntryReport> }> | null = null;
-  const load = (): Promise<{ project: Project; index: ContentIndex; bad: Map<string, EntryReport> }> => {
+  interface Loaded {
+    project: Project;
+    index: ContentIndex;
+    /** Entries with problems, by schema and slug. */
+    bad: Map<string, EntryReport>;
+    /** Every problem: entries, files that cannot be served, schema mistakes. */
+    reports: EntryReport[];
+  }
+  let loaded: Promise<Loaded> | null = null;
+  const load = (): Promise<Loaded> => {
     loaded ??= (async () => {
       const root = await findRoot(dir);
       if (!root)
@@ -117,31 +146,36 @@ export function createReader<
           `No mimsy.config.json in ${dir} or any folder above it. Point createReader() at your content repository.`,
         );
       const project = await loadProject(root);
-      if (project.issues.length && mode === 'throw') {
-        throw new MimsyError(
-          ErrorCodes.SCHEMA,
-          `The content model has mistakes:\n${project.issues.map((i) => `  ${i.file}${i.path ? ' ' + i.path : ''}: ${i.message}. ${i.fix}`).join('\n')}`,
-          { issues: project.issues },
-        );
-      }
       const index = await ContentIndex.build(project, new ReadOnlyFsStore(root), { history: false });
       const report = index.validate();
       const bad = new Map(report.entries.map((r) => [`${r.schema}\0${r.slug}`, r]));
-      if (mode === 'throw' && (report.entries.length || report.unaddressable.length)) {
-        const reports = [
-          ...report.entries,
-          ...report.unaddressable.map((u) => ({
-            schema: u.schema,
-            slug: '',
-            path: u.path,
-            problems: [{ path: '', message: u.message.replace(u.path + ' ', '') }],
-          })),
-        ];
-        throw new ContentValidationError(reports);
-      }
-      return { project, index, bad };
+      const reports: EntryReport[] = [
+        ...project.issues.map((i) => ({
+          schema: schemaOfFile(i.file),
+          slug: '',
+          path: i.file,
+          problems: [{ path: i.path, message: `${i.message}. ${i.fix}` }],
+        })),
+        ...report.entries,
+        ...report.unaddressable.map((u) => ({
+          schema: u.schema,
+          slug: '',
+          path: u.path,
+          problems: [{ path: '', message: u.message.replace(u.path + ' ', '') }],
+        })),
+      ];
+      return { project, index, bad, reports };
     })();
     return loaded;
+  };
+  /**
+   * In 'throw' mode, reading a schema fails when *it* has problems — its schema file, the config,
+   * its entries, its files that cannot be served — not when another schema does.
+   */
+  const assertClean = ({ reports }: Loaded, name: string): void => {
+    if (mode !== 'throw') return;
+    const own = reports.filter((r) => r.schema === name || r.schema === CONFIG_SCHEMA);
+    if (own.length) throw new ContentValidationError(own);
   };
   const toReaderEntry = <Data>(
     entry: {
@@ -164,13 +198,16 @@ export function createReader<
   };
   const usable = (bad: Map<string, EntryReport>, schema: string, slug: string): boolean =>
     mode !== 'skip' || !bad.has(`${schema}\0${slug}`);
-  const kindOf = (project: Project, name: string, kind: Schema['kind']): Schema => {
+  const kindOf = (loadedProject: Loaded, name: string, kind: Schema['kind']): Schema => {
+    const { project } = loadedProject;
+    if (!project.schemas.has(name)) assertClean(loadedProject, name); // a schema file too broken to load
     const schema = getSchema(project, name);
     if (schema.kind !== kind)
       throw new MimsyError(
         ErrorCodes.WRONG_KIND,
         `"${name}" is a ${schema.kind}; use reader.${schema.kind}('${name}').`,
       );
+    assertClean(loadedProject, name);
     return schema;
   };
   return {
@@ -184,15 +221,17 @@ export function createReader<
       type Data = Collections[K];
       const read = async (slug: string): Promise<ReaderEntry<Data> | null> => {
         assertSafeSlug(slug);
-        const { project, index, bad } = await load();
-        const schema = kindOf(project, name, 'collection');
+        const loaded = await load();
+        const { index, bad } = loaded;
+        const schema = kindOf(loaded, name, 'collection');
         const entry = index.get(name, slug);
         return entry && usable(bad, name, slug) ? toReaderEntry<Data>(entry, schema) : null;
       };
       return {
         async all() {
-          const { project, index, bad } = await load();
-          const schema = kindOf(project, name, 'collection');
+          const loaded = await load();
+          const { index, bad } = loaded;
+          const schema = kindOf(loaded, name, 'collection');
           const total = index.count(name);
           const sorted = total ? index.list(name, { limit: 500 }) : { items: [], nextCursor: null };
           const items = [...sorted.items];
@@ -205,8 +244,9 @@ export function createReader<
           return items.filter((e) => usable(bad, name, e.slug)).map((e) => toReaderEntry<Data>(e, schema));
         },
         async slugs() {
-          const { project, index, bad } = await load();
-          kindOf(project, name, 'collection');
+          const loaded = await load();
+          const { index, bad } = loaded;
+          kindOf(loaded, name, 'collection');
           return index
             .all(name)
             .filter((e) => usable(bad, name, e.slug))
@@ -223,8 +263,9 @@ export function createReader<
     singleton<K extends keyof Singletons & string>(name: K): SingletonReader<Singletons[K]> {
       type Data = Singletons[K];
       const read = async (): Promise<ReaderEntry<Data> | null> => {
-        const { project, index, bad } = await load();
-        const schema = kindOf(project, name, 'singleton');
+        const loaded = await load();
+        const { index, bad } = loaded;
+        const schema = kindOf(loaded, name, 'singleton');
         const entry = index.get(name, '');
         return entry && usable(bad, name, '') ? toReaderEntry<Data>(entry, schema) : null;
       };
@@ -238,8 +279,8 @@ export function createReader<
       };
     },
     async problems() {
-      const { index } = await load();
-      return index.validate().entries;
+      const { reports } = await load();
+      return reports;
     },
   };
 }
