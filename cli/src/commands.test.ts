@@ -144,6 +144,7 @@ describe('schema', () => {
         'fifth',
         'draft: false\ncategory: howto\ndate: 2024-05-06\nweight: 5\nmixed: five\nsummary: "two\\nlines"',
       ],
+      ['sixth', 'draft: false\ncategory: news\ndate: 2024-06-07\nweight: 6\nlinkTitle: Sixth'],
     ];
     for (const [slug, fm] of posts)
       r.write(`site/content/blog/${slug}.md`, `---\ntitle: Post ${slug}\n${fm}\n---\nBody of ${slug}.\n`);
@@ -153,7 +154,7 @@ describe('schema', () => {
         (f) => [f.name, f],
       ),
     );
-    expect(result.passing).toBe(5);
+    expect(result.passing).toBe(6);
     expect(fields.title).toMatchObject({ type: 'string', required: true });
     expect(fields.draft).toMatchObject({ type: 'boolean', required: true });
     expect(fields.category).toMatchObject({ type: 'select', options: ['howto', 'news'], required: true });
@@ -198,6 +199,26 @@ describe('front matter languages', () => {
     expect(report.ok).toBe(false);
     expect(JSON.stringify(report)).toMatch(/not valid TOML/);
     expect(JSON.stringify(report)).toMatch(/"line":3/);
+  });
+});
+
+describe('infer on generator conventions', () => {
+  it('reads Jekyll and Hugo date-times as datetime, and never makes a choice of values that do not repeat', async () => {
+    const r = repo({ 'mimsy.config.json': '{"version":1}', 'schemas/.gitkeep': '' });
+    const pages = [
+      ['2025-01-29-welcome', 'date: 2025-01-29 18:15:32 +0530', 'Welcome'],
+      ['2025-02-01-second', 'date: 2025-02-01T09:00:00-07:00', 'Second'],
+      ['2025-02-02-third', 'date: 2025-02-02', 'Third'],
+      ['2025-02-03-fourth', 'date: 2025-02-03T10:00:00', 'Fourth'],
+    ];
+    for (const [name, date, link] of pages)
+      r.write(`_posts/${name}.md`, `---\ntitle: ${link} post\n${date}\nlinkTitle: ${link}\n---\nBody.\n`);
+    const result = await infer.run({ cwd: r.dir, args: ['_posts'], name: 'posts', write: true });
+    const fields = Object.fromEntries((result.schema.fields as { name: string }[]).map((f) => [f.name, f]));
+    expect(fields.date).toMatchObject({ type: 'datetime', required: true });
+    expect(fields.linkTitle).toMatchObject({ type: 'string' });
+    expect(result.passing).toBe(4);
+    expect((await validate.run({ cwd: r.dir, json: true })).ok).toBe(true);
   });
 });
 

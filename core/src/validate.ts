@@ -7,7 +7,11 @@ import type { Field, Schema, SelectOption } from './types.js';
 export type RelationLookup = (schema: string, slug: string) => boolean;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * The date-times site generators write: ISO 8601 (`2026-11-28T09:30:00Z`, `…+01:00`), Jekyll's
+ * `2025-01-29 18:15:32 +0530`, and Hugo's zone-less `2024-01-29T10:00:00` (read as UTC here).
+ */
+const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?) ?(Z|[+-]\d{2}:?\d{2})?$/i;
 const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]+$/;
 const COLOR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const SINGLE_SEGMENT_SLUG = /^[a-z0-9][a-z0-9._-]*$/;
@@ -69,8 +73,18 @@ export function isValidDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+/** The instant of a date or date-time value in milliseconds (a date alone is midnight UTC), or NaN. */
+export function dateTimeMs(value: string): number {
+  if (isValidDate(value)) return Date.parse(`${value}T00:00:00Z`);
+  const m = DATETIME.exec(value);
+  if (!m || !isValidDate(m[1]!)) return Number.NaN;
+  const zone = (m[3] ?? 'Z').toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  return Date.parse(`${m[1]}T${m[2]}${zone}`);
+}
+
+/** A date-time as above, or (as Hugo and Jekyll accept) a date alone. */
 export function isValidDateTime(value: string): boolean {
-  return DATETIME.test(value) && !Number.isNaN(Date.parse(value)) && isValidDate(value.slice(0, 10));
+  return !Number.isNaN(dateTimeMs(value));
 }
 
 function isValidUrl(value: string): boolean {
@@ -134,7 +148,7 @@ function checkLengths(field: Field, value: string, at: string, issues: Issue[]):
 
 function checkRange(field: Field, value: string, at: string, issues: Issue[]): void {
   // ISO dates and datetimes (in UTC) compare correctly as strings; compare datetimes as instants.
-  const asTime = (v: string): number => (v.length > 10 ? Date.parse(v) : Date.parse(v + 'T00:00:00Z'));
+  const asTime = dateTimeMs;
   if (typeof field.min === 'string' && asTime(value) < asTime(field.min)) {
     issues.push({ path: at, message: `must not be before ${field.min}` });
   }
@@ -225,7 +239,7 @@ export function validateValue(
       if (typeof value !== 'string' || !isValidDateTime(value)) {
         return void issues.push({
           path: at,
-          message: 'must be a date and time with a time zone, like 2026-11-28T09:30:00Z',
+          message: 'must be a date and time, like 2026-11-28T09:30:00Z',
         });
       }
       return checkRange(f, value, at, issues);

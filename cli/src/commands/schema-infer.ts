@@ -56,6 +56,7 @@ export function inferType(values: unknown[], samples: number, allowSelect = true
   if (present.every((v) => typeof v === 'string')) {
     const strings = present;
     if (strings.every(isValidDate)) return { type: 'date' };
+    // Hugo and Jekyll mix dates with date-times in one field; a datetime field takes both.
     if (strings.every(isValidDateTime)) return { type: 'datetime' };
     if (strings.every((s) => EMAIL.test(s))) return { type: 'email' };
     if (strings.every((s) => COLOR.test(s))) return { type: 'color' };
@@ -64,11 +65,13 @@ export function inferType(values: unknown[], samples: number, allowSelect = true
     if (strings.every((s) => /^https?:\/\/\S+$/.test(s))) return { type: 'url' };
     if (strings.some((s) => s.includes('\n'))) return { type: 'text' };
     const distinct = [...new Set(strings)];
+    // A choice only for values that repeat: in 3 files or more, at most one distinct value in
+    // three. Titles that happen to be few are not choices (a new page could not be made).
     if (
       allowSelect &&
-      samples >= 4 &&
+      strings.length >= 3 &&
       distinct.length <= 8 &&
-      distinct.length <= samples / 2 &&
+      distinct.length * 3 <= strings.length &&
       distinct.every((d) => d.length <= 40)
     ) {
       return { type: 'select', options: distinct.sort() };

@@ -1,5 +1,6 @@
 import { css, html } from 'lit';
 import type { Field } from '@mimsy/core/types';
+import { dateTimeMs } from '@mimsy/core/validate';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
@@ -12,7 +13,7 @@ export function emitValue(from: HTMLElement, value: unknown): void {
 /** ISO datetime (UTC) ↔ the local "YYYY-MM-DDTHH:mm" a datetime-local input shows. */
 export function isoToLocalInput(iso: unknown): string {
   if (typeof iso !== 'string' || !iso) return '';
-  const d = new Date(iso);
+  const d = new Date(dateTimeMs(iso));
   if (Number.isNaN(d.getTime())) return '';
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
