@@ -1,6 +1,8 @@
 import { decodeEntry, ParseError } from './codec/index.js';
 import { ErrorCodes, InvalidPathError, MimsyError, ValidationError } from './errors.js';
-import { isValidSlug, slugProblem } from './paths.js';
+import type { BundleLookup, Placement } from './entry-files.js';
+import { EntryFiles } from './entry-files.js';
+import { isValidSlug } from './paths.js';
 import type { Project } from './project.js';
 import type { ContentStore, StoredFile } from './store/port.js';
 import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
@@ -50,30 +52,6 @@ interface Slot {
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 const MAX_LIMIT = 500;
-
-/** Maps a file path to the (schema, slug) it holds, or explains why it cannot. */
-export function locate(
-  schemas: Iterable<Schema>,
-  path: string,
-): { schema: Schema; slug: string } | { schema: Schema; problem: string } | null {
-  for (const schema of schemas) {
-    if (schema.kind === 'singleton') {
-      if (path === schema.file) return { schema, slug: '' };
-      continue;
-    }
-    const prefix = schema.folder + '/';
-    if (!path.startsWith(prefix)) continue;
-    const ext = schema.format === 'markdown' ? '.md' : '.json';
-    const rest = path.slice(prefix.length);
-    if (!rest.endsWith(ext))
-      return { schema, problem: `is not a ${ext} file, so it is not an entry of ${schema.name}` };
-    const slug = rest.slice(0, -ext.length);
-    const problem = slugProblem(slug);
-    if (problem) return { schema, problem: `its name cannot be a slug (${problem}); rename the file` };
-    return { schema, slug };
-  }
-  return null;
-}
 
 /** Builds an Entry from a stored file: parse errors and schema problems become part of it. */
 export function toEntry(
@@ -180,12 +158,20 @@ export class ContentIndex {
   readonly unaddressable = new Map<string, UnaddressableFile>();
   /** Resolves when updatedAt/updatedBy have been filled in from Git history. */
   historyLoaded: Promise<void> = Promise.resolve();
+  private readonly files: EntryFiles;
+  /** Folders holding a bundle's page (`index.*`, `_index.*`): "schema\0dir" → the pages' paths. */
+  private readonly bundles = new Map<string, { kind: 'leaf' | 'branch'; pages: Set<string> }>();
+  /** Page-bundle resources: "schema\0slug" → their paths. */
+  private readonly resources = new Map<string, Set<string>>();
+  private readonly bundleLookup: BundleLookup = (schema, dir) =>
+    this.bundles.get(`${schema}\0${dir}`)?.kind ?? null;
 
   private constructor(
     private readonly project: Project,
     private readonly store: ContentStore,
   ) {
     for (const name of project.schemas.keys()) this.slots.set(name, new Map());
+    this.files = new EntryFiles(project.schemas.values(), project.config);
   }
 
   /** Reads and parses every entry of every schema. */
@@ -207,18 +193,85 @@ export class ContentIndex {
         }
       }
     }
+    // Sorted, so that of two files with one id (a.md and a.markdown) the same one always wins.
+    paths.sort();
+    for (const path of paths) index.noteBundle(path);
+    const entries = paths.filter((path) => index.classify(path) === 'entry');
     const concurrency = 64;
     let next = 0;
+    const read = new Map<string, StoredFile | null>();
     const worker = async (): Promise<void> => {
-      while (next < paths.length) {
-        const path = paths[next++]!;
-        const file = await index.readOrReport(path);
-        if (file) index.ingest(file);
+      while (next < entries.length) {
+        const path = entries[next++]!;
+        read.set(path, await index.readOrReport(path));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    for (const path of entries) {
+      const file = read.get(path);
+      if (file) index.ingest(file);
+    }
     if (options.history !== false) index.historyLoaded = index.loadHistory();
     return index;
+  }
+
+  /** Registers a bundle's page (by its path alone), so that the files beside it are its resources. */
+  private noteBundle(path: string): void {
+    const schema = this.files.schemaOf(path);
+    const bundle = schema && EntryFiles.bundleOf(schema, path);
+    if (!schema || !bundle) return;
+    const key = `${schema.name}\0${bundle.dir}`;
+    const known = this.bundles.get(key);
+    if (known) known.pages.add(path);
+    else this.bundles.set(key, { kind: bundle.kind, pages: new Set([path]) });
+  }
+
+  private forgetBundle(path: string): void {
+    const schema = this.files.schemaOf(path);
+    const bundle = schema && EntryFiles.bundleOf(schema, path);
+    if (!schema || !bundle) return;
+    const key = `${schema.name}\0${bundle.dir}`;
+    const known = this.bundles.get(key);
+    known?.pages.delete(path);
+    if (known?.pages.size === 0) this.bundles.delete(key);
+  }
+
+  /**
+   * Places a path without reading it: resources and ignored files are recorded (never read),
+   * problems reported; 'entry' means the file must be read and ingested.
+   */
+  private classify(path: string): Placement['kind'] | null {
+    const placement = this.files.place(path, this.bundleLookup);
+    this.unaddressable.delete(path);
+    if (!placement) return null;
+    if (placement.kind === 'resource' || placement.kind === 'problem') {
+      // Not read, but a link is still a problem (Mimsy never follows one), whatever it points to.
+      try {
+        this.store.checkPath?.(path);
+      } catch (error) {
+        if (!(error instanceof InvalidPathError)) throw error;
+        this.report(path, error);
+        return 'problem';
+      }
+    }
+    if (placement.kind === 'resource') {
+      const key = `${placement.schema.name}\0${placement.slug}`;
+      let set = this.resources.get(key);
+      if (!set) this.resources.set(key, (set = new Set()));
+      set.add(path);
+    } else if (placement.kind === 'problem') {
+      this.unaddressable.set(path, {
+        path,
+        schema: placement.schema.name,
+        message: `${path} ${placement.problem}`,
+      });
+    }
+    return placement.kind;
+  }
+
+  /** The files of an entry's page bundle (repository paths), besides its own. */
+  resourcesOf(schema: string, slug: string): string[] {
+    return [...(this.resources.get(`${schema}\0${slug}`) ?? [])].sort();
   }
 
   private async loadHistory(): Promise<void> {
@@ -258,20 +311,21 @@ export class ContentIndex {
     this.unaddressable.set(path, { path, schema: schema?.name ?? '', message: error.message });
   }
 
-  /** Adds or replaces the entry held in `file`. Returns the entry, or null for an unaddressable file. */
+  /** Adds or replaces the entry held in `file`. Returns the entry, or null for a file that is not one. */
   private ingest(file: StoredFile, commit?: CommitInfo): Entry | null {
-    const where = locate(this.project.schemas.values(), file.path);
-    if (!where) return null;
-    if ('problem' in where) {
+    const where = this.files.place(file.path, this.bundleLookup);
+    if (!where || where.kind !== 'entry') return null;
+    const taken = this.slots.get(where.schema.name)?.get(where.slug)?.entry;
+    if (taken && taken.path !== file.path) {
       this.unaddressable.set(file.path, {
         path: file.path,
         schema: where.schema.name,
-        message: `${file.path} ${where.problem}`,
+        message: `${file.path} has the same id (${where.slug}) as ${taken.path}; rename or remove one of them`,
       });
       return null;
     }
     const entry = toEntry(where.schema, where.slug, file, { validate: false });
-    const previous = this.slots.get(where.schema.name)?.get(where.slug)?.entry;
+    const previous = taken;
     if (commit) {
       entry.updatedAt = commit.date;
       entry.updatedBy = commit.author;
@@ -287,12 +341,22 @@ export class ContentIndex {
 
   private drop(path: string): { schema: string; slug: string } | null {
     this.unaddressable.delete(path);
+    for (const set of this.resources.values()) set.delete(path);
     const at = this.paths.get(path);
     if (!at) return null;
     this.paths.delete(path);
     this.slots.get(at.schema)?.delete(at.slug);
     this.sorted.delete(at.schema);
     return at;
+  }
+
+  /** A bundle page came or went: files under its folder are re-placed (resources ↔ problems). */
+  private replaceAround(path: string): void {
+    const schema = this.files.schemaOf(path);
+    const bundle = schema && EntryFiles.bundleOf(schema, path);
+    if (!schema || !bundle) return;
+    const prefix = `${schema.folder}/${bundle.dir ? `${bundle.dir}/` : ''}`;
+    for (const other of [...this.unaddressable.keys()]) if (other.startsWith(prefix)) this.classify(other);
   }
 
   on(listener: Listener): () => void {
@@ -315,9 +379,11 @@ export class ContentIndex {
     const existed = this.paths.get(path);
     if (!file) {
       const at = this.drop(path);
+      this.forgetBundle(path);
       if (at) this.emit({ type: 'deleted', ...at, path, version: null, source: 'api', commit: commit.sha });
       return null;
     }
+    this.noteBundle(path);
     const ingested = this.ingest(file, commit);
     const entry = ingested && this.get(ingested.schema, ingested.slug);
     if (entry)
@@ -336,6 +402,13 @@ export class ContentIndex {
   /** Re-reads one path from the store after an outside change; announces what changed. */
   async refresh(path: string, source: 'disk' | 'remote' = 'disk'): Promise<EntryEvent | null> {
     let refused: InvalidPathError | null = null;
+    const placement = this.files.place(path, this.bundleLookup);
+    if (placement && placement.kind !== 'entry') {
+      // A resource, an ignored file or a problem: placed by its path, never read.
+      this.drop(path);
+      this.classify(path);
+      return null;
+    }
     const file = await this.store.read(path).catch((error: unknown) => {
       if (error instanceof InvalidPathError) refused = error;
       return null;
@@ -344,6 +417,8 @@ export class ContentIndex {
     const current = at ? this.slots.get(at.schema)?.get(at.slug)?.entry : undefined;
     if (!file) {
       const dropped = this.drop(path);
+      this.forgetBundle(path);
+      this.replaceAround(path);
       if (refused) this.report(path, refused); // a file that turned into a link: a problem now
       if (!dropped) return null;
       const event: EntryEvent = { type: 'deleted', ...dropped, path, version: null, source };
@@ -352,6 +427,8 @@ export class ContentIndex {
     }
     if (current && current.version === file.version) return null;
     this.unaddressable.delete(path);
+    this.noteBundle(path);
+    this.replaceAround(path);
     const entry = this.ingest(file);
     if (!entry) return null;
     const event: EntryEvent = {

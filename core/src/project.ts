@@ -4,7 +4,7 @@ import { ErrorCodes, InvalidPathError, MimsyError, pointer } from './errors.js';
 import { contentPathProblem } from './paths.js';
 import type { SchemaIssue } from './schema/check.js';
 import { readInRoot } from './store/fs.js';
-import { checkSchema, suggest } from './schema/check.js';
+import { checkGlobs, checkSchema, suggest } from './schema/check.js';
 import type { MimsyConfig, Schema } from './types.js';
 
 export const CONFIG_FILE = 'mimsy.config.json';
@@ -15,6 +15,7 @@ export const DEFAULT_CONFIG: MimsyConfig = {
   media: { dir: 'public/media', publicPath: '/media' },
   git: { branch: 'main', remote: 'origin', push: 'auto' },
   commit: { message: '{{action}} {{schema}}/{{slug}}' },
+  ignore: [],
 };
 
 /** The content repository's settings and content model, as loaded from disk. */
@@ -71,7 +72,7 @@ function parseJsonFile(text: string, file: string): { value: unknown } | { issue
   }
 }
 
-const CONFIG_KEYS = ['$schema', 'version', 'schemas', 'media', 'git', 'commit'];
+const CONFIG_KEYS = ['$schema', 'version', 'schemas', 'media', 'git', 'commit', 'ignore'];
 
 /** Validates mimsy.config.json's parsed content and fills in defaults. */
 export function checkConfig(
@@ -182,6 +183,8 @@ export function checkConfig(
       );
     else config.commit.message = commit.message;
   }
+  const ignore = checkGlobs({ add }, r.ignore, '/ignore');
+  if (ignore) config.ignore = ignore;
   return { config, issues };
 }
 

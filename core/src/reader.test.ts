@@ -35,7 +35,7 @@ describe('createReader on examples/blog (no server, no git needed)', () => {
     expect((await reader.collection('posts').read('guides/images'))!.data.tags).toEqual(['guide', 'media']);
     expect(await reader.collection('posts').read('nope')).toBeNull();
     await expect(reader.collection('posts').readOrThrow('nope')).rejects.toThrow(NotFoundError);
-    await expect(reader.collection('posts').read('../secret')).rejects.toThrow(/Invalid slug/);
+    await expect(reader.collection('posts').read('../secret')).rejects.toThrow(/Invalid entry id/);
   });
 
   it('reads a singleton', async () => {
@@ -80,7 +80,7 @@ describe('validation for site builds', () => {
       files: {
         ...SMALL_REPO,
         'content/authors/bad.json': '{"name": 5}',
-        'content/authors/Not A Slug.json': '{"name": "x"}',
+        'content/authors/notes.txt': 'not an entry',
         'schemas/broken.json': '{ "kind": "collection", ',
       },
       commit: false,
@@ -96,7 +96,7 @@ describe('validation for site builds', () => {
     await expect(reader.collection('broken').all()).rejects.toThrow(/schemas\/broken\.json/);
     const problems = await reader.problems();
     expect(problems.map((p) => p.path).sort()).toEqual(
-      ['content/authors/Not A Slug.json', 'content/authors/bad.json', 'schemas/broken.json'].sort(),
+      ['content/authors/bad.json', 'content/authors/notes.txt', 'schemas/broken.json'].sort(),
     );
   });
 

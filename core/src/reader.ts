@@ -1,7 +1,7 @@
 import { ErrorCodes, MimsyError, NotFoundError } from './errors.js';
 import type { EntryReport } from './index-store.js';
 import { ContentIndex } from './index-store.js';
-import { assertSafeSlug } from './paths.js';
+import { assertSafeId } from './paths.js';
 import type { Project } from './project.js';
 import { findRoot, getSchema, loadProject } from './project.js';
 import { ReadOnlyFsStore } from './store/readonly.js';
@@ -220,7 +220,7 @@ export function createReader<
     collection<K extends keyof Collections & string>(name: K): CollectionReader<Collections[K]> {
       type Data = Collections[K];
       const read = async (slug: string): Promise<ReaderEntry<Data> | null> => {
-        assertSafeSlug(slug);
+        assertSafeId(slug);
         const loaded = await load();
         const { index, bad } = loaded;
         const schema = kindOf(loaded, name, 'collection');

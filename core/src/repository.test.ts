@@ -260,20 +260,23 @@ describe('on examples/blog', () => {
 });
 
 describe('broken files and outside edits', () => {
-  it('shows a file that cannot be parsed as an entry with a parse error, and a bad file name as unaddressable', async () => {
+  it('shows a file that cannot be parsed as an entry with a parse error, and a file that is no entry as unaddressable', async () => {
     repo = makeTempRepo({
       files: {
         ...SMALL_REPO,
         'content/posts/broken.md': '---\ntitle: [oops\n---\n',
-        'content/posts/Bad Name.md': '---\ntitle: x\n---\n',
+        'content/posts/Any Name.md': '---\ntitle: x\n---\n',
+        'content/posts/notes.txt': 'not an entry',
       },
     });
     mimsy = await Repository.open(repo.dir);
     const broken = mimsy.get('posts', 'broken')!;
     expect(broken.parseError!.message).toMatch(/not valid YAML/);
     expect(broken.data).toEqual({});
+    // A file's own name is its id, whatever it is.
+    expect(mimsy.get('posts', 'Any Name')!.data.title).toBe('x');
     const report = mimsy.index.validate();
-    expect(report.unaddressable[0]!.path).toBe('content/posts/Bad Name.md');
+    expect(report.unaddressable.map((u) => u.path)).toEqual(['content/posts/notes.txt']);
     expect(report.entries.map((r) => r.slug)).toContain('broken');
   });
 

@@ -11,7 +11,8 @@ import {
 } from './errors.js';
 import type { ListQuery, UnaddressableFile } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
-import { assertSafeSlug, entryPath, resolveInRoot, symlinkError } from './paths.js';
+import { EntryFiles } from './entry-files.js';
+import { assertSafeId, assertSafeSlug, entryPath, resolveInRoot, symlinkError } from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug.js';
@@ -29,6 +30,7 @@ import type {
   Person,
   Schema,
 } from './types.js';
+import { extensionsOf } from './types.js';
 import { mergePatch } from './merge-patch.js';
 import { validateEntry } from './validate.js';
 import { blobId } from './version.js';
@@ -283,9 +285,26 @@ export class Repository {
   }
 
   get(schema: string, slug: string): Entry | null {
-    const s = this.collection(schema);
-    entryPath(s, slug);
+    this.collection(schema);
+    assertSafeId(slug);
     return this.index.get(schema, slug);
+  }
+
+  /** The files of an entry's page bundle besides its own (repository paths). */
+  resources(schema: string, slug: string): string[] {
+    this.collection(schema);
+    assertSafeId(slug);
+    return this.index.resourcesOf(schema, slug);
+  }
+
+  /**
+   * An entry's file: its own (the index knows it: `_index.md`, `Where.md`, `trip/index.md`,
+   * `post.markdown`), or for an id no file has yet, where a new entry of that slug goes.
+   */
+  private pathOf(schema: Schema, id: string): string {
+    if (schema.kind === 'singleton') return schema.file!;
+    assertSafeId(id);
+    return this.index.get(schema.name, id)?.path ?? entryPath(schema, id);
   }
 
   getOrThrow(schema: string, slug: string): Entry {
@@ -647,7 +666,7 @@ export class Repository {
     previous: Record<string, unknown>;
     body: string | undefined;
   }> {
-    const p = entryPath(schema, slug);
+    const p = this.pathOf(schema, slug);
     const file = await this.store.read(p);
     if (ifMatch !== (file?.version ?? null))
       throw this.conflict(schema, slug, new ConflictError('stale', file));
@@ -674,7 +693,7 @@ export class Repository {
   ): Promise<WriteResult> {
     return this.fresh(async () => {
       const schema = this.collection(schemaName);
-      assertSafeSlug(slug);
+      assertSafeId(slug);
       requireBody(schema, input.body);
       const current = await this.readCurrent(schema, slug, ctx.ifMatch);
       const data = this.mergeUnknown(schema, current.previous, asRecord(input.data, 'data'));
@@ -691,7 +710,7 @@ export class Repository {
   ): Promise<WriteResult> {
     return this.fresh(async () => {
       const schema = this.collection(schemaName);
-      assertSafeSlug(slug);
+      assertSafeId(slug);
       const current = await this.readCurrent(schema, slug, ctx.ifMatch);
       const data = mergePatch(current.previous, asRecord(input.data ?? {}, 'data'));
       return this.writeUpdate(schema, slug, current, data, input.body ?? current.body, input.slug, ctx);
@@ -712,9 +731,19 @@ export class Repository {
       throw new NotFoundError(`There is no entry ${schemaName}/${slug}.`, { schema: schemaName, slug });
     const body = schema.bodyField ? (inputBody ?? '') : undefined;
     const newSlug = inputSlug && inputSlug !== slug ? inputSlug : slug;
-    if (newSlug !== slug) assertSafeSlug(newSlug);
+    let newPath = p;
+    if (newSlug !== slug) {
+      assertSafeSlug(newSlug);
+      if (EntryFiles.bundleOf(schema, p))
+        throw new ValidationError(
+          `${slug} is a page bundle (${p} and the files beside it): rename its folder in the repository, not here.`,
+          [{ path: '/slug', message: 'cannot rename a page bundle' }],
+        );
+      // A renamed entry keeps its file's extension (.markdown stays .markdown).
+      const ext = EntryFiles.split(schema, p.slice(p.lastIndexOf('/') + 1))?.ext ?? extensionsOf(schema)[0]!;
+      newPath = entryPath({ ...schema, extensions: [ext] }, newSlug);
+    }
     this.validate(schema, data, body, [slug, newSlug]);
-    const newPath = entryPath(schema, newSlug);
     const bytes = encodeEntry(schema, { data, body: body ?? '' }, file.bytes, p);
     const changes: FileChange[] =
       newSlug === slug
@@ -755,7 +784,8 @@ export class Repository {
     ctx: WriteContext & { ifMatch: string; force?: boolean },
   ): Promise<{ commit: CommitInfo }> {
     const schema = this.collection(schemaName);
-    const p = entryPath(schema, slug);
+    assertSafeId(slug);
+    const p = this.pathOf(schema, slug);
     if (!ctx.force) {
       const referrers = this.index.referrers(schemaName, slug);
       if (referrers.length) {
@@ -766,13 +796,16 @@ export class Repository {
         );
       }
     }
+    // A page bundle goes whole: its page and the files beside it, in one commit.
+    const resources = this.index.resourcesOf(schemaName, slug);
     const result = await this.commitEntry(
       schema,
       slug,
-      [{ path: p, bytes: null, expected: ctx.ifMatch }],
+      [{ path: p, bytes: null, expected: ctx.ifMatch }, ...resources.map((r) => ({ path: r, bytes: null }))],
       ctx,
       this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {}),
     );
+    for (const r of resources) this.index.put(r, null, result);
     this.index.put(p, null, result);
     this.afterCommit(result);
     return { commit: result };
@@ -838,13 +871,13 @@ export class Repository {
   /** Commits touching the entry, newest first (following renames). */
   async history(schemaName: string, slug: string, options: { limit?: number } = {}): Promise<CommitInfo[]> {
     const schema = this.schema(schemaName);
-    return this.store.history(entryPath(schema, slug), options);
+    return this.store.history(this.pathOf(schema, slug), options);
   }
 
   /** The entry as it was at a commit, or a NotFoundError. */
   async entryAt(schemaName: string, slug: string, sha: string): Promise<Entry> {
     const schema = this.schema(schemaName);
-    let p = entryPath(schema, slug);
+    let p = this.pathOf(schema, slug);
     let bytes = await this.store.readAt(p, sha);
     if (!bytes) {
       // The entry may have had another name at that commit.
@@ -881,7 +914,7 @@ export class Repository {
   ): Promise<WriteResult> {
     const schema = this.schema(schemaName);
     const old = await this.entryAt(schemaName, slug, sha);
-    const p = entryPath(schema, slug);
+    const p = this.pathOf(schema, slug);
     const bytes = (await this.store.readAt(old.path, sha))!;
     const expected =
       ctx.ifMatch === undefined ? (this.index.get(schemaName, slug)?.version ?? null) : ctx.ifMatch;

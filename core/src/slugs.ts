@@ -1,12 +1,16 @@
 // Pure slug and path rules (no I/O): shared by the server and the admin's client-side checks.
 import { InvalidPathError } from './errors.js';
 import type { Schema } from './types.js';
+import { extensionsOf } from './types.js';
 
 /** A slug segment: lowercase ASCII letters, digits, `.`, `_`, `-`, not starting with a dot. */
 const SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 export const MAX_SLUG_LENGTH = 200;
 const RESERVED_LATER_SEGMENTS = ['history', 'revert'];
 const SCHEMA_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Control characters, and the Unicode controls that reorder how a name is shown (`abc\u202egpj.md`). */
+// eslint-disable-next-line no-control-regex -- naming control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Why `slug` is not a valid slug, or null when it is. Pure: no I/O. */
 export function slugProblem(slug: unknown): string | null {
@@ -28,6 +32,39 @@ export function slugProblem(slug: unknown): string | null {
     }
   }
   return null;
+}
+
+/**
+ * Why `id` cannot name an existing entry, or null. An entry's id is its file's own name (less the
+ * extension, or a bundle's folder): `_index`, `functions/collections/Where`, `2024-01-29-title`,
+ * Unicode. Only what would be unsafe or ambiguous is refused: dot segments, empty segments, dotfiles,
+ * control characters, backslashes, and a later segment named like an entry URL's own ending.
+ * Ids are looked up in the index, never joined onto a path.
+ */
+export function idProblem(id: unknown): string | null {
+  if (typeof id !== 'string') return 'an id must be a string';
+  if (id.length === 0) return 'an id must not be empty';
+  if (id.length > 400) return 'an id must be at most 400 characters';
+  if (CONTROL.test(id) || id.includes('\\'))
+    return 'an id must not contain control or text-direction characters, or "\\"';
+  const segments = id.split('/');
+  if (segments.slice(1).some((s) => RESERVED_LATER_SEGMENTS.includes(s)))
+    return 'only the first segment of an id may be "history" or "revert" (those names end entry URLs)';
+  for (const segment of segments) {
+    if (segment === '') return 'an id must not start or end with "/" or contain "//"';
+    if (segment === '.' || segment === '..') return 'an id must not contain "." or ".." segments';
+    if (segment.startsWith('.')) return 'an id must not name a dotfile';
+  }
+  return null;
+}
+
+/** Throws InvalidPathError unless `id` could name an existing entry (see idProblem). */
+export function assertSafeId(id: unknown): asserts id is string {
+  const problem = idProblem(id);
+  if (problem)
+    throw new InvalidPathError(`Invalid entry id: ${problem}.`, {
+      slug: typeof id === 'string' ? printable(id) : null,
+    });
 }
 
 export function isValidSlug(slug: unknown): slug is string {
@@ -63,7 +100,8 @@ export function assertSafeSchemaName(name: unknown): asserts name is string {
 export function relativePathProblem(p: unknown): string | null {
   if (typeof p !== 'string' || p.length === 0) return 'must be a non-empty string';
   if (p.length > 1024) return 'must be at most 1024 characters';
-  if (/[\0\\:]/.test(p) || /[^\x20-\x7e]/.test(p)) return 'must use printable ASCII without "\\", ":" or NUL';
+  if (/[\0\\:]/.test(p) || CONTROL.test(p))
+    return 'must not contain control or text-direction characters, "\\", ":" or NUL';
   if (p.startsWith('/')) return 'must be relative to the repository root (no leading "/")';
   const parts = p.split('/');
   if (parts.some((s) => s === '..' || s === '.' || s === ''))
@@ -92,11 +130,15 @@ export function printable(s: string): string {
 }
 
 /**
- * The one mapping from (schema, slug) to a repository-relative file path. The slug is checked
- * here, before any I/O; singletons ignore the slug.
+ * The file a *new* entry gets: (schema, slug) → repository-relative path, the slug checked here,
+ * before any I/O, by the strict rules for names Mimsy makes. Existing entries keep their own file
+ * (the index knows it); singletons ignore the slug.
  */
-export function entryPath(schema: Pick<Schema, 'kind' | 'folder' | 'file' | 'format'>, slug: string): string {
+export function entryPath(
+  schema: Pick<Schema, 'kind' | 'folder' | 'file' | 'format' | 'extensions'>,
+  slug: string,
+): string {
   if (schema.kind === 'singleton') return schema.file!;
   assertSafeSlug(slug);
-  return `${schema.folder}/${slug}.${schema.format === 'markdown' ? 'md' : 'json'}`;
+  return `${schema.folder}/${slug}.${extensionsOf(schema)[0]}`;
 }

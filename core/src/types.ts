@@ -4,6 +4,19 @@
  * runs) and nothing else from core.
  */
 
+/** The file extensions each format reads, the first one used for new files. */
+export const FORMAT_EXTENSIONS = {
+  markdown: ['md', 'markdown', 'mdx', 'mdoc'],
+  json: ['json'],
+  yaml: ['yaml', 'yml'],
+  toml: ['toml'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A schema's file extensions: its own list, or its format's. */
+export function extensionsOf(schema: Pick<Schema, 'format' | 'extensions'>): readonly string[] {
+  return schema.extensions ?? FORMAT_EXTENSIONS[schema.format];
+}
+
 export const FIELD_TYPES = [
   'string',
   'text',
@@ -66,7 +79,8 @@ export interface Field {
 }
 
 export type SchemaKind = 'collection' | 'singleton';
-export type ContentFormat = 'markdown' | 'json';
+/** markdown: front matter + body; json, yaml, toml: data files (Hugo `data/`, Jekyll `_data/`, Astro data collections). */
+export type ContentFormat = 'markdown' | 'json' | 'yaml' | 'toml';
 
 /** A content type, loaded from `schemas/<name>.json`. */
 export interface Schema {
@@ -79,6 +93,13 @@ export interface Schema {
   /** singleton: the file holding it. */
   file?: string;
   format: ContentFormat;
+  /**
+   * collection: the file extensions (without the dot) that hold its entries; new entries get the
+   * first. Defaults by format (see extensionsOf): markdown md, markdown, mdx, mdoc; json; yaml, yml; toml.
+   */
+  extensions?: string[];
+  /** collection: globs (relative to the folder) of files that are neither entries nor problems. */
+  ignore?: string[];
   /** collection: template for new slugs, e.g. "{{title}}" or "{{date}}-{{title}}". */
   slug?: string;
   /** collection: default sort, a field name, "-" in front for descending. */
@@ -101,6 +122,8 @@ export interface MimsyConfig {
   };
   git: { branch: string; remote: string; push: 'auto' | 'off' };
   commit: { message: string };
+  /** Globs (relative to the repository root) of files that are neither entries nor problems. */
+  ignore: string[];
 }
 
 export interface Person {

@@ -1,6 +1,6 @@
 import type { Issue } from './errors.js';
 import { pointer } from './errors.js';
-import { isValidSlug } from './slugs.js';
+import { idProblem } from './slugs.js';
 import type { Field, Schema, SelectOption } from './types.js';
 
 /** Answers whether an entry exists, for relation checks. */
@@ -279,8 +279,8 @@ export function validateValue(
       return;
     case 'relation': {
       const check = (v: unknown, p: string): void => {
-        if (typeof v !== 'string' || !isValidSlug(v))
-          return void issues.push({ path: p, message: 'must be the slug of an entry' });
+        if (typeof v !== 'string' || idProblem(v) !== null)
+          return void issues.push({ path: p, message: 'must be the id of an entry' });
         if (lookup && field.schema && !lookup(field.schema, v)) {
           issues.push({ path: p, message: `points to ${field.schema}/${v}, which does not exist` });
         }

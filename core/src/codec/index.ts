@@ -6,6 +6,8 @@ import { parseJson, serializeJson } from './json.js';
 import type { FrontMatterFormat, MarkdownDocument } from './markdown.js';
 import { parseMarkdown, serializeMarkdown } from './markdown.js';
 import { deepEqual } from './text.js';
+import type { DataDocument } from './data-file.js';
+import { parseDataFile, serializeDataFile } from './data-file.js';
 
 export { ParseError } from './parse-error.js';
 export { parseMarkdown, serializeMarkdown } from './markdown.js';
@@ -18,7 +20,7 @@ export interface DecodedEntry {
   body?: string;
   /** Markdown: the front matter's language (null when the file has none). */
   frontMatter?: FrontMatterFormat | null;
-  document: MarkdownDocument | JsonDocument;
+  document: MarkdownDocument | JsonDocument | DataDocument;
 }
 
 /** Decodes a file of `schema`'s format. Throws ParseError for files that cannot be read. */
@@ -26,6 +28,10 @@ export function decodeEntry(schema: Pick<Schema, 'format'>, bytes: Uint8Array): 
   if (schema.format === 'markdown') {
     const document = parseMarkdown(bytes);
     return { data: document.data, body: document.body, frontMatter: document.frontMatter, document };
+  }
+  if (schema.format === 'yaml' || schema.format === 'toml') {
+    const document = parseDataFile(schema.format, bytes);
+    return { data: document.data, document };
   }
   const document = parseJson(bytes);
   return { data: document.data, document };
@@ -44,8 +50,15 @@ export function encodeEntry(
   file = 'the file',
 ): Uint8Array {
   if (!previous) {
-    if (schema.format === 'markdown') return serializeMarkdown(value.data, value.body ?? '');
-    return serializeJson(value.data);
+    try {
+      if (schema.format === 'markdown') return serializeMarkdown(value.data, value.body ?? '');
+      if (schema.format === 'yaml' || schema.format === 'toml')
+        return serializeDataFile(schema.format, value.data);
+      return serializeJson(value.data);
+    } catch (error) {
+      if (!(error instanceof UnsupportedEdit)) throw error;
+      throw new MimsyError(ErrorCodes.UNWRITABLE, `${file} cannot be written: ${error.message}.`, { file });
+    }
   }
   let prior: DecodedEntry;
   try {
@@ -67,6 +80,8 @@ export function encodeEntry(
   try {
     if (schema.format === 'markdown')
       return serializeMarkdown(value.data, value.body ?? '', prior.document as MarkdownDocument);
+    if (schema.format === 'yaml' || schema.format === 'toml')
+      return serializeDataFile(schema.format, value.data, prior.document);
     return serializeJson(value.data, prior.document);
   } catch (error) {
     if (!(error instanceof UnsupportedEdit)) throw error;

@@ -193,7 +193,7 @@ describe('schema mistakes are explained with file, JSON path and a fix', () => {
       /Remove "unique"/,
     ],
     ['bad date min', withField({ name: 'x', type: 'date', min: 'yesterday' }), '/fields/2/min', /2026-01-01/],
-    ['unknown format', { ...base, format: 'yaml' }, '/format', /"markdown" or "json"/],
+    ['unknown format', { ...base, format: 'xml' }, '/format', /"markdown".*"json", "yaml" or "toml"/],
     ['not an object', [], '', /Start from/],
   ];
   it.each(cases)('%s', (_name, raw, at, fix) => {

@@ -2,8 +2,8 @@ import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
 import { isValidSchemaName, contentPathProblem } from '../paths.js';
 import { linearPatternProblem } from '../pattern.js';
-import type { Field, Schema } from '../types.js';
-import { FIELD_TYPES } from '../types.js';
+import type { ContentFormat, Field, Schema } from '../types.js';
+import { FIELD_TYPES, FORMAT_EXTENSIONS } from '../types.js';
 import { isValidDate, isValidDateTime, optionValue, validateValue } from '../validate.js';
 
 /** A mistake in a schema or config file: where (file + JSON pointer), what, and how to fix it. */
@@ -20,6 +20,8 @@ const SCHEMA_KEYS = [
   'folder',
   'file',
   'format',
+  'extensions',
+  'ignore',
   'slug',
   'sort',
   'fields',
@@ -401,8 +403,30 @@ export function checkSchema(
     );
   }
   const format = raw.format ?? 'markdown';
-  if (format !== 'markdown' && format !== 'json')
-    c.add('/format', `${JSON.stringify(format)} is not a format`, 'Use "format": "markdown" or "json".');
+  const formats = Object.keys(FORMAT_EXTENSIONS);
+  if (typeof format !== 'string' || !formats.includes(format))
+    c.add(
+      '/format',
+      `${JSON.stringify(format)} is not a format`,
+      'Use "format": "markdown" (front matter and body), "json", "yaml" or "toml" (data files).',
+    );
+  const formatExtensions: readonly string[] = FORMAT_EXTENSIONS[format as ContentFormat] ?? ['md'];
+  let extensions = [...formatExtensions];
+  if (raw.extensions !== undefined) {
+    const list = raw.extensions;
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((e): e is string => typeof e === 'string' && formatExtensions.includes(e))
+    )
+      c.add(
+        '/extensions',
+        `"extensions" must be a list of the extensions a ${JSON.stringify(format)} file can have`,
+        `Use some of ${formatExtensions.map((e) => JSON.stringify(e)).join(', ')} (the first one is used for new entries).`,
+      );
+    else extensions = [...new Set(list)];
+  }
+  const ignore = checkGlobs(c, raw.ignore, '/ignore');
   if (kind === 'collection') {
     const problem = contentPathProblem(raw.folder);
     if (problem)
@@ -415,20 +439,20 @@ export function checkSchema(
       c.add('/file', '"file" is for singletons', 'Remove "file", or make the schema "kind": "singleton".');
   } else if (kind === 'singleton') {
     const problem = contentPathProblem(raw.file);
-    const ext = format === 'json' ? '.json' : '.md';
+    const ext = `.${extensions[0]}`;
     if (problem)
       c.add(
         '/file',
         raw.file === undefined ? 'a singleton needs a file' : `the file ${problem}`,
         `Add "file": "content/${name}${ext}".`,
       );
-    else if (!String(raw.file).endsWith(ext))
+    else if (!extensions.some((e) => String(raw.file).endsWith(`.${e}`)))
       c.add(
         '/file',
-        `a ${format as string} singleton's file must end in ${ext}`,
-        `Rename it to ${String(raw.file).replace(/\.[^./]*$/, '')}${ext}.`,
+        `a ${format as string} singleton's file must end in ${extensions.map((e) => `.${e}`).join(' or ')}`,
+        `Rename it to ${String(raw.file).replace(/\.[^./]*$/, '')}${ext}, or set "format" to the file's language.`,
       );
-    for (const key of ['folder', 'slug', 'sort'])
+    for (const key of ['folder', 'slug', 'sort', 'ignore'])
       if (key in raw) c.add(pointer(key), `"${key}" is for collections`, `Remove "${key}".`);
   }
   for (const key of ['label', 'description', 'slug', 'sort'] as const) {
@@ -454,7 +478,7 @@ export function checkSchema(
       c.add(
         '/fields',
         'a markdown schema needs one field of type "markdown" for the body',
-        'Add { "name": "body", "type": "markdown" }, or use "format": "json".',
+        'Add { "name": "body", "type": "markdown" }, or use a data format ("json", "yaml" or "toml").',
       );
     if (bodies.length > 1) {
       const second = fields.indexOf(bodies[1]);
@@ -510,8 +534,31 @@ export function checkSchema(
   if (typeof raw.description === 'string') schema.description = raw.description;
   if (kind === 'collection') schema.folder = raw.folder as string;
   else schema.file = raw.file as string;
+  if (ignore?.length) schema.ignore = ignore;
+  if (raw.extensions !== undefined) schema.extensions = extensions;
   if (typeof raw.slug === 'string') schema.slug = raw.slug;
   if (typeof raw.sort === 'string') schema.sort = raw.sort;
   if (bodyField) schema.bodyField = bodyField;
   return { schema: c.issues.length ? null : schema, issues: c.issues };
+}
+
+/** A list of glob patterns (picomatch syntax), or undefined when absent. */
+export function checkGlobs(
+  c: { add(path: string, message: string, fix: string): void },
+  value: unknown,
+  at: string,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) ||
+    !value.every((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 256)
+  ) {
+    c.add(
+      at,
+      'must be a list of glob patterns',
+      'Write e.g. ["**/*.jpg", "drafts/**"] (each at most 256 characters).',
+    );
+    return undefined;
+  }
+  return value;
 }

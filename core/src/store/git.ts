@@ -415,6 +415,10 @@ export class GitStore implements ContentStore {
     return listInRoot(this.root, dir);
   }
 
+  checkPath(p: string): void {
+    assertNoSymlink(this.root, p);
+  }
+
   async read(p: string): Promise<StoredFile | null> {
     const bytes = await readInRoot(this.root, p);
     return bytes ? { path: p, bytes, version: blobId(bytes) } : null;

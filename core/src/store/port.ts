@@ -74,6 +74,11 @@ export interface ContentStore {
   /** A file and its version, or null when it does not exist. */
   read(path: string): Promise<StoredFile | null>;
   /**
+   * Throws InvalidPathError when the path, or a folder on it, is a symbolic link — without reading
+   * the file (for files Mimsy lists but does not parse, such as a page bundle's images).
+   */
+  checkPath?(path: string): void;
+  /**
    * Applies every change as one commit, after checking each `expected` version. When any
    * precondition fails nothing is written and a ConflictError (carrying the StoredFile or null)
    * is thrown.

@@ -1,3 +1,4 @@
+import { assertNoSymlink } from '../paths.js';
 import { blobId } from '../version.js';
 import { listInRoot, readInRoot } from './fs.js';
 import type { CommitResult, ContentStore, StoredFile } from './port.js';
@@ -9,6 +10,10 @@ export class ReadOnlyFsStore implements ContentStore {
   list(dir: string): Promise<string[]> {
     return listInRoot(this.root, dir);
   }
+  checkPath(p: string): void {
+    assertNoSymlink(this.root, p);
+  }
+
   async read(p: string): Promise<StoredFile | null> {
     const bytes = await readInRoot(this.root, p);
     return bytes ? { path: p, bytes, version: blobId(bytes) } : null;
