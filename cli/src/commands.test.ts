@@ -203,6 +203,24 @@ describe('front matter languages', () => {
 });
 
 describe('infer on generator conventions', () => {
+  it('learns from the same files validate serves: bundles, _index, CamelCase, .markdown and .mdx', async () => {
+    const r = repo({ 'mimsy.config.json': '{"version":1}', 'schemas/.gitkeep': '' });
+    const page = (title: string): string => `---\ntitle: ${title}\nweight: 1\n---\nBody.\n`;
+    r.write('content/docs/_index.md', page('Docs'));
+    r.write('content/docs/functions/Where.md', page('where'));
+    r.write('content/docs/trip/index.md', page('Trip'));
+    r.write('content/docs/trip/photo.jpg', 'jpeg');
+    r.write('content/docs/trip/notes.md', '# a resource, not a page (no front matter)\n');
+    r.write('content/docs/2024-01-29-post.markdown', page('Post'));
+    r.write('content/docs/component.mdx', page('Component'));
+    const result = await infer.run({ cwd: r.dir, args: ['content/docs'], name: 'docs', write: true });
+    expect(result.files).toBe(5);
+    expect(result.passing).toBe(5);
+    expect(result.notEntries).toEqual([]);
+    const report = await validate.run({ cwd: r.dir, json: true });
+    expect(report.ok).toBe(true);
+  });
+
   it('reads Jekyll and Hugo date-times as datetime, and never makes a choice of values that do not repeat', async () => {
     const r = repo({ 'mimsy.config.json': '{"version":1}', 'schemas/.gitkeep': '' });
     const pages = [

@@ -9,10 +9,11 @@ import {
   isValidSchemaName,
   loadProject,
   slugify,
-  slugProblem,
   validateEntry,
+  EntryFiles,
+  FORMAT_EXTENSIONS,
 } from '@mimsy/core';
-import type { Field, Schema } from '@mimsy/core';
+import type { ContentFormat, Field, Schema } from '@mimsy/core';
 import { UserError } from '../errors.js';
 import { commitFiles } from './commit.js';
 
@@ -32,7 +33,8 @@ export interface InferResult {
   schema: Record<string, unknown>;
   leftOut: { field: string; reason: string }[];
   unreadable: { file: string; reason: string }[];
-  renameNeeded: string[];
+  /** Files in the folder that would not be entries, and why (the same report as `validate`). */
+  notEntries: { file: string; problem: string }[];
   written: string | null;
 }
 
@@ -108,17 +110,50 @@ export function inferType(values: unknown[], samples: number, allowSelect = true
   return null;
 }
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir` (repository-relative paths from `root`), dotfiles skipped. */
+function listFiles(root: string, dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       if (e.isDirectory()) walk(path.join(d, e.name));
-      else if (/\.(md|markdown|json)$/i.test(e.name)) out.push(path.join(d, e.name));
+      else if (e.isFile()) out.push(path.relative(root, path.join(d, e.name)).split(path.sep).join('/'));
     }
   };
   walk(dir);
   return out.sort();
+}
+
+/**
+ * The files that would be the collection's entries, by the same rules the index uses (extensions,
+ * bundles, ignored files), for the format most of them have.
+ */
+function entryFiles(
+  root: string,
+  folder: string,
+  name: string,
+  ignore: string[],
+): { format: ContentFormat; entries: string[]; problems: { file: string; problem: string }[] } {
+  const all = listFiles(root, path.join(root, folder));
+  const count = (format: ContentFormat): number =>
+    all.filter((f) => FORMAT_EXTENSIONS[format].some((e) => f.toLowerCase().endsWith(`.${e}`))).length;
+  const formats: ContentFormat[] = ['markdown', 'json', 'yaml', 'toml'];
+  const format = formats.reduce((best, f) => (count(f) > count(best) ? f : best), 'markdown');
+  const schema = { name, kind: 'collection', folder, format, fields: [], label: name, source: '' } as Schema;
+  const bundles = new Map<string, 'leaf' | 'branch'>();
+  for (const file of all) {
+    const bundle = EntryFiles.bundleOf(schema, file);
+    if (bundle) bundles.set(bundle.dir, bundle.kind);
+  }
+  const files = new EntryFiles([schema], { ignore });
+  const entries: string[] = [];
+  const problems: { file: string; problem: string }[] = [];
+  for (const file of all) {
+    const placed = files.place(file, (_schema, dir) => bundles.get(dir) ?? null);
+    if (placed?.kind === 'entry') entries.push(file);
+    else if (placed?.kind === 'problem') problems.push({ file, problem: placed.problem });
+  }
+  return { format, entries, problems };
 }
 
 /** `mimsy schema infer <folder>`: a schema that every existing file passes. */
@@ -134,23 +169,24 @@ export async function run(options: InferOptions): Promise<InferResult> {
   const name = options.name ?? slugify(path.basename(absolute));
   if (!isValidSchemaName(name))
     throw new UserError(`${JSON.stringify(name)} cannot be a schema name; pass --name.`);
-  const files = listFiles(absolute);
-  if (!files.length) throw new UserError(`${folder} holds no .md or .json files to learn from.`);
-  const md = files.filter((f) => !f.endsWith('.json'));
-  const format: 'markdown' | 'json' = md.length >= files.length - md.length ? 'markdown' : 'json';
-  const chosen = files.filter((f) => (format === 'json' ? f.endsWith('.json') : !f.endsWith('.json')));
+  const project = await loadProject(root);
+  const { format, entries: chosen, problems } = entryFiles(root, folder, name, project.config.ignore);
+  if (!chosen.length)
+    throw new UserError(
+      `${folder} holds no content files to learn from (Markdown: .md, .markdown, .mdx, .mdoc; data: .json, .yaml, .yml, .toml).`,
+    );
   const samples: { file: string; data: Record<string, unknown>; body?: string }[] = [];
   const unreadable: InferResult['unreadable'] = [];
   for (const file of chosen) {
     try {
-      const decoded = decodeEntry({ format }, readFileSync(file));
+      const decoded = decodeEntry({ format }, readFileSync(path.join(root, file)));
       samples.push({
         file,
         data: decoded.data,
         ...(decoded.body !== undefined ? { body: decoded.body } : {}),
       });
     } catch (error) {
-      unreadable.push({ file: path.relative(root, file), reason: (error as Error).message });
+      unreadable.push({ file, reason: (error as Error).message });
     }
   }
   const keys: string[] = [];
@@ -189,10 +225,6 @@ export async function run(options: InferOptions): Promise<InferResult> {
       : {}),
     fields,
   };
-  const ext = format === 'markdown' ? /\.(md|markdown)$/i : /\.json$/i;
-  const renameNeeded = chosen
-    .map((f) => path.relative(absolute, f).split(path.sep).join('/').replace(ext, ''))
-    .filter((slug) => slugProblem(slug) !== null || !/\.md$|\.json$/.test(chosen[0]!));
   const normalized: Schema = {
     ...(schema as unknown as Schema),
     name,
@@ -202,7 +234,6 @@ export async function run(options: InferOptions): Promise<InferResult> {
   const passing = samples.filter((s) => validateEntry(normalized, s.data, s.body).length === 0).length;
   let written: string | null = null;
   if (options.write) {
-    const project = await loadProject(root);
     const file = `${project.config.schemas}/${name}.json`;
     if (existsSync(path.join(root, file)))
       throw new UserError(`${file} already exists; pass --name to choose another, or print without --write.`);
@@ -232,7 +263,7 @@ export async function run(options: InferOptions): Promise<InferResult> {
     schema,
     leftOut,
     unreadable,
-    renameNeeded: renameNeeded.filter((r) => slugProblem(r) !== null),
+    notEntries: problems,
     written,
   };
 }
@@ -245,10 +276,9 @@ export function render(result: InferResult): string {
   ];
   for (const l of result.leftOut) lines.push(`Left out "${l.field}": ${l.reason}.`);
   for (const u of result.unreadable) lines.push(`Could not read ${u.file}: ${u.reason}`);
-  if (result.renameNeeded.length)
-    lines.push(
-      `${result.renameNeeded.length} file name(s) are not valid slugs and must be renamed to become entries (e.g. ${result.renameNeeded[0]}).`,
-    );
+  for (const n of result.notEntries.slice(0, 10)) lines.push(`Not an entry: ${n.file} ${n.problem}.`);
+  if (result.notEntries.length > 10)
+    lines.push(`… and ${result.notEntries.length - 10} more files that are not entries.`);
   if (!result.written)
     lines.push(`Write it with: mimsy schema infer ${result.folder} --name ${result.name} --write`);
   return lines.join('\n');
