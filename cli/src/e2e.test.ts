@@ -1,6 +1,6 @@
 // End to end: the built `mimsy` binary as a process, through a content repository's whole life.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,5 +163,28 @@ describe('the mimsy binary', () => {
       git: { ahead: number; behind: number };
     };
     expect(status.git).toMatchObject({ ahead: 0, behind: 0 });
+  });
+
+  it('init --from auto adopts a Hugo site in place; validate passes at once', () => {
+    const site = path.join(work, 'hugo-site');
+    const write = (p: string, content: string): void => {
+      mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
+      writeFileSync(path.join(site, p), content);
+    };
+    write('hugo.toml', 'title = "Site"\n');
+    write('content/_index.md', '+++\ntitle = "Home"\n+++\n');
+    write('content/posts/Hello-World.md', '---\ntitle: Hello\n---\nHi.\n');
+    write('content/posts/trip/index.md', '---\ntitle: Trip\n---\n');
+    write('content/posts/trip/photo.jpg', 'jpeg');
+    git(work, 'init', '--quiet', '--initial-branch=main', site);
+    git(site, 'add', '--all');
+    git(site, '-c', 'user.name=Owner', '-c', 'user.email=o@example.com', 'commit', '--quiet', '-m', 'site');
+    const adopted = mimsy(site, 'init', '--from', 'auto');
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(adopted.stdout).toMatch(/Adopted a hugo site/);
+    expect(adopted.stdout).toMatch(/posts\s+collection\s+content\/posts\s+markdown\s+2/);
+    expect(adopted.stdout).toMatch(/no problems/);
+    const validated = mimsy(site, 'validate');
+    expect(validated.code, validated.stdout).toBe(0);
   });
 });

@@ -135,9 +135,15 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(
       new Option('--template <name>', 'what to start from').choices(['blog', 'empty']).default('empty'),
     )
+    .addOption(
+      new Option(
+        '--from <generator>',
+        'adopt the existing site in [dir] as it is: detect its content, infer schemas, change no file',
+      ).choices(['auto', 'hugo', 'jekyll', 'astro', 'eleventy']),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  mimsy init                      # here, empty\n  mimsy init my-blog --template blog',
+      '\nExamples:\n  mimsy init                      # here, empty\n  mimsy init my-blog --template blog\n  mimsy init --from auto          # adopt the Hugo/Jekyll/Astro/Eleventy site in this folder',
     )
     .action(runner(() => import('./commands/init.js')));
 

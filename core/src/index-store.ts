@@ -193,8 +193,9 @@ export class ContentIndex {
         }
       }
     }
-    // Sorted, so that of two files with one id (a.md and a.markdown) the same one always wins.
-    paths.sort();
+    // Sorted, so that of two files with one id (a.md and a.markdown) the same one always wins; once
+    // each, as a collection's folder may hold another's (`content` and `content/posts`).
+    paths.splice(0, paths.length, ...[...new Set(paths)].sort());
     for (const path of paths) index.noteBundle(path);
     const entries = paths.filter((path) => index.classify(path) === 'entry');
     const concurrency = 64;
@@ -305,9 +306,8 @@ export class ContentIndex {
   }
 
   private report(path: string, error: InvalidPathError): void {
-    const schema = [...this.project.schemas.values()].find((s) =>
-      s.folder ? path === s.folder || path.startsWith(`${s.folder}/`) : path === s.file,
-    );
+    const schema =
+      this.files.schemaOf(path) ?? [...this.project.schemas.values()].find((s) => s.folder === path);
     this.unaddressable.set(path, { path, schema: schema?.name ?? '', message: error.message });
   }
 

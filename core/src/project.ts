@@ -258,7 +258,11 @@ export async function loadProject(root: string): Promise<Project> {
   return { root: absoluteRoot, config, schemas, issues };
 }
 
-/** Two schemas must not claim the same files. */
+/**
+ * Two schemas must not claim the same files: one folder for two collections, or a singleton's file
+ * inside a collection's folder. A collection's folder may hold another's (`content` and
+ * `content/posts`): each file belongs to the deepest.
+ */
 function checkOverlaps(schemas: Schema[]): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const claims = schemas.map((s) => ({ s, p: s.folder ?? s.file! }));
@@ -267,7 +271,9 @@ function checkOverlaps(schemas: Schema[]): SchemaIssue[] {
       const a = claims[i]!;
       const b = claims[j]!;
       const inside = (x: string, y: string): boolean => x === y || x.startsWith(y + '/');
-      const clash = (a.s.folder && inside(b.p, a.p)) || (b.s.folder && inside(a.p, b.p)) || a.p === b.p;
+      const singletonIn = (file: Schema, folder: Schema): boolean =>
+        file.kind === 'singleton' && folder.kind === 'collection' && inside(file.file!, folder.folder!);
+      const clash = a.p === b.p || singletonIn(a.s, b.s) || singletonIn(b.s, a.s);
       if (clash) {
         issues.push({
           file: b.s.source,

@@ -5,12 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { CONFIG_FILE, findRoot } from '@mimsy/core';
 import { UserError } from '../errors.js';
 import { gitIdentity } from '../context.js';
+import type { AdoptResult, Generator } from './adopt.js';
+import { adopt, render as renderAdopt } from './adopt.js';
 
 export interface InitOptions {
   cwd: string;
   args?: string[];
   dir?: string;
   template?: 'blog' | 'empty';
+  /** Adopt an existing site in place instead of creating a repository. */
+  from?: Generator | 'auto';
 }
 
 export interface InitResult {
@@ -49,9 +53,22 @@ function insideGit(dir: string): boolean {
   }
 }
 
-/** `mimsy init [dir]`: a new content repository, committed. */
-export async function run(options: InitOptions): Promise<InitResult> {
+/** `mimsy init [dir]`: a new content repository, committed; with `--from`, an existing site adopted. */
+export async function run(options: InitOptions & { from: Generator | 'auto' }): Promise<AdoptResult>;
+export async function run(options: InitOptions): Promise<InitResult>;
+export async function run(options: InitOptions): Promise<InitResult | AdoptResult> {
   const root = path.resolve(options.cwd, options.dir ?? options.args?.[0] ?? '.');
+  if (options.from) {
+    if (!insideGit(root))
+      throw new UserError(
+        `${root} is not in a Git repository: Mimsy adopts a site kept in Git (run git init there first).`,
+      );
+    return adopt({ cwd: options.cwd, root, from: options.from });
+  }
+  return create(root, options);
+}
+
+async function create(root: string, options: InitOptions): Promise<InitResult> {
   const template = options.template ?? 'empty';
   const existing = existsSync(root) ? await findRoot(root) : null;
   if (existing === root || existsSync(path.join(root, CONFIG_FILE))) {
@@ -132,7 +149,8 @@ export async function run(options: InitOptions): Promise<InitResult> {
   return { root, template, created: created.sort(), gitInitialized, commit };
 }
 
-export function render(result: InitResult): string {
+export function render(result: InitResult | AdoptResult): string {
+  if ('generator' in result) return renderAdopt(result);
   return [
     `Created a Mimsy repository in ${result.root} (${result.template} template, ${result.created.length} files${result.gitInitialized ? ', new Git repository' : ''}).`,
     '',

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  CONFIG_FILE,
   checkSchema,
   decodeEntry,
   findRoot,
@@ -23,6 +24,8 @@ export interface InferOptions {
   folder?: string;
   name?: string;
   write?: boolean;
+  /** Subfolders (relative to the folder) that belong to other collections. */
+  exclude?: string[];
 }
 
 export interface InferResult {
@@ -133,8 +136,11 @@ function entryFiles(
   folder: string,
   name: string,
   ignore: string[],
+  exclude: string[] = [],
 ): { format: ContentFormat; entries: string[]; problems: { file: string; problem: string }[] } {
-  const all = listFiles(root, path.join(root, folder));
+  const all = listFiles(root, path.join(root, folder)).filter(
+    (f) => !exclude.some((x) => f.startsWith(`${folder}/${x}/`)),
+  );
   const count = (format: ContentFormat): number =>
     all.filter((f) => FORMAT_EXTENSIONS[format].some((e) => f.toLowerCase().endsWith(`.${e}`))).length;
   const formats: ContentFormat[] = ['markdown', 'json', 'yaml', 'toml'];
@@ -169,8 +175,13 @@ export async function run(options: InferOptions): Promise<InferResult> {
   const name = options.name ?? slugify(path.basename(absolute));
   if (!isValidSchemaName(name))
     throw new UserError(`${JSON.stringify(name)} cannot be a schema name; pass --name.`);
-  const project = await loadProject(root);
-  const { format, entries: chosen, problems } = entryFiles(root, folder, name, project.config.ignore);
+  // Inferring may come before the repository has a config (mimsy init --from).
+  const project = existsSync(path.join(root, CONFIG_FILE)) ? await loadProject(root) : null;
+  const {
+    format,
+    entries: chosen,
+    problems,
+  } = entryFiles(root, folder, name, project?.config.ignore ?? [], options.exclude);
   if (!chosen.length)
     throw new UserError(
       `${folder} holds no content files to learn from (Markdown: .md, .markdown, .mdx, .mdoc; data: .json, .yaml, .yml, .toml).`,
@@ -234,6 +245,7 @@ export async function run(options: InferOptions): Promise<InferResult> {
   const passing = samples.filter((s) => validateEntry(normalized, s.data, s.body).length === 0).length;
   let written: string | null = null;
   if (options.write) {
+    if (!project) throw new UserError(`${root} has no ${CONFIG_FILE}: run mimsy init first.`);
     const file = `${project.config.schemas}/${name}.json`;
     if (existsSync(path.join(root, file)))
       throw new UserError(`${file} already exists; pass --name to choose another, or print without --write.`);
