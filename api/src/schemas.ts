@@ -32,6 +32,11 @@ export const Entry = Type.Object(
     updatedBy: Type.Optional(Person),
     parseError: Type.Optional(Problem),
     problems: Type.Optional(Type.Array(Problem)),
+    resources: Type.Optional(
+      Type.Array(Type.String(), {
+        description: "A page bundle's other files (repository paths): images beside its index.md",
+      }),
+    ),
   },
   { $id: 'Entry' },
 );

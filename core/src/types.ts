@@ -157,6 +157,8 @@ export interface Entry {
   parseError?: EntryProblem;
   /** Field-level problems against the schema (relations and uniqueness are checked repository-wide). */
   problems?: EntryProblem[];
+  /** A page bundle's other files (repository paths), when the API sends one entry. */
+  resources?: string[];
 }
 
 export interface ListResult {

@@ -497,6 +497,27 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.context().close();
   });
 
+  it('opens a page bundle by its folder and lists the files beside it', async () => {
+    repo.write(
+      'content/posts/walk/index.md',
+      '---\ntitle: A walk\nauthor: ada\ndate: 2026-01-01T00:00:00Z\n---\nHills.\n',
+    );
+    repo.write('content/posts/walk/route.gpx', '<gpx/>');
+    repo.commitAll('a page bundle');
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await waitFor(
+      async () => (await page.request.get(`${server.url}/api/collections/posts/entries/walk`)).ok(),
+      {
+        message: 'the server to see the bundle',
+      },
+    );
+    await page.goto(server.url + '/collections/posts/entries/walk');
+    const files = page.getByRole('region', { name: 'Files in this page bundle' });
+    await files.getByText('route.gpx').waitFor();
+    await page.context().close();
+  });
+
   it('produced no console errors and no uncaught exceptions beyond those provoked on purpose', () => {
     expect(consoleWatch.problems()).toEqual([]);
   });

@@ -137,7 +137,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         assertSha(sha!);
         return app.repo.entryAt(schema, slug, sha!);
       }
-      return sendEntry(request, reply, entry);
+      return sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
     },
   );
 

@@ -27,7 +27,12 @@ export function etag(version: string): string {
 }
 
 /** Sends an entry with its ETag; answers 304 when the client already has this version. */
-export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: Entry): FastifyReply {
+export function sendEntry(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  entry: Entry,
+  resources: string[] = [],
+): FastifyReply {
   void reply.header('etag', etag(entry.version)).header('cache-control', 'private, no-cache');
   const inm = request.headers['if-none-match'];
   if (
@@ -36,6 +41,8 @@ export function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: E
   ) {
     return reply.code(304).send();
   }
+  // A bundle's resources change without the entry's file changing: never from the cache.
+  if (resources.length) return sendJson(reply, JSON.stringify({ ...entry, resources }));
   return sendJson(reply, entryJson(entry, 'full'));
 }
 

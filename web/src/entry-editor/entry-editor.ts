@@ -522,6 +522,18 @@ export class MimsyEntryEditor extends LitElement {
             ></mimsy-history>`
           : nothing
       }
+      ${
+        this.entry?.resources?.length
+          ? html`<section class="resources" aria-label="Files in this page bundle">
+              <p class="muted">
+                This page is a bundle: these files sit beside it and go with it when it is deleted.
+              </p>
+              <ul>
+                ${this.entry.resources.map((r) => html`<li><code>${r.slice(this.entry!.path.lastIndexOf('/') + 1)}</code></li>`)}
+              </ul>
+            </section>`
+          : nothing
+      }
       <form @submit=${(e: Event) => (e.preventDefault(), void this.save())} novalidate>
         ${
           this.schema.kind === 'collection'
