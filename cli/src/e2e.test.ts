@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPackages } from './test-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'cli/bin/mimsy.js');
@@ -22,11 +23,7 @@ function git(cwd: string, ...args: string[]): string {
 
 beforeAll(() => {
   // The binary runs the compiled packages, as an installed `mimsy` would.
-  execFileSync(
-    'pnpm',
-    ['--filter', '@mimsy/core', '--filter', '@mimsy/api', '--filter', '@mimsy/cli', 'run', 'build'],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
+  buildPackages();
   work = mkdtempSync(path.join(tmpdir(), 'mimsy-e2e-cli-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,0 +1,98 @@
+// The packages as a site installs them: `pnpm pack` tarballs of core, api and cli installed with
+// plain npm into a new project; `mimsy init --template blog` there makes a repository whose
+// `$schema` references resolve; the reader works from the installed package; and the Eleventy
+// example site builds its pages from examples/blog through it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPackages } from './test-build.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let work: string;
+const tarballs: Record<string, string> = {};
+
+function run(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1', ...env },
+    input: '',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  return result.stdout;
+}
+
+beforeAll(() => {
+  buildPackages();
+  work = mkdtempSync(path.join(tmpdir(), 'mimsy-packaging-'));
+  const packs = path.join(work, 'packs');
+  mkdirSync(packs);
+  for (const name of ['core', 'api', 'cli']) {
+    run(path.join(ROOT, name), 'pnpm', ['pack', '--pack-destination', packs]);
+    tarballs[name] = path.join(
+      packs,
+      readdirSync(packs).find((f) => f.startsWith(`mimsy-${name}-`))!,
+    );
+  }
+}, 300_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed packages', () => {
+  it('carry no workspace or catalog protocols and ship what their exports name', () => {
+    for (const [name, tarball] of Object.entries(tarballs)) {
+      const manifest = JSON.parse(
+        execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+      ) as { dependencies?: Record<string, string>; license?: string; files?: string[] };
+      expect(JSON.stringify(manifest.dependencies ?? {}), name).not.toMatch(/workspace:|catalog:/);
+      expect(manifest.license).toBe('MIT');
+      const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+      expect(listing, name).toMatch(/package\/dist\/index\.js/);
+      expect(listing, name).not.toMatch(/package\/src\//);
+    }
+  });
+
+  it('install with npm into a new site; init, validate and the reader work; $schema paths resolve', () => {
+    const site = path.join(work, 'site');
+    mkdirSync(site);
+    run(site, 'npm', ['init', '-y']);
+    run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!]);
+    run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
+    run(site, 'npx', ['mimsy', 'init', '.', '--template', 'blog'], {
+      GIT_AUTHOR_NAME: 'Site',
+      GIT_AUTHOR_EMAIL: 'site@example.com',
+      GIT_COMMITTER_NAME: 'Site',
+      GIT_COMMITTER_EMAIL: 'site@example.com',
+    });
+    expect(run(site, 'npx', ['mimsy', 'validate'])).toMatch(/all valid/);
+    for (const file of ['schemas/posts.json', 'mimsy.config.json']) {
+      const ref = (JSON.parse(readFileSync(path.join(site, file), 'utf8')) as { $schema: string }).$schema;
+      expect(existsSync(path.resolve(path.dirname(path.join(site, file)), ref)), `${file}: ${ref}`).toBe(
+        true,
+      );
+    }
+    const count = run(site, process.execPath, [
+      '--input-type=module',
+      '-e',
+      "import { createReader } from '@mimsy/core'; const r = createReader('.'); console.log((await r.collection('posts').all()).length);",
+    ]);
+    expect(Number(count.trim())).toBeGreaterThan(0);
+  });
+
+  it('build the Eleventy example from examples/blog through the reader', () => {
+    const site = path.join(work, 'eleventy-site');
+    cpSync(path.join(ROOT, 'examples/eleventy-site'), site, { recursive: true });
+    run(site, 'npm', ['install', tarballs.core!, '@11ty/eleventy@3']);
+    run(site, 'npx', ['eleventy'], { MIMSY_CONTENT: path.join(ROOT, 'examples/blog') });
+    const index = readFileSync(path.join(site, '_site/index.html'), 'utf8');
+    expect(index).toMatch(/<h1>Mimsy Example Blog<\/h1>/);
+    const post = readFileSync(path.join(site, '_site/blog/hello-world/index.html'), 'utf8');
+    expect(post).toMatch(/<h1>Hello, world<\/h1>/);
+    // Drafts stay out of the build.
+    expect(existsSync(path.join(site, '_site/blog/draft-ideas/index.html'))).toBe(false);
+  });
+});
