@@ -12,6 +12,10 @@ export default tseslint.config(
       '.mimsy/**',
       'test-output/**',
       'bench/.work/**',
+      // Sites with their own dependencies (astro, @11ty/eleventy), installed and built by
+      // cli/src/packaging.test.ts, not by the workspace.
+      'examples/astro-site/**',
+      'examples/eleventy-site/**',
     ],
   },
   js.configs.recommended,

@@ -19,5 +19,8 @@ for (const name of readdirSync(path.join(target, 'schemas'))) {
 const config = path.join(target, 'mimsy.config.json');
 writeFileSync(
   config,
-  readFileSync(config, 'utf8').replace(/"\$schema": "(?:\.\.\/)+core\/schema\//, '"$schema": "./node_modules/@mimsy/core/schema/'),
+  readFileSync(config, 'utf8').replace(
+    /"\$schema": "(?:\.\.\/)+core\/schema\//,
+    '"$schema": "./node_modules/@mimsy/core/schema/',
+  ),
 );

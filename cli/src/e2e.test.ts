@@ -178,7 +178,7 @@ describe('the mimsy binary', () => {
     git(site, '-c', 'user.name=Owner', '-c', 'user.email=o@example.com', 'commit', '--quiet', '-m', 'site');
     const adopted = mimsy(site, 'init', '--from', 'auto');
     expect(adopted.code, adopted.stderr).toBe(0);
-    expect(adopted.stdout).toMatch(/Adopted a hugo site/);
+    expect(adopted.stdout).toMatch(/Adopted the Hugo site/);
     expect(adopted.stdout).toMatch(/posts\s+collection\s+content\/posts\s+markdown\s+2/);
     expect(adopted.stdout).toMatch(/no problems/);
     const validated = mimsy(site, 'validate');

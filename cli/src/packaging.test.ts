@@ -3,7 +3,16 @@
 // `$schema` references resolve; the reader works from the installed package; and the Eleventy
 // example site builds its pages from examples/blog through it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +103,71 @@ describe('the packed packages', () => {
     expect(post).toMatch(/<h1>Hello, world<\/h1>/);
     // Drafts stay out of the build.
     expect(existsSync(path.join(site, '_site/blog/draft-ideas/index.html'))).toBe(false);
+  });
+
+  it('build the Astro example from examples/blog through the reader (Astro 5, which runs on Node 20)', () => {
+    const site = path.join(work, 'astro-site');
+    cpSync(path.join(ROOT, 'examples/astro-site'), site, { recursive: true });
+    run(site, 'npm', ['install', tarballs.core!, 'astro@5']);
+    run(site, 'npx', ['astro', 'build'], {
+      MIMSY_CONTENT: path.join(ROOT, 'examples/blog'),
+      ASTRO_TELEMETRY_DISABLED: '1',
+    });
+    expect(readFileSync(path.join(site, 'dist/index.html'), 'utf8')).toMatch(/Mimsy Example Blog/);
+    expect(readFileSync(path.join(site, 'dist/blog/guides/images/index.html'), 'utf8')).toMatch(/<h1>/);
+  });
+
+  it('adopt a real Astro content-collection site with the installed CLI; the site still builds', () => {
+    const site = path.join(work, 'astro-adopted');
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'adopted', private: true, type: 'module' }),
+      '.gitignore': 'node_modules/\ndist/\n.astro/\n',
+      'astro.config.mjs': "import { defineConfig } from 'astro/config';\nexport default defineConfig({});\n",
+      'src/content.config.ts': [
+        "import { defineCollection, z } from 'astro:content';",
+        "import { glob } from 'astro/loaders';",
+        'const blog = defineCollection({',
+        "  loader: glob({ base: './src/content/blog', pattern: '**/*.md' }),",
+        '  schema: z.object({ title: z.string(), description: z.string(), pubDate: z.coerce.date() }),',
+        '});',
+        'export const collections = { blog };',
+        '',
+      ].join('\n'),
+      'src/content/blog/first-post.md':
+        "---\ntitle: 'First post'\ndescription: 'One'\npubDate: 'Jul 08 2022'\n---\nHello.\n",
+      'src/content/blog/second-post.md':
+        "---\ntitle: 'Second post'\ndescription: 'Two'\npubDate: 'Jul 15 2022'\n---\nAgain.\n",
+      'src/pages/index.astro': [
+        '---',
+        "import { getCollection } from 'astro:content';",
+        "const posts = await getCollection('blog');",
+        '---',
+        '<ul>{posts.map((p) => <li>{p.data.title}</li>)}</ul>',
+        '',
+      ].join('\n'),
+    };
+    for (const [p, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
+      writeFileSync(path.join(site, p), content);
+    }
+    const identity = {
+      GIT_AUTHOR_NAME: 'Site',
+      GIT_AUTHOR_EMAIL: 's@example.com',
+      GIT_COMMITTER_NAME: 'Site',
+      GIT_COMMITTER_EMAIL: 's@example.com',
+    };
+    run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!, 'astro@5']);
+    run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
+    run(site, 'git', ['add', '--all']);
+    run(site, 'git', ['commit', '--quiet', '-m', 'site'], identity);
+    const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], identity);
+    expect(adopted).toMatch(/Adopted the Astro site/);
+    expect(adopted).toMatch(/no problems/);
+    expect(run(site, 'npx', ['mimsy', 'validate'])).toMatch(/all valid/);
+    run(site, 'npx', ['astro', 'build'], { ASTRO_TELEMETRY_DISABLED: '1' });
+    expect(readFileSync(path.join(site, 'dist/index.html'), 'utf8')).toMatch(
+      /First post.*Second post|Second post.*First post/s,
+    );
+    expect(run(site, 'git', ['status', '--porcelain'])).toBe('');
   });
 });

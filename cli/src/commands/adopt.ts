@@ -12,6 +12,12 @@ import * as validate from './validate.js';
 
 export const GENERATORS = ['hugo', 'jekyll', 'astro', 'eleventy'] as const;
 export type Generator = (typeof GENERATORS)[number];
+const NAMES: Record<Generator, string> = {
+  hugo: 'Hugo',
+  jekyll: 'Jekyll',
+  astro: 'Astro',
+  eleventy: 'Eleventy',
+};
 
 export interface AdoptOptions {
   cwd: string;
@@ -485,7 +491,7 @@ export function render(result: AdoptResult): string {
       .join('  ')
       .trimEnd();
   const out = [
-    `Adopted a ${result.generator} site in ${result.root}: ${result.collections.length} content types, media in ${result.media}/.`,
+    `Adopted the ${NAMES[result.generator]} site in ${result.root}: ${result.collections.length} content types, media in ${result.media}/.`,
     '',
     line(head),
     ...rows.map(line),
