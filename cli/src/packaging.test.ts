@@ -170,4 +170,41 @@ describe('the packed packages', () => {
     );
     expect(run(site, 'git', ['status', '--porcelain'])).toBe('');
   });
+
+  it('adopt an Eleventy site with the installed CLI; the site still builds', () => {
+    const site = path.join(work, 'eleventy-adopted');
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'adopted-eleventy', private: true, type: 'module' }),
+      '.gitignore': 'node_modules/\n_site/\n',
+      'eleventy.config.js':
+        "export default function () {\n  return { dir: { input: 'src', output: '_site' } };\n}\n",
+      'src/_includes/post.njk': '<h1>{{ title }}</h1>{{ content | safe }}\n',
+      'src/blog/blog.json': '{ "layout": "post.njk", "tags": "post" }\n',
+      'src/blog/first.md': '---\ntitle: First\ndate: 2024-03-01\n---\nHello.\n',
+      'src/blog/second.md': '---\ntitle: Second\ndate: 2024-03-02\n---\nAgain.\n',
+      'src/index.njk':
+        '<ul>{% for post in collections.post %}<li>{{ post.data.title }}</li>{% endfor %}</ul>\n',
+    };
+    for (const [p, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
+      writeFileSync(path.join(site, p), content);
+    }
+    const identity = {
+      GIT_AUTHOR_NAME: 'Site',
+      GIT_AUTHOR_EMAIL: 's@example.com',
+      GIT_COMMITTER_NAME: 'Site',
+      GIT_COMMITTER_EMAIL: 's@example.com',
+    };
+    run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!, '@11ty/eleventy@3']);
+    run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
+    run(site, 'git', ['add', '--all']);
+    run(site, 'git', ['commit', '--quiet', '-m', 'site'], identity);
+    const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], identity);
+    expect(adopted).toMatch(/Adopted the Eleventy site/);
+    expect(adopted).toMatch(/no problems/);
+    run(site, 'npx', ['eleventy']);
+    expect(readFileSync(path.join(site, '_site/blog/first/index.html'), 'utf8')).toMatch(/<h1>First<\/h1>/);
+    expect(readFileSync(path.join(site, '_site/index.html'), 'utf8')).toMatch(/First.*Second|Second.*First/s);
+    expect(run(site, 'git', ['status', '--porcelain'])).toBe('');
+  });
 });
