@@ -23,6 +23,8 @@ const HUGO: Record<string, string | Uint8Array> = {
     '+++\ntitle = "First post" # hugo new\ndate = 2024-01-29T10:00:00Z\ndraft = false\ntags = ["hugo"]\n+++\nHello.\n',
   'content/posts/my-trip/index.md': page('My trip', 'date: 2024-02-01T09:00:00Z\n'),
   'content/posts/my-trip/photo.jpg': png,
+  'content/news/one.md': '+++\ntitle = "One"\n+++\n',
+  'content/news/two.md': '+++\ntitle = "Two"\n+++\n',
   'content/functions/collections/Where.md': page('where', 'linkTitle: where\n'),
   'content/functions/collections/Sort.md': page('sort', 'linkTitle: sort\n'),
   'content/functions/_index.md': page('Functions'),
@@ -154,6 +156,11 @@ describe('mimsy init --from', () => {
     expect(byName.posts).toMatchObject({ path: 'content/posts', entries: 3 });
     expect(byName.functions).toMatchObject({ path: 'content/functions', entries: 3 });
     expect(byName.pages).toMatchObject({ path: 'content', entries: 2 });
+    // A section written in TOML gets TOML for its new pages too.
+    const news = JSON.parse(
+      execFileSync('git', ['show', 'HEAD:schemas/news.json'], { cwd: result.root, encoding: 'utf8' }),
+    ) as { frontMatter?: string };
+    expect(news.frontMatter).toBe('toml');
     expect(byName.authors).toMatchObject({
       kind: 'collection',
       path: 'data/authors',
@@ -162,8 +169,8 @@ describe('mimsy init --from', () => {
     });
     expect(byName.social).toMatchObject({ kind: 'singleton', path: 'data/social.toml', format: 'toml' });
     expect(result.media).toBe('static');
-    // 8 content pages + 2 authors + 1 data file: every one served.
-    expect(entries).toBe(11);
+    // 10 content pages + 2 authors + 1 data file: every one served.
+    expect(entries).toBe(13);
     expect(init.render(result)).toMatch(/content type\s+kind\s+path\s+format\s+entries\s+fields/);
   });
 

@@ -100,6 +100,8 @@ export interface Schema {
   extensions?: string[];
   /** collection: globs (relative to the folder) of files that are neither entries nor problems. */
   ignore?: string[];
+  /** markdown: the front matter language of new entries (default yaml); existing files keep theirs. */
+  frontMatter?: 'yaml' | 'toml' | 'json';
   /** collection: template for new slugs, e.g. "{{title}}" or "{{date}}-{{title}}". */
   slug?: string;
   /** collection: default sort, a field name, "-" in front for descending. */

@@ -113,6 +113,15 @@ export function inferType(values: unknown[], samples: number, allowSelect = true
   return null;
 }
 
+/** New entries' front matter in the language most of the files use (Hugo sites often use TOML). */
+function frontMatterOf(samples: { frontMatter?: string | null }[]): { frontMatter?: 'toml' | 'json' } {
+  const count = (language: string): number => samples.filter((s) => s.frontMatter === language).length;
+  const yaml = count('yaml');
+  for (const language of ['toml', 'json'] as const)
+    if (count(language) > yaml) return { frontMatter: language };
+  return {};
+}
+
 /** Every file under `dir` (repository-relative paths from `root`), dotfiles skipped. */
 function listFiles(root: string, dir: string): string[] {
   const out: string[] = [];
@@ -186,7 +195,12 @@ export async function run(options: InferOptions): Promise<InferResult> {
     throw new UserError(
       `${folder} holds no content files to learn from (Markdown: .md, .markdown, .mdx, .mdoc; data: .json, .yaml, .yml, .toml).`,
     );
-  const samples: { file: string; data: Record<string, unknown>; body?: string }[] = [];
+  const samples: {
+    file: string;
+    data: Record<string, unknown>;
+    body?: string;
+    frontMatter?: string | null;
+  }[] = [];
   const unreadable: InferResult['unreadable'] = [];
   for (const file of chosen) {
     try {
@@ -195,6 +209,7 @@ export async function run(options: InferOptions): Promise<InferResult> {
         file,
         data: decoded.data,
         ...(decoded.body !== undefined ? { body: decoded.body } : {}),
+        frontMatter: decoded.frontMatter ?? null,
       });
     } catch (error) {
       unreadable.push({ file, reason: (error as Error).message });
@@ -231,6 +246,7 @@ export async function run(options: InferOptions): Promise<InferResult> {
     folder,
     format,
     ...(fields.some((f) => f.name === 'title' && f.type === 'string') ? { slug: '{{title}}' } : {}),
+    ...frontMatterOf(samples),
     ...(fields.some((f) => f.name === 'date' && (f.type === 'date' || f.type === 'datetime'))
       ? { sort: '-date' }
       : {}),

@@ -1,9 +1,8 @@
-import { UnsupportedEdit } from './edit-ops.js';
 import { parseYaml } from './markdown.js';
 import { ParseError } from './parse-error.js';
 import type { TextLayout } from './text.js';
 import { decodeText, encodeText } from './text.js';
-import { editToml, parseToml, renderTomlKey, renderTomlValue, TomlError } from './toml.js';
+import { editToml, parseToml, renderToml, TomlError } from './toml.js';
 import { editYaml, renderYaml } from './yaml-edit.js';
 
 /** A YAML or TOML data file (Hugo `data/`, Jekyll `_data/`, Astro data collections). */
@@ -56,15 +55,4 @@ export function serializeDataFile(
   const edited =
     format === 'yaml' ? editYaml(text, previous.data, data, parseYaml) : editToml(text, previous.data, data);
   return encodeText(edited, layout);
-}
-
-/** A new TOML file: one `key = value` line per key (nested values inline). */
-function renderToml(data: Record<string, unknown>): string {
-  const lines: string[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (value === undefined) continue;
-    if (value === null) throw new UnsupportedEdit(`TOML has no null (the value of "${key}")`);
-    lines.push(`${renderTomlKey(key)} = ${renderTomlValue(value)}`);
-  }
-  return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -44,14 +44,15 @@ export function decodeEntry(schema: Pick<Schema, 'format'>, bytes: Uint8Array): 
  * place: both throw MIMSY_ERR_UNWRITABLE and nothing is written.
  */
 export function encodeEntry(
-  schema: Pick<Schema, 'format'>,
+  schema: Pick<Schema, 'format' | 'frontMatter'>,
   value: { data: Record<string, unknown>; body?: string },
   previous?: Uint8Array | null,
   file = 'the file',
 ): Uint8Array {
   if (!previous) {
     try {
-      if (schema.format === 'markdown') return serializeMarkdown(value.data, value.body ?? '');
+      if (schema.format === 'markdown')
+        return serializeMarkdown(value.data, value.body ?? '', undefined, schema.frontMatter);
       if (schema.format === 'yaml' || schema.format === 'toml')
         return serializeDataFile(schema.format, value.data);
       return serializeJson(value.data);

@@ -5,7 +5,7 @@ import { editJson, parseJsonObject } from './json.js';
 import { ParseError } from './parse-error.js';
 import type { TextLayout } from './text.js';
 import { decodeText, deepEqual, encodeText, lineOf } from './text.js';
-import { editToml, parseToml, TomlError } from './toml.js';
+import { editToml, parseToml, renderToml, TomlError } from './toml.js';
 import { editYaml, renderYaml } from './yaml-edit.js';
 
 export { ParseError } from './parse-error.js';
@@ -191,8 +191,9 @@ export function serializeMarkdown(
   data: Record<string, unknown>,
   body: string,
   previous?: MarkdownDocument,
+  language: FrontMatterFormat = 'yaml',
 ): Uint8Array {
-  if (!previous) return encodeText(freshMarkdown(data, body), { bom: false, eol: '\n' });
+  if (!previous) return encodeText(freshMarkdown(data, body, language), { bom: false, eol: '\n' });
   const { text, layout, matter, bodyStart } = previous.original;
   let head = text.slice(0, bodyStart);
   if (!deepEqual(previous.data, data)) {
@@ -214,9 +215,19 @@ export function serializeMarkdown(
   return encodeText(guardBody(head, body), layout);
 }
 
-function freshMarkdown(data: Record<string, unknown>, body: string): string {
-  const rendered = renderYaml(data);
-  const head = rendered ? `---\n${rendered}---\n` : '';
+function freshMarkdown(
+  data: Record<string, unknown>,
+  body: string,
+  language: FrontMatterFormat = 'yaml',
+): string {
+  const present = Object.values(data).some((v) => v !== undefined);
+  let head: string;
+  if (language === 'toml') head = present ? `+++\n${renderToml(data)}+++\n` : '';
+  else if (language === 'json') head = present ? `${JSON.stringify(data, null, 2)}\n` : '';
+  else {
+    const rendered = renderYaml(data);
+    head = rendered ? `---\n${rendered}---\n` : '';
+  }
   return guardBody(head, body);
 }
 

@@ -321,6 +321,19 @@ describe('the cases seen on real sites', () => {
     );
   });
 
+  it('writes new files in the front matter language the schema asks for', () => {
+    const data = { title: 'New', date: '2026-01-05T10:00:00Z', tags: ['a'] };
+    const toml = dec.decode(
+      encodeEntry({ format: 'markdown', frontMatter: 'toml' }, { data, body: 'Body\n' }),
+    );
+    expect(toml).toBe('+++\ntitle = "New"\ndate = "2026-01-05T10:00:00Z"\ntags = ["a"]\n+++\nBody\n');
+    expect(parseMarkdown(enc.encode(toml)).data).toEqual(data);
+    const json = dec.decode(
+      encodeEntry({ format: 'markdown', frontMatter: 'json' }, { data, body: 'Body\n' }),
+    );
+    expect(parseMarkdown(enc.encode(json))).toMatchObject({ data, body: 'Body\n', frontMatter: 'json' });
+  });
+
   it('a body that starts like front matter is fenced, in every language', () => {
     for (const body of ['+++\nnot toml\n', '{"not": "json"}\n', '---\nnot yaml\n']) {
       const bytes = encodeEntry(md, { data: {}, body });

@@ -222,6 +222,17 @@ export function renderTomlValue(value: unknown, like?: AST.TOMLContentNode): str
 }
 /* eslint-enable no-control-regex */
 
+/** A new TOML file: one `key = value` line per key (nested values inline). */
+export function renderToml(data: Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (value === null) throw new UnsupportedEdit(`TOML has no null (the value of "${key}")`);
+    lines.push(`${renderTomlKey(key)} = ${renderTomlValue(value)}`);
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
 // --- editing -------------------------------------------------------------------------------------
 
 /**

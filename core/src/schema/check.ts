@@ -22,6 +22,7 @@ const SCHEMA_KEYS = [
   'format',
   'extensions',
   'ignore',
+  'frontMatter',
   'slug',
   'sort',
   'fields',
@@ -427,6 +428,17 @@ export function checkSchema(
     else extensions = [...new Set(list)];
   }
   const ignore = checkGlobs(c, raw.ignore, '/ignore');
+  if (
+    raw.frontMatter !== undefined &&
+    (format !== 'markdown' || !['yaml', 'toml', 'json'].includes(raw.frontMatter as string))
+  )
+    c.add(
+      '/frontMatter',
+      format === 'markdown'
+        ? `${JSON.stringify(raw.frontMatter)} is not a front matter language`
+        : '"frontMatter" is for markdown schemas',
+      format === 'markdown' ? 'Use "yaml" (---), "toml" (+++) or "json".' : 'Remove it.',
+    );
   if (kind === 'collection') {
     const problem = contentPathProblem(raw.folder);
     if (problem)
@@ -536,6 +548,7 @@ export function checkSchema(
   else schema.file = raw.file as string;
   if (ignore?.length) schema.ignore = ignore;
   if (raw.extensions !== undefined) schema.extensions = extensions;
+  if (raw.frontMatter === 'toml' || raw.frontMatter === 'json') schema.frontMatter = raw.frontMatter;
   if (typeof raw.slug === 'string') schema.slug = raw.slug;
   if (typeof raw.sort === 'string') schema.sort = raw.sort;
   if (bodyField) schema.bodyField = bodyField;
