@@ -2,7 +2,7 @@
 // corrupted files: each gives the client (and the log) a clear answer, and once the fault clears
 // Mimsy recovers without losing anything.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -195,7 +195,7 @@ exit 0
 });
 
 describe('corrupted files', () => {
-  it('shows a broken entry as a parse error, lets an editor repair it, and rebuilds a damaged Git index', async () => {
+  it('shows a broken entry as a parse error, never writes over it, lets an editor replace it, and rebuilds a damaged Git index', async () => {
     const { api, dir } = await replica();
     writeFileSync(
       path.join(dir, 'content/notes/shared-5.json'),
@@ -211,7 +211,8 @@ describe('corrupted files', () => {
       return res.status === 200 && res.body.parseError !== undefined;
     });
     expect(entry!.parseError!.message).toMatch(/JSON|parse|UTF-8/i);
-    const repaired = await call<{ commit: { sync: string } }>(
+    // A file Mimsy cannot read is never written over (its bytes may be someone's work)…
+    const refused = await call<{ error: { code: string } }>(
       `${api.url}/api/collections/notes/entries/shared-5`,
       tokens.editors[0]!,
       {
@@ -220,7 +221,24 @@ describe('corrupted files', () => {
         body: { data: { title: 'Repaired', op: 'repaired' } },
       },
     );
-    expect(repaired.status).toBe(200);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('MIMSY_ERR_UNWRITABLE');
+    expect(readFileSync(path.join(dir, 'content/notes/shared-5.json'))[2]).toBe(0xff);
+    // …but an editor can delete it (it stays in the history) and create it again.
+    const deleted = await call(`${api.url}/api/collections/notes/entries/shared-5`, tokens.editors[0]!, {
+      method: 'DELETE',
+      headers: { 'if-match': `"${entry!.version}"` },
+    });
+    expect(deleted.status).toBe(200);
+    const repaired = await call<{ commit: { sync: string } }>(
+      `${api.url}/api/collections/notes/entries`,
+      tokens.editors[0]!,
+      {
+        method: 'POST',
+        body: { slug: 'shared-5', data: { title: 'Repaired', op: 'repaired' } },
+      },
+    );
+    expect(repaired.status).toBe(201);
     expect(repaired.body.commit.sync).toBe('pushed');
     expect(git(dir, 'status', '--porcelain')).toBe('');
 
