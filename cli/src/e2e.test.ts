@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPackages } from './test-build.js';
@@ -183,5 +184,23 @@ describe('the mimsy binary', () => {
     expect(adopted.stdout).toMatch(/no problems/);
     const validated = mimsy(site, 'validate');
     expect(validated.code, validated.stdout).toBe(0);
+  });
+
+  it('serve on a busy port says so and exits 1 (a user matter, not a bug)', async () => {
+    const site = path.join(work, 'busy-port');
+    expect(mimsy(work, 'init', 'busy-port').code).toBe(0);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const served = mimsy(site, 'serve', '--port', String(port));
+      expect(served.code, served.stderr).toBe(1);
+      expect(served.stderr).toMatch(
+        new RegExp(`127\\.0\\.0\\.1:${port} is already in use.*--port ${port + 1}`),
+      );
+      expect(served.stderr).not.toMatch(/bug/i);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });

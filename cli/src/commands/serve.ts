@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadProject } from '@mimsy/core';
+import { UserError } from '../errors.js';
 import { defaultUsersFile, ensureLocalDirIgnored, localDir, repositoryRoot } from '../context.js';
 
 export interface ServeOptions {
@@ -48,7 +49,23 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
     MIMSY_HOST: options.host ?? process.env.MIMSY_HOST ?? '127.0.0.1',
     MIMSY_PORT: options.port ?? process.env.MIMSY_PORT ?? '4000',
   });
-  let server = await startServer(settings);
+  let server = await startServer(settings).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${settings.host}:${settings.port}`;
+    if (code === 'EADDRINUSE')
+      throw new UserError(
+        `${where} is already in use (another mimsy serve, or another server). Stop it, or pick another port: mimsy serve --port ${settings.port + 1}.`,
+      );
+    if (code === 'EACCES')
+      throw new UserError(
+        `Not allowed to listen on ${where}: ports below 1024 need privileges; pick another with --port.`,
+      );
+    if (code === 'EADDRNOTAVAIL')
+      throw new UserError(
+        `${settings.host} is not an address of this machine: use --host 127.0.0.1 or 0.0.0.0.`,
+      );
+    throw error;
+  });
   if (options.watchSchemas) {
     // dev: restart when a schema or the config changes.
     const schemas = path.join(root, (await loadProject(root)).config.schemas);
