@@ -51,6 +51,25 @@ beforeAll(() => {
 }, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Site',
+  GIT_AUTHOR_EMAIL: 's@example.com',
+  GIT_COMMITTER_NAME: 'Site',
+  GIT_COMMITTER_EMAIL: 's@example.com',
+};
+
+/** A site's files, the packed packages and `generator` installed, committed to a new Git repository. */
+function siteInGit(site: string, files: Record<string, string>, generator: string): void {
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
+    writeFileSync(path.join(site, p), content);
+  }
+  run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!, generator]);
+  run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
+  run(site, 'git', ['add', '--all']);
+  run(site, 'git', ['commit', '--quiet', '-m', 'site'], IDENTITY);
+}
+
 // npm installs from the registry: minutes on a loaded machine, not the default 60 s.
 const INSTALL_TIMEOUT = 600_000;
 
@@ -168,21 +187,8 @@ describe('the packed packages', () => {
           '',
         ].join('\n'),
       };
-      for (const [p, content] of Object.entries(files)) {
-        mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
-        writeFileSync(path.join(site, p), content);
-      }
-      const identity = {
-        GIT_AUTHOR_NAME: 'Site',
-        GIT_AUTHOR_EMAIL: 's@example.com',
-        GIT_COMMITTER_NAME: 'Site',
-        GIT_COMMITTER_EMAIL: 's@example.com',
-      };
-      run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!, 'astro@5']);
-      run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
-      run(site, 'git', ['add', '--all']);
-      run(site, 'git', ['commit', '--quiet', '-m', 'site'], identity);
-      const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], identity);
+      siteInGit(site, files, 'astro@5');
+      const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], IDENTITY);
       expect(adopted).toMatch(/Adopted the Astro site/);
       expect(adopted).toMatch(/no problems/);
       expect(run(site, 'npx', ['mimsy', 'validate'])).toMatch(/all valid/);
@@ -211,21 +217,8 @@ describe('the packed packages', () => {
         'src/index.njk':
           '<ul>{% for post in collections.post %}<li>{{ post.data.title }}</li>{% endfor %}</ul>\n',
       };
-      for (const [p, content] of Object.entries(files)) {
-        mkdirSync(path.dirname(path.join(site, p)), { recursive: true });
-        writeFileSync(path.join(site, p), content);
-      }
-      const identity = {
-        GIT_AUTHOR_NAME: 'Site',
-        GIT_AUTHOR_EMAIL: 's@example.com',
-        GIT_COMMITTER_NAME: 'Site',
-        GIT_COMMITTER_EMAIL: 's@example.com',
-      };
-      run(site, 'npm', ['install', tarballs.core!, tarballs.api!, tarballs.cli!, '@11ty/eleventy@3']);
-      run(site, 'git', ['init', '--quiet', '--initial-branch=main']);
-      run(site, 'git', ['add', '--all']);
-      run(site, 'git', ['commit', '--quiet', '-m', 'site'], identity);
-      const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], identity);
+      siteInGit(site, files, '@11ty/eleventy@3');
+      const adopted = run(site, 'npx', ['mimsy', 'init', '--from', 'auto'], IDENTITY);
       expect(adopted).toMatch(/Adopted the Eleventy site/);
       expect(adopted).toMatch(/no problems/);
       run(site, 'npx', ['eleventy']);

@@ -1,8 +1,8 @@
-import { parseYaml } from './markdown.js';
-import { ParseError } from './parse-error.js';
+import { parseMatter, parseYaml } from './markdown.js';
+import { decodeOrParseError, ParseError } from './parse-error.js';
 import type { TextLayout } from './text.js';
-import { decodeText, encodeText } from './text.js';
-import { editToml, parseToml, renderToml, TomlError } from './toml.js';
+import { encodeText } from './text.js';
+import { editToml, renderToml } from './toml.js';
 import { editYaml, renderYaml } from './yaml-edit.js';
 
 /** A YAML or TOML data file (Hugo `data/`, Jekyll `_data/`, Astro data collections). */
@@ -12,30 +12,8 @@ export interface DataDocument {
 }
 
 export function parseDataFile(format: 'yaml' | 'toml', bytes: Uint8Array): DataDocument {
-  let decoded;
-  try {
-    decoded = decodeText(bytes);
-  } catch (error) {
-    throw new ParseError((error as Error).message);
-  }
-  const { text, layout } = decoded;
-  let data: unknown;
-  if (format === 'yaml') {
-    try {
-      data = parseYaml(text) ?? {};
-    } catch (error) {
-      const mark = (error as { mark?: { line?: number } }).mark;
-      const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
-      throw new ParseError(`not valid YAML: ${reason}`, mark?.line === undefined ? undefined : mark.line + 1);
-    }
-  } else {
-    try {
-      data = parseToml(text).data;
-    } catch (error) {
-      if (!(error instanceof TomlError)) throw error;
-      throw new ParseError(`not valid TOML: ${error.message}`, error.line);
-    }
-  }
+  const { text, layout } = decodeOrParseError(bytes);
+  const data: unknown = parseMatter(format, text, 1, 'the file') ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new ParseError('the file must hold a mapping of keys to values', 1);
   return { data: data as Record<string, unknown>, original: { text, layout } };

@@ -4,9 +4,9 @@ import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser'
 import { jsonErrorPosition } from '../project.js';
 import type { EditOp } from './edit-ops.js';
 import { diffOps, topLevelOps, UnsupportedEdit } from './edit-ops.js';
-import { ParseError } from './parse-error.js';
+import { decodeOrParseError, ParseError } from './parse-error.js';
 import type { TextLayout } from './text.js';
-import { decodeText, deepEqual, encodeText } from './text.js';
+import { deepEqual, encodeText } from './text.js';
 
 export interface JsonDocument {
   data: Record<string, unknown>;
@@ -39,13 +39,7 @@ export function parseJsonObject(text: string, lineOffset = 0): Record<string, un
 }
 
 export function parseJson(bytes: Uint8Array): JsonDocument {
-  let decoded;
-  try {
-    decoded = decodeText(bytes);
-  } catch (error) {
-    throw new ParseError((error as Error).message);
-  }
-  const { text, layout } = decoded;
+  const { text, layout } = decodeOrParseError(bytes);
   return { data: parseJsonObject(text), original: { text, layout } };
 }
 

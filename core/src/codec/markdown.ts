@@ -2,9 +2,9 @@ import yaml from 'js-yaml';
 import { parseTree } from 'jsonc-parser';
 import { UnsupportedEdit } from './edit-ops.js';
 import { editJson, parseJsonObject } from './json.js';
-import { ParseError } from './parse-error.js';
+import { decodeOrParseError, ParseError } from './parse-error.js';
 import type { TextLayout } from './text.js';
-import { decodeText, deepEqual, encodeText, lineOf } from './text.js';
+import { deepEqual, encodeText, lineOf } from './text.js';
 import { editToml, parseToml, renderToml, TomlError } from './toml.js';
 import { editYaml, renderYaml } from './yaml-edit.js';
 
@@ -118,7 +118,13 @@ export function parseYaml(source: string): unknown {
   return yaml.load(source, { schema: YAML_SCHEMA });
 }
 
-function parseMatter(format: FrontMatterFormat, source: string, firstLine: number): unknown {
+/** Parses front matter (or a whole data file: `what`), with the file line of any error. */
+export function parseMatter(
+  format: FrontMatterFormat,
+  source: string,
+  firstLine: number,
+  what = 'the front matter',
+): unknown {
   switch (format) {
     case 'yaml':
       try {
@@ -127,7 +133,7 @@ function parseMatter(format: FrontMatterFormat, source: string, firstLine: numbe
         const mark = (error as { mark?: { line?: number } }).mark;
         const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
         throw new ParseError(
-          `the front matter is not valid YAML: ${reason}`,
+          `${what} is not valid YAML: ${reason}`,
           mark?.line !== undefined ? firstLine + mark.line : undefined,
         );
       }
@@ -137,7 +143,7 @@ function parseMatter(format: FrontMatterFormat, source: string, firstLine: numbe
       } catch (error) {
         if (!(error instanceof TomlError)) throw error;
         throw new ParseError(
-          `the front matter is not valid TOML: ${error.message}`,
+          `${what} is not valid TOML: ${error.message}`,
           error.line === undefined ? undefined : firstLine + error.line - 1,
         );
       }
@@ -157,13 +163,7 @@ export interface MarkdownDocument {
 
 /** Parses Markdown with YAML, TOML or JSON front matter. Throws ParseError (with a line) for broken files. */
 export function parseMarkdown(bytes: Uint8Array): MarkdownDocument {
-  let decoded;
-  try {
-    decoded = decodeText(bytes);
-  } catch (error) {
-    throw new ParseError((error as Error).message);
-  }
-  const { text, layout } = decoded;
+  const { text, layout } = decodeOrParseError(bytes);
   const { matter, bodyStart } = split(text);
   let data: unknown = {};
   if (matter)
