@@ -2,7 +2,7 @@
 // are addressed in URLs, page bundles list their files, data files are edited in place.
 import { makeTempRepo } from '@mimsy/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeApp, type TestApp } from './test/helpers.js';
+import { makeApp, multipart, type TestApp } from './test/helpers.js';
 
 const page = (title: string): string => `---\ntitle: ${title}\n---\nText.\n`;
 
@@ -31,6 +31,7 @@ describe('a Hugo-style site over HTTP', () => {
         'content/docs/café.md': page('Café'),
         'content/docs/trip/index.md': page('Trip'),
         'content/docs/trip/photo.jpg': 'jpeg',
+        'content/docs/single.md': page('Single'),
         'data/authors/ada.toml': 'name = "Ada" # first\n',
       },
     });
@@ -41,7 +42,13 @@ describe('a Hugo-style site over HTTP', () => {
 
   it('addresses entries by their files’ own names', async () => {
     const list = (await get('/api/collections/docs/entries')).json<{ items: { slug: string }[] }>();
-    expect(list.items.map((i) => i.slug).sort()).toEqual(['_index', 'café', 'functions/Where', 'trip']);
+    expect(list.items.map((i) => i.slug).sort()).toEqual([
+      '_index',
+      'café',
+      'functions/Where',
+      'single',
+      'trip',
+    ]);
     expect((await get('/api/collections/docs/entries/functions/Where')).json()).toMatchObject({
       path: 'content/docs/functions/Where.md',
       data: { title: 'where' },
@@ -60,6 +67,100 @@ describe('a Hugo-style site over HTTP', () => {
     });
     const schemas = (await get('/api/schemas')).json<{ files: unknown[] }>();
     expect(schemas.files).toEqual([]);
+  });
+
+  it('uploads files into a page bundle beside its page, serves them safely and deletes them', async () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(32),
+    ]);
+    const upload = (url: string, files: { name: string; content: Buffer }[]) => {
+      const { payload, headers } = multipart(files);
+      return t.app.inject({ method: 'POST', url, headers: { ...t.as('editor'), ...headers }, payload });
+    };
+    const res = await upload('/api/collections/docs/files/trip', [
+      { name: 'Map Of Route.PNG', content: png },
+      { name: 'photo.png', content: png },
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    const { items } = res.json<{ items: { path: string; name: string; version: string }[] }>();
+    expect(items.map((i) => i.path)).toEqual([
+      'content/docs/trip/map-of-route.png',
+      'content/docs/trip/photo.png',
+    ]);
+    expect(t.repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|upload docs/trip/photo.png');
+    expect((await get('/api/collections/docs/entries/trip')).json()).toMatchObject({
+      resources: [
+        'content/docs/trip/map-of-route.png',
+        'content/docs/trip/photo.jpg',
+        'content/docs/trip/photo.png',
+      ],
+    });
+    // A second upload of the same name never overwrites.
+    const again = await upload('/api/collections/docs/files/trip', [{ name: 'photo.png', content: png }]);
+    expect(again.json<{ items: { name: string }[] }>().items[0]!.name).toBe('photo-2.png');
+
+    const served = await t.app.inject({
+      url: '/api/collections/docs/files/trip?name=map-of-route.png',
+      headers: t.as('viewer'),
+    });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['content-security-policy']).toMatch(/sandbox/);
+    expect(served.rawPayload.equals(png)).toBe(true);
+    expect(
+      (await t.app.inject({ url: '/api/collections/docs/files/trip?name=map-of-route.png' })).statusCode,
+    ).toBe(401);
+    for (const name of ['../single.md', 'index.md', '.git/config', 'nope.png'])
+      expect(
+        (await get(`/api/collections/docs/files/trip?name=${encodeURIComponent(name)}`)).statusCode,
+        name,
+      ).toBeGreaterThanOrEqual(400);
+
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/collections/docs/files/trip?name=map-of-route.png',
+      headers: { ...t.as('editor'), 'if-match': `"${items[0]!.version}"` },
+    });
+    expect(del.statusCode, del.body).toBe(200);
+    expect(
+      (await get('/api/collections/docs/entries/trip')).json<{ resources: string[] }>().resources,
+    ).not.toContain('content/docs/trip/map-of-route.png');
+    expect(t.repo.git('ls-files', 'content/docs/trip').trim().split('\n')).toEqual([
+      'content/docs/trip/index.md',
+      'content/docs/trip/photo-2.png',
+      'content/docs/trip/photo.jpg',
+      'content/docs/trip/photo.png',
+    ]);
+  });
+
+  it('refuses files for a single-file entry (no bundle) and pages by another name, committing nothing', async () => {
+    const head = t.repo.git('rev-parse', 'HEAD');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    const { payload, headers } = multipart([{ name: 'a.png', content: png }]);
+    const single = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/files/single',
+      headers: { ...t.as('editor'), ...headers },
+      payload,
+    });
+    expect(single.statusCode).toBe(400);
+    expect(single.json<{ error: { message: string } }>().error.message).toMatch(/not a page bundle/);
+    const viewer = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/files/trip',
+      headers: { ...t.as('viewer'), ...headers },
+      payload,
+    });
+    expect(viewer.statusCode).toBe(403);
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/files/nope',
+      headers: { ...t.as('editor'), ...headers },
+      payload,
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(t.repo.git('rev-parse', 'HEAD')).toBe(head);
   });
 
   it('edits a TOML data file in place', async () => {

@@ -12,7 +12,14 @@ import {
 import type { ListQuery, UnaddressableFile } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
 import { EntryFiles } from './entry-files.js';
-import { assertSafeId, assertSafeSlug, entryPath, resolveInRoot, symlinkError } from './paths.js';
+import {
+  assertSafeId,
+  assertSafeSlug,
+  contentPathProblem,
+  entryPath,
+  resolveInRoot,
+  symlinkError,
+} from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug.js';
@@ -295,6 +302,98 @@ export class Repository {
     this.collection(schema);
     assertSafeId(slug);
     return this.index.resourcesOf(schema, slug);
+  }
+
+  /**
+   * The folder of a page bundle's own page (`trip/index.md` → `<folder>/trip`, a section's
+   * `_index.md` → its folder), where its resources live. A single-file entry has none.
+   */
+  private bundleFolder(schema: Schema, slug: string): string {
+    assertSafeId(slug);
+    const entry = this.index.get(schema.name, slug);
+    if (!entry)
+      throw new NotFoundError(`There is no entry ${schema.name}/${slug}.`, { schema: schema.name, slug });
+    if (!EntryFiles.bundleOf(schema, entry.path))
+      throw new ValidationError(
+        `${schema.name}/${slug} is a single file (${entry.path}), not a page bundle: files go to the media library, or make it a bundle (a folder holding index.${extensionsOf(schema)[0]}).`,
+        [{ path: '/slug', message: 'is not a page bundle' }],
+      );
+    return path.posix.dirname(entry.path);
+  }
+
+  /** A resource's repository path from its name inside the bundle folder (checked, not read). */
+  private resourcePath(schema: Schema, slug: string, name: string): string {
+    const problem = contentPathProblem(name);
+    if (problem) throw new InvalidPathError(`Invalid file name in the bundle: it ${problem}.`, { name });
+    if (EntryFiles.split(schema, name.split('/').pop()!))
+      throw new ValidationError(
+        `${name} would be a page of ${schema.name}, not a file of the bundle: give it another extension.`,
+        [{ path: '/name', message: 'has a content extension' }],
+      );
+    const p = `${this.bundleFolder(schema, slug)}/${name}`;
+    resolveInRoot(this.root, p);
+    return p;
+  }
+
+  /** One file of an entry's page bundle (null when there is none of that name). */
+  async readResource(schemaName: string, slug: string, name: string): Promise<StoredFile | null> {
+    const schema = this.collection(schemaName);
+    const p = this.resourcePath(schema, slug, name);
+    if (!this.index.resourcesOf(schemaName, slug).includes(p)) return null;
+    return this.store.read(p);
+  }
+
+  /** Commits a new file into an entry's page bundle, beside its page; never overwrites. */
+  addResource(
+    schemaName: string,
+    slug: string,
+    name: string,
+    bytes: Uint8Array,
+    ctx: WriteContext,
+  ): Promise<{ path: string; version: string; commit: CommitInfo }> {
+    return this.fresh(async () => {
+      const schema = this.collection(schemaName);
+      const p = this.resourcePath(schema, slug, name);
+      const result = await this.commitChanges(
+        [{ path: p, bytes, expected: null }],
+        ctx,
+        renderMessage(this.project.config.commit.message, {
+          action: 'upload',
+          schema: schemaName,
+          slug: `${slug}/${name}`,
+        }),
+      );
+      this.index.put(p, { path: p, bytes, version: result.versions[p]! }, result);
+      this.afterCommit(result);
+      return { path: p, version: result.versions[p]!, commit: result };
+    });
+  }
+
+  /** Deletes a file of an entry's page bundle (`ifMatch`: the version the editor saw). */
+  removeResource(
+    schemaName: string,
+    slug: string,
+    name: string,
+    ctx: WriteContext & { ifMatch?: string },
+  ): Promise<{ commit: CommitInfo }> {
+    return this.fresh(async () => {
+      const schema = this.collection(schemaName);
+      const p = this.resourcePath(schema, slug, name);
+      const current = this.index.resourcesOf(schemaName, slug).includes(p) ? await this.store.read(p) : null;
+      if (!current) throw new NotFoundError(`${schemaName}/${slug} has no file ${name}.`, { path: p });
+      const result = await this.commitChanges(
+        [{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }],
+        ctx,
+        renderMessage(this.project.config.commit.message, {
+          action: 'delete',
+          schema: schemaName,
+          slug: `${slug}/${name}`,
+        }),
+      );
+      this.index.put(p, null, result);
+      this.afterCommit(result);
+      return { commit: result };
+    });
   }
 
   /**

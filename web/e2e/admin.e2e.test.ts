@@ -515,6 +515,28 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.goto(server.url + '/collections/posts/entries/walk');
     const files = page.getByRole('region', { name: 'Files in this page bundle' });
     await files.getByText('route.gpx').waitFor();
+    // Add a picture from the keyboard: the button opens the file chooser; the file is committed
+    // beside the page and shown as a thumbnail.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const add = files.getByRole('button', { name: 'Add files to the bundle…' });
+    await add.focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await chooser.setFiles({ name: 'Summit View.png', mimeType: 'image/png', buffer: png });
+    await files.getByText('summit-view.png', { exact: true }).waitFor();
+    await waitFor(async () => repo.git('ls-files', 'content/posts/walk').includes('summit-view.png'), {
+      message: 'the upload to be committed beside the page',
+    });
+    expect(repo.git('log', '-1', '--format=%an')).toContain('eddie');
+    const thumb = files.locator('img');
+    await thumb.waitFor();
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    await files.getByRole('button', { name: 'Delete summit-view.png' }).click();
+    await files.getByText('Deleted summit-view.png.').waitFor();
+    expect(repo.git('ls-files', 'content/posts/walk')).not.toContain('summit-view.png');
     await page.context().close();
   });
 

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import { ErrorCodes, contentPathProblem, slugify } from '@mimsy/core';
+import type { CommitInfo, MediaFile as MediaFileInfo } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import { mimeForPath, sniffMediaType, type MediaType } from '../media-types.js';
 import { commonErrors, Commit, ErrorResponse, MediaFile } from '../schemas.js';
-import { author } from './http.js';
+import { author, requireIfMatch } from './http.js';
 
 export interface MediaOptions {
   /** Largest file. */
@@ -31,6 +32,93 @@ async function readHead(file: string, length: number): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
+}
+
+/** An uploaded file, on disk in a private temporary folder, its type recognised by content. */
+interface StagedUpload {
+  file: string;
+  name: string;
+  type: MediaType;
+  size: number;
+}
+
+/**
+ * Receives a multipart upload: every file goes to disk as it arrives (memory holds one chunk, not
+ * the request), and the whole request is checked (count, size, type by content) before `commit`
+ * sees the first file, so a refused request commits nothing. Then `commit` runs file by file.
+ */
+async function receiveUploads(
+  request: FastifyRequest,
+  options: MediaOptions,
+  commit: (upload: StagedUpload) => Promise<void>,
+): Promise<void> {
+  if (!request.isMultipart())
+    throw httpError(
+      ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+      'Upload with Content-Type: multipart/form-data and a "file" field.',
+    );
+  const staging = await mkdtemp(path.join(tmpdir(), 'mimsy-upload-'));
+  try {
+    const staged: StagedUpload[] = [];
+    let total = 0;
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      const file = path.join(staging, String(staged.length));
+      let size = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          total += chunk.length;
+          if (total > options.maxRequestBytes)
+            return done(
+              httpError(
+                ErrorCodes.PAYLOAD_TOO_LARGE,
+                `The upload is larger than ${options.maxRequestBytes} bytes in all: send fewer files at a time.`,
+              ),
+            );
+          done(null, chunk);
+        },
+      });
+      await pipeline(part.file, count, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      const type = sniffMediaType(await readHead(file, 4096));
+      if (!type)
+        throw httpError(
+          ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
+          `"${part.filename.slice(0, 80)}" is not an allowed type: upload PNG, JPEG, GIF, WebP, AVIF, SVG or PDF (recognised by content, not by name).`,
+        );
+      staged.push({ file, name: part.filename, type, size });
+    }
+    if (staged.length === 0)
+      throw httpError(ErrorCodes.BAD_REQUEST, 'No file in the upload: send at least one part named "file".');
+    for (const upload of staged) await commit(upload);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Sends a stored file so that no script can run from it (SVG and unknown types are downloads). */
+function sendFile(
+  reply: FastifyReply,
+  name: string,
+  file: { bytes: Uint8Array; version: string },
+): FastifyReply {
+  const mime = mimeForPath(name);
+  void reply
+    .header('content-type', mime)
+    .header('x-content-type-options', 'nosniff')
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox",
+    )
+    .header('cache-control', 'private, no-cache')
+    .header('etag', `"${file.version}"`);
+  // SVG can carry scripts: never render it as a page of this origin.
+  if (mime === 'image/svg+xml' || mime === 'application/octet-stream')
+    void reply.header(
+      'content-disposition',
+      `attachment; filename="${encodeURIComponent(name.split('/').pop()!)}"`,
+    );
+  return reply.send(Buffer.from(file.bytes));
 }
 
 /** Media library: list, upload (checked by content), delete, and serve under /media/*. */
@@ -82,73 +170,27 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
       },
     },
     async (request, reply) => {
-      if (!request.isMultipart())
-        throw httpError(
-          ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
-          'Upload with Content-Type: multipart/form-data and a "file" field.',
-        );
       const now = new Date();
       const folder = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-      // Every file goes to disk as it arrives (memory holds one chunk, not the request), and the
-      // whole request is checked before anything is committed: a refused upload commits nothing.
-      const staging = await mkdtemp(path.join(tmpdir(), 'mimsy-upload-'));
-      const items = [];
-      const commits = [];
-      try {
-        const staged: { file: string; name: string; type: MediaType; size: number }[] = [];
-        let total = 0;
-        for await (const part of request.parts()) {
-          if (part.type !== 'file') continue;
-          const file = path.join(staging, String(staged.length));
-          let size = 0;
-          const count = new Transform({
-            transform(chunk: Buffer, _encoding, done) {
-              size += chunk.length;
-              total += chunk.length;
-              if (total > options.maxRequestBytes)
-                return done(
-                  httpError(
-                    ErrorCodes.PAYLOAD_TOO_LARGE,
-                    `The upload is larger than ${options.maxRequestBytes} bytes in all: send fewer files at a time.`,
-                  ),
-                );
-              done(null, chunk);
-            },
-          });
-          await pipeline(part.file, count, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-          const type = sniffMediaType(await readHead(file, 4096));
-          if (!type)
-            throw httpError(
-              ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
-              `"${part.filename.slice(0, 80)}" is not an allowed type: upload PNG, JPEG, GIF, WebP, AVIF, SVG or PDF (recognised by content, not by name).`,
-            );
-          staged.push({ file, name: part.filename, type, size });
-        }
-        if (staged.length === 0)
-          throw httpError(
-            ErrorCodes.BAD_REQUEST,
-            'No file in the upload: send at least one part named "file".',
-          );
-        for (const { file, name, type } of staged) {
-          const bytes = await readFile(file); // one file in memory at a time, while it is committed
-          const base = slugify(name.replace(/\.[^.]*$/, '')) || 'upload';
-          let saved = null;
-          for (let n = 1; n < 100 && !saved; n++) {
-            const target = `${folder}/${base}${n === 1 ? '' : `-${n}`}.${type.ext}`;
-            try {
-              saved = await app.repo.addMedia(target, bytes, author(request));
-            } catch (error) {
-              if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
-            }
+      const items: MediaFileInfo[] = [];
+      const commits: CommitInfo[] = [];
+      await receiveUploads(request, options, async ({ file, name, type }) => {
+        const bytes = await readFile(file); // one file in memory at a time, while it is committed
+        const base = slugify(name.replace(/\.[^.]*$/, '')) || 'upload';
+        let saved = null;
+        for (let n = 1; n < 100 && !saved; n++) {
+          const target = `${folder}/${base}${n === 1 ? '' : `-${n}`}.${type.ext}`;
+          try {
+            saved = await app.repo.addMedia(target, bytes, author(request));
+          } catch (error) {
+            if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
           }
-          if (!saved)
-            throw httpError(ErrorCodes.CONFLICT, `Too many files named ${base} this month; rename the file.`);
-          items.push(saved.file);
-          commits.push(saved.commit);
         }
-      } finally {
-        await rm(staging, { recursive: true, force: true });
-      }
+        if (!saved)
+          throw httpError(ErrorCodes.CONFLICT, `Too many files named ${base} this month; rename the file.`);
+        items.push(saved.file);
+        commits.push(saved.commit);
+      });
       return reply.code(201).send({ items, commits });
     },
   );
@@ -187,20 +229,115 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
       const rest = inside((request.params as { '*': string })['*']);
       const file = await app.repo.store.read(app.repo.mediaPath(rest));
       if (!file) throw httpError(ErrorCodes.NOT_FOUND, `There is no media file ${rest}.`);
-      const mime = mimeForPath(rest);
-      void reply
-        .header('content-type', mime)
-        .header('x-content-type-options', 'nosniff')
-        .header(
-          'content-security-policy',
-          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox",
-        )
-        .header('cache-control', 'private, no-cache')
-        .header('etag', `"${file.version}"`);
-      // SVG can carry scripts: never render it as a page of this origin.
-      if (mime === 'image/svg+xml' || mime === 'application/octet-stream')
-        void reply.header('content-disposition', `attachment; filename="${rest.split('/').pop()}"`);
-      return reply.send(Buffer.from(file.bytes));
+      return sendFile(reply, rest, file);
+    },
+  );
+  // Page-bundle files: `*` is the entry's id, `name` the file's path inside the bundle's folder.
+  const BundleParams = Type.Object({
+    schema: Type.String({ maxLength: 64 }),
+    '*': Type.String({ maxLength: 1024 }),
+  });
+  const BundleQuery = Type.Object({ name: Type.String({ minLength: 1, maxLength: 512 }) });
+  const bundleOf = (request: FastifyRequest): { schema: string; slug: string } => {
+    const params = request.params as { schema: string; '*': string };
+    return { schema: params.schema, slug: params['*'] };
+  };
+
+  app.get(
+    '/api/collections/:schema/files/*',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        tags: ['collections'],
+        summary:
+          "A file of an entry's page bundle (?name=cover.jpg), served so that no script can run from it",
+        params: BundleParams,
+        querystring: BundleQuery,
+      },
+    },
+    async (request, reply) => {
+      const { schema, slug } = bundleOf(request);
+      const { name } = request.query as { name: string };
+      const file = await app.repo.readResource(schema, slug, name);
+      if (!file) throw httpError(ErrorCodes.NOT_FOUND, `${schema}/${slug} has no file ${name}.`);
+      return sendFile(reply, name, file);
+    },
+  );
+
+  app.post(
+    '/api/collections/:schema/files/*',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['collections'],
+        summary:
+          'Upload files into an entry\'s page bundle, beside its page (multipart/form-data, field "file")',
+        description:
+          'Same types and limits as /api/media. Each file keeps its name (made safe, lower-case), never overwriting: a taken name gets -2, -3, …. A single-file entry has no bundle (422).',
+        params: BundleParams,
+        consumes: ['multipart/form-data'],
+        response: {
+          201: Type.Object({
+            items: Type.Array(
+              Type.Object({ path: Type.String(), name: Type.String(), version: Type.String() }),
+            ),
+            commits: Type.Array(Type.Ref(Commit)),
+          }),
+          413: Type.Ref(ErrorResponse),
+          415: Type.Ref(ErrorResponse),
+          ...commonErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { schema, slug } = bundleOf(request);
+      app.repo.getOrThrow(schema, slug);
+      const items: { path: string; name: string; version: string }[] = [];
+      const commits: CommitInfo[] = [];
+      await receiveUploads(request, options, async ({ file, name, type }) => {
+        const bytes = await readFile(file);
+        const base = slugify(name.replace(/\.[^.]*$/, '')) || 'upload';
+        let saved = null;
+        let savedName = '';
+        for (let n = 1; n < 100 && !saved; n++) {
+          savedName = `${base}${n === 1 ? '' : `-${n}`}.${type.ext}`;
+          try {
+            saved = await app.repo.addResource(schema, slug, savedName, bytes, author(request));
+          } catch (error) {
+            if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
+          }
+        }
+        if (!saved)
+          throw httpError(
+            ErrorCodes.CONFLICT,
+            `Too many files named ${base} in this bundle; rename the file.`,
+          );
+        items.push({ path: saved.path, name: savedName, version: saved.version });
+        commits.push(saved.commit);
+      });
+      return reply.code(201).send({ items, commits });
+    },
+  );
+
+  app.delete(
+    '/api/collections/:schema/files/*',
+    {
+      config: { access: 'editor' },
+      schema: {
+        tags: ['collections'],
+        summary: "Delete a file of an entry's page bundle (?name=…); needs If-Match (the file's ETag)",
+        params: BundleParams,
+        querystring: BundleQuery,
+        response: { 200: Type.Object({ commit: Type.Ref(Commit) }), ...commonErrors },
+      },
+    },
+    async (request) => {
+      const { schema, slug } = bundleOf(request);
+      const { name } = request.query as { name: string };
+      return app.repo.removeResource(schema, slug, name, {
+        ...author(request),
+        ifMatch: requireIfMatch(request),
+      });
     },
   );
 };

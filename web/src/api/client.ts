@@ -288,6 +288,44 @@ export class ApiClient {
     ).data;
   }
 
+  /** The URL of a file of an entry's page bundle (`name`: its path inside the bundle folder). */
+  bundleFileUrl(schema: string, slug: string, name: string): string {
+    return `${this.base}${this.bundlePath(schema, slug)}?name=${encodeURIComponent(name)}`;
+  }
+
+  private bundlePath(schema: string, slug: string): string {
+    return `/api/collections/${encodeURIComponent(schema)}/files/${slug.split('/').map(encodeURIComponent).join('/')}`;
+  }
+
+  /** Uploads files into an entry's page bundle; each becomes a commit. Returns their paths. */
+  async uploadToBundle(
+    schema: string,
+    slug: string,
+    files: File[],
+  ): Promise<{ path: string; name: string }[]> {
+    const form = new FormData();
+    for (const f of files) form.append('file', f, f.name);
+    return (
+      await this.request<{ items: { path: string; name: string }[] }>('POST', this.bundlePath(schema, slug), {
+        raw: form,
+      })
+    ).data.items;
+  }
+
+  /** Deletes a file of an entry's page bundle, at the version this editor has just seen. */
+  async removeFromBundle(schema: string, slug: string, name: string): Promise<void> {
+    const res = await fetch(this.bundleFileUrl(schema, slug, name), {
+      method: 'HEAD',
+      credentials: 'same-origin',
+    });
+    const version = res.headers.get('etag');
+    if (!res.ok || !version)
+      throw new ApiError(res.status, 'MIMSY_ERR_NOT_FOUND', `There is no file ${name} any more.`);
+    await this.request('DELETE', `${this.bundlePath(schema, slug)}?name=${encodeURIComponent(name)}`, {
+      headers: { 'if-match': version },
+    });
+  }
+
   async media(): Promise<{ path: string; url: string; size: number }[]> {
     return (await this.request<{ items: { path: string; url: string; size: number }[] }>('GET', '/api/media'))
       .data.items;

@@ -7,6 +7,7 @@ import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import '../fields/field.js';
 import './history.js';
+import { isBundlePage } from './bundle-files.js';
 import { defaultChoices, differingFields, mergeChoices } from './conflict.js';
 import { labelOf } from '../fields/label.js';
 
@@ -523,15 +524,16 @@ export class MimsyEntryEditor extends LitElement {
           : nothing
       }
       ${
-        this.entry?.resources?.length
-          ? html`<section class="resources" aria-label="Files in this page bundle">
-              <p class="muted">
-                This page is a bundle: these files sit beside it and go with it when it is deleted.
-              </p>
-              <ul>
-                ${this.entry.resources.map((r) => html`<li><code>${r.slice(this.entry!.path.lastIndexOf('/') + 1)}</code></li>`)}
-              </ul>
-            </section>`
+        this.entry && isBundlePage(this.entry.path, this.schema)
+          ? html`<mimsy-bundle-files
+              class="resources"
+              .api=${this.api}
+              .schema=${this.schema.name}
+              .slug=${this.entry.slug}
+              .folder=${this.entry.path.slice(0, this.entry.path.lastIndexOf('/'))}
+              .files=${this.entry.resources ?? []}
+              ?readonly=${this.readonly}
+            ></mimsy-bundle-files>`
           : nothing
       }
       <form @submit=${(e: Event) => (e.preventDefault(), void this.save())} novalidate>
