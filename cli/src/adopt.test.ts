@@ -37,7 +37,7 @@ const HUGO: Record<string, string | Uint8Array> = {
 
 /** Jekyll: _config.yml with a collection, _posts with date-prefixed .markdown names, _data. */
 const JEKYLL: Record<string, string | Uint8Array> = {
-  '_config.yml': 'title: My blog\ncollections:\n  recipes:\n    output: true\n',
+  '_config.yml': 'title: My blog\ncollections:\n  recipes:\n    output: true\nexclude:\n  - vendor\n',
   '_posts/2025-01-29-welcome-to-jekyll.markdown': page(
     '"Welcome to Jekyll!"',
     'layout: post\ndate: 2025-01-29 18:15:32 +0530\ncategories: jekyll update\n',
@@ -49,6 +49,12 @@ const JEKYLL: Record<string, string | Uint8Array> = {
   '_recipes/pancakes.md': page('Pancakes', 'minutes: 20\n'),
   '_data/navigation.yml': 'main: Home\nfooter: Contact\n',
   'index.md': page('Home', 'layout: home\n'),
+  'about.markdown': page('About', 'layout: page\npermalink: /about/\n'),
+  // Jekyll copies a file without front matter as it is: not a page.
+  'README.md': '# My blog\n\nBuilt with Jekyll.\n',
+  'docs/install.md': page('Install', 'layout: page\n'),
+  'docs/usage.md': page('Usage', 'layout: page\n'),
+  'vendor/bundle/gems/readme.md': page('A gem', ''),
   'assets/css/style.scss': '---\n---\n@import "main";\n',
 };
 
@@ -84,6 +90,9 @@ const ELEVENTY: Record<string, string | Uint8Array> = {
   'src/blog/second.md': page('Second', 'tags: post\ndate: 2024-03-02\n'),
   'src/_data/site.json': '{\n  "title": "My site",\n  "url": "https://example.org"\n}\n',
   'src/index.njk': '<h1>{{ site.title }}</h1>\n',
+  'src/about.md': page('About', 'layout: base.njk\n'),
+  // Eleventy renders Markdown without front matter too: still a page.
+  'src/contact.md': '# Contact\n\nWrite to us.\n',
 };
 
 let dirs: string[] = [];
@@ -180,8 +189,15 @@ describe('mimsy init --from', () => {
     expect(byName.posts).toMatchObject({ path: '_posts', entries: 2 });
     expect(byName.recipes).toMatchObject({ path: '_recipes', entries: 1 });
     expect(byName.navigation).toMatchObject({ kind: 'singleton', path: '_data/navigation.yml' });
-    expect(entries).toBe(4);
-    expect(result.skipped.map((s) => s.path)).toContain('index.md');
+    // Pages at the site root are singletons (one file each); a folder of pages is a collection.
+    expect(byName['page-index']).toMatchObject({ kind: 'singleton', path: 'index.md', format: 'markdown' });
+    expect(byName['page-about']).toMatchObject({ kind: 'singleton', path: 'about.markdown' });
+    expect(byName.docs).toMatchObject({ kind: 'collection', path: 'docs', entries: 2 });
+    expect(byName.vendor).toBeUndefined();
+    expect(entries).toBe(8);
+    expect(result.skipped).toEqual([
+      { path: 'README.md', reason: expect.stringMatching(/no front matter/) as unknown },
+    ]);
     const schema = JSON.parse(
       execFileSync('git', ['show', 'HEAD:schemas/posts.json'], { cwd: result.root, encoding: 'utf8' }),
     ) as { slug: string; fields: { name: string; type: string }[] };
@@ -204,7 +220,9 @@ describe('mimsy init --from', () => {
     const byName = Object.fromEntries(result.collections.map((c) => [c.name, c]));
     expect(byName.blog).toMatchObject({ path: 'src/blog', entries: 2 });
     expect(byName.site).toMatchObject({ kind: 'singleton', path: 'src/_data/site.json', format: 'json' });
-    expect(entries).toBe(3);
+    expect(byName['page-about']).toMatchObject({ kind: 'singleton', path: 'src/about.md', fields: 3 });
+    expect(byName['page-contact']).toMatchObject({ kind: 'singleton', path: 'src/contact.md', fields: 1 });
+    expect(entries).toBe(5);
   });
 
   it('says what to do when it finds no generator, and changes nothing', async () => {

@@ -123,6 +123,8 @@ interface Plan {
   folders: { name: string; folder: string; slug?: string }[];
   /** Data folders: each file a singleton, each subfolder a collection. */
   data: string[];
+  /** Pages outside any collection folder (a Jekyll site's `about.md`): one singleton each. */
+  pages?: string[];
   skipped: { path: string; reason: string }[];
 }
 
@@ -172,18 +174,52 @@ function planJekyll(root: string): Plan {
     : Object.keys((collections as Record<string, unknown>) ?? {});
   for (const name of names)
     if (name !== 'posts' && isDir(root, at(`_${name}`))) folders.push({ name, folder: at(`_${name}`) });
-  const skipped = filesIn(root, '')
-    .filter((f) => /\.(md|markdown|html)$/i.test(f))
-    .map((f) => ({
-      path: f,
-      reason: 'a page at the site root: Mimsy collections are folders (move pages into one to edit them)',
-    }));
+  // Pages are files with front matter outside `_` folders (Jekyll copies the rest as they are):
+  // those at the root are singletons, a folder of them is a collection.
+  const excluded = new Set([
+    '_site',
+    'node_modules',
+    'vendor',
+    'assets',
+    'schemas',
+    ...(base ? [base] : []),
+    ...(Array.isArray(config.exclude) ? config.exclude.map((e) => String(e).replace(/^\/|\/$/g, '')) : []),
+  ]);
+  const skipped: Plan['skipped'] = [];
+  const pages: string[] = [];
+  for (const f of filesIn(root, '').filter((f) => MARKDOWN_PAGE.test(f) && !excluded.has(f))) {
+    if (hasFrontMatter(root, f)) pages.push(f);
+    else
+      skipped.push({
+        path: f,
+        reason: 'no front matter: Jekyll copies it as it is, it is not a page',
+      });
+  }
+  for (const dir of dirsIn(root, ''))
+    if (!dir.startsWith('_') && !excluded.has(dir) && holdsPages(root, dir, excluded))
+      folders.push({ name: dir, folder: dir });
   return {
     media: { dir: 'assets', publicPath: '/assets' },
     folders,
     data: isDir(root, '_data') ? ['_data'] : [],
+    pages,
     skipped,
   };
+}
+
+const MARKDOWN_PAGE = /\.(md|markdown)$/i;
+
+/** Whether a file starts with a YAML front matter fence (after a byte order mark). */
+function hasFrontMatter(root: string, file: string): boolean {
+  return /^(\uFEFF)?---[ \t]*\r?\n/.test(readFileSync(path.join(root, file), 'utf8').slice(0, 16));
+}
+
+/** Whether a folder (or one below it, not excluded) holds a Markdown page with front matter. */
+function holdsPages(root: string, dir: string, excluded: Set<string>): boolean {
+  return (
+    filesIn(root, dir).some((f) => MARKDOWN_PAGE.test(f) && hasFrontMatter(root, `${dir}/${f}`)) ||
+    dirsIn(root, dir).some((d) => !excluded.has(`${dir}/${d}`) && holdsPages(root, `${dir}/${d}`, excluded))
+  );
 }
 
 function planAstro(root: string): Plan {
@@ -268,19 +304,29 @@ function planEleventy(root: string): Plan {
       dirsIn(root, d).some((s) => hasContent(`${d}/${s}`));
     if (hasContent(folder)) folders.push({ name: dir, folder });
   }
-  const skipped = filesIn(root, input)
-    .filter((f) => /\.(md|markdown)$/i.test(f) && f.toLowerCase() !== 'readme.md')
-    .map((f) => ({
-      path: input ? `${input}/${f}` : f,
-      reason: 'a page at the top of the input folder: Mimsy collections are folders',
-    }));
+  // Eleventy renders every Markdown file, with or without front matter: the top ones are pages.
+  const pages = filesIn(root, input)
+    .filter((f) => MARKDOWN_PAGE.test(f) && f.toLowerCase() !== 'readme.md')
+    .map((f) => (input ? `${input}/${f}` : f));
   const dataDir = input ? `${input}/${data}` : data;
   return {
     media: { dir: isDir(root, 'public') ? 'public' : 'img', publicPath: '/' },
     folders,
     data: isDir(root, dataDir) ? [dataDir] : [],
-    skipped,
+    pages,
+    skipped: [],
   };
+}
+
+/** The fields of one file's values (a singleton's): every key Mimsy can name and type. */
+function inferFields(data: Record<string, unknown>): Record<string, unknown>[] {
+  return Object.entries(data)
+    .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k))
+    .map(([k, v]) => {
+      const type = infer.inferType([v], 1, false);
+      return type ? { name: k, ...type } : null;
+    })
+    .filter((f) => f !== null);
 }
 
 const DATA_FORMAT: Record<string, ContentFormat> = { json: 'json', yaml: 'yaml', yml: 'yaml', toml: 'toml' };
@@ -379,6 +425,34 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     });
   }
 
+  for (const rel of plan.pages ?? []) {
+    let decoded: { data: Record<string, unknown>; body?: string };
+    try {
+      decoded = decodeEntry({ format: 'markdown' }, readFileSync(path.join(root, rel)));
+    } catch (error) {
+      skipped.push({ path: rel, reason: `cannot be read: ${(error as Error).message}` });
+      continue;
+    }
+    const stem = path.posix.basename(rel).replace(/\.[^.]+$/, '');
+    const name = schemaName(`page-${stem}`, taken);
+    const fields: Record<string, unknown>[] = [...inferFields(decoded.data)];
+    fields.push({ name: fields.some((f) => f.name === 'body') ? 'content' : 'body', type: 'markdown' });
+    const title = typeof decoded.data.title === 'string' ? decoded.data.title.slice(0, 60) : '';
+    schemas.push({
+      name,
+      file: `schemas/${name}.json`,
+      schema: { label: title || `Page ${stem}`, kind: 'singleton', file: rel, format: 'markdown', fields },
+    });
+    collections.push({
+      name,
+      kind: 'singleton',
+      path: rel,
+      format: 'markdown',
+      entries: 1,
+      fields: fields.length,
+    });
+  }
+
   for (const dataDir of plan.data) {
     for (const file of filesIn(root, dataDir)) {
       const ext = file.split('.').pop()!.toLowerCase();
@@ -393,13 +467,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
         continue;
       }
       const name = schemaName(file.replace(/\.[^.]+$/, ''), taken);
-      const fields = Object.entries(data)
-        .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k))
-        .map(([k, v]) => {
-          const type = infer.inferType([v], 1, false);
-          return type ? { name: k, ...type } : null;
-        })
-        .filter((f) => f !== null);
+      const fields = inferFields(data);
       if (fields.length === 0) {
         skipped.push({
           path: rel,
