@@ -143,6 +143,32 @@ describe('the mimsy binary', () => {
     git(site, 'reset', '-q', '--hard', 'origin/main');
     expect(mimsy(site, 'sync').code).toBe(0);
 
+    // An uncommitted edit that the remote's change conflicts with: sync --autostash is all or
+    // nothing — the edit stays as typed, no conflict markers, no stash left behind.
+    git(other, 'pull', '-q', 'origin', 'main');
+    writeFileSync(
+      path.join(other, file),
+      readFileSync(path.join(other, file), 'utf8').replace('First!', 'Grace wrote this'),
+    );
+    git(other, 'commit', '-qam', 'Grace edits the body');
+    git(other, 'push', '-q', 'origin', 'main');
+    const typing = readFileSync(path.join(site, file), 'utf8').replace('First!', 'Ada is typing');
+    writeFileSync(path.join(site, file), typing);
+    const head = git(site, 'rev-parse', 'HEAD');
+    const refused = mimsy(site, 'sync');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/uncommitted change.*--autostash/s);
+    const stashed = mimsy(site, 'sync', '--autostash');
+    expect(stashed.code, stashed.stdout).toBe(1);
+    expect(stashed.stderr).toMatch(/uncommitted edits to content\/posts\/hello-from-the-cli\.md conflict/);
+    expect(stashed.stderr).toMatch(/Nothing was changed/);
+    expect(readFileSync(path.join(site, file), 'utf8')).toBe(typing);
+    expect(git(site, 'status', '--porcelain')).toBe(` M ${file}\n`);
+    expect(git(site, 'stash', 'list')).toBe('');
+    expect(git(site, 'rev-parse', 'HEAD')).toBe(head);
+    git(site, 'checkout', '-q', '--', file);
+    expect(mimsy(site, 'sync').code).toBe(0);
+
     const exported = mimsy(site, 'export', '--drafts');
     expect(exported.code).toBe(0);
     expect(JSON.parse(exported.stdout).collections.posts[0].data.title).toBe('Grace was here');

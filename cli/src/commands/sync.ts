@@ -44,6 +44,24 @@ export async function run(options: SyncOptions): Promise<SyncResult> {
     return { remote, branch, ...result };
   } catch (error) {
     progressDone();
+    if (
+      error instanceof MimsyError &&
+      error.code === 'MIMSY_ERR_SYNC_CONFLICT' &&
+      (error.details as { uncommitted?: boolean } | undefined)?.uncommitted
+    ) {
+      const files = (error.details as { files?: string[] }).files ?? [];
+      throw new UserError(
+        [
+          `Your uncommitted edits${files.length ? ` to ${files.join(', ')}` : ''} conflict with what the remote changed.`,
+          'Nothing was changed: your commits, your edits and the stash list are exactly as before the sync.',
+          'To resolve:',
+          '  git commit -am "…"     # commit your edits, then',
+          '  mimsy sync             # a conflict between commits is kept on a branch, losing nothing',
+          '(or set them aside: git stash, mimsy sync, git stash pop)',
+        ].join('\n'),
+        { files, uncommitted: true },
+      );
+    }
     if (error instanceof MimsyError && error.code === 'MIMSY_ERR_SYNC_CONFLICT') {
       const files =
         ((error.details as { files?: string[] } | undefined)?.files ?? []).join(', ') ||

@@ -1079,37 +1079,78 @@ export class GitStore implements ContentStore {
     }
   }
 
+  /**
+   * Rebases local commits onto `upstream`, all or nothing. Uncommitted edits (and untracked files)
+   * are set aside and put back by hand rather than with `rebase --autostash`, which leaves
+   * conflict markers in the files and the stash behind when putting them back conflicts. Here a
+   * conflict of either kind puts the branch, the files and the stash list back as they were.
+   */
   private async rebaseOnto(upstream: string): Promise<void> {
     const head = await this.head();
     if (!head) {
       await this.git(['reset', '--hard', '--quiet', upstream]);
       return;
     }
-    try {
-      await this.git([
-        '-c',
-        'commit.gpgsign=false',
-        ...this.committerArgs,
-        'rebase',
-        '--autostash',
-        '--quiet',
-        upstream,
-      ]);
-    } catch (error) {
-      const conflicted = (await this.git(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
+    const dirty = (await this.git(['status', '--porcelain', '--untracked-files=normal'])).trim() !== '';
+    // `stash` finds untracked files through pathspec magic, which literal pathspecs turn off.
+    const stash = (...args: string[]): Promise<string> =>
+      this.git(['stash', ...args], { env: { GIT_LITERAL_PATHSPECS: '0' } });
+    if (dirty) await stash('push', '--include-untracked', '--quiet', '-m', 'mimsy sync');
+    const conflicted = async (): Promise<string[]> =>
+      (await this.git(['diff', '--name-only', '--diff-filter=U']).catch(() => ''))
         .split('\n')
         .filter(Boolean)
         .map((p) => this.fromGitPath(p));
+    try {
+      await this.git(['-c', 'commit.gpgsign=false', ...this.committerArgs, 'rebase', '--quiet', upstream]);
+    } catch (error) {
+      const files = await conflicted();
       await this.git(['rebase', '--abort']).catch(() => undefined);
+      if (dirty) await stash('pop', '--quiet'); // onto the commit it was made on: clean
       throw new MimsyError(
         ErrorCodes.SYNC_CONFLICT,
-        conflicted.length
-          ? `The remote changed the same content as local commits (${conflicted.join(', ')}). Nothing was lost: the local commits are unchanged and the pull was undone. Resolve with "git pull --rebase" and push, or ask who changed it.`
+        files.length
+          ? `The remote changed the same content as local commits (${files.join(', ')}). Nothing was lost: the local commits are unchanged and the pull was undone. Resolve with "git pull --rebase" and push, or ask who changed it.`
           : `Rebasing onto the remote failed: ${gitMessage(error)}`,
-        { files: conflicted },
+        { files },
         { cause: error },
       );
     }
+    if (!dirty) return;
+    try {
+      await stash('pop', '--quiet'); // keeps the stash when it does not apply cleanly
+    } catch (error) {
+      const files = await conflicted();
+      this.privateIndexHead = undefined;
+      await this.git(['reset', '--hard', '--quiet', head]);
+      const untracked = await this.stashedUntracked();
+      if (untracked.length) await this.git(['clean', '--force', '--quiet', '--', ...untracked]);
+      await stash('pop', '--quiet');
+      throw new MimsyError(
+        ErrorCodes.SYNC_CONFLICT,
+        `Uncommitted edits conflict with what the remote changed${files.length ? ` (${files.join(', ')})` : ''}. Nothing was changed: the branch, the edits and the files are as they were. Commit the edits, then sync again (a conflict between commits keeps both sides), or set them aside with "git stash".`,
+        { files, uncommitted: true },
+        { cause: error },
+      );
+    }
+  }
+
+  /** The untracked files saved in the newest stash (its third parent), relative to the root. */
+  private async stashedUntracked(): Promise<string[]> {
+    const listed = await this.git([
+      'ls-tree',
+      '-r',
+      '-z',
+      '--full-tree',
+      '--name-only',
+      'refs/stash^3',
+    ]).catch(() => '');
+    // Pathspecs are literal here (GIT_LITERAL_PATHSPECS) and relative to the content root.
+    const prefix = this.prefix.replace(/\/$/, '') || '.';
+    return listed
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => path.posix.relative(prefix, p));
   }
 
   /** Points `remote` of the repository at `dir` to `url` (adding the remote when missing). */

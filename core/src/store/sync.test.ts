@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
@@ -102,6 +102,52 @@ describe('sync with a Git remote', () => {
     );
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: bDir, encoding: 'utf8' })).toBe('');
     expect((await b.status()).lastSync).toMatchObject({ ok: false });
+  });
+
+  it('puts uncommitted edits back after a pull, or — when they conflict — undoes the pull entirely', async () => {
+    const { clone } = remoteAndClone();
+    const theirs = clone('theirs');
+    const mine = clone('mine');
+    const git = (cwd: string, ...args: string[]): string =>
+      execFileSync('git', args, { cwd, encoding: 'utf8' });
+    const file = 'content/posts/first.md';
+    const edit = (cwd: string, from: string, to: string): void =>
+      writeFileSync(path.join(cwd, file), readFileSync(path.join(cwd, file), 'utf8').replace(from, to));
+    git(theirs, 'config', 'user.name', 'T');
+    git(theirs, 'config', 'user.email', 't@example.com');
+    edit(theirs, 'title: First', 'title: Theirs');
+    git(theirs, 'commit', '-qam', 'theirs');
+    git(theirs, 'push', '-q', 'origin', 'main');
+
+    // An uncommitted edit of the same line: putting it back would conflict.
+    edit(mine, 'title: First', 'title: Mine');
+    writeFileSync(path.join(mine, 'notes.txt'), 'untracked\n');
+    const before = {
+      head: git(mine, 'rev-parse', 'HEAD'),
+      status: git(mine, 'status', '--porcelain'),
+      file: readFileSync(path.join(mine, file), 'utf8'),
+    };
+    const store = await GitStore.open(mine);
+    cleanups.push(() => store.close());
+    const error = (await store.sync('origin', 'main', { push: true }).catch((e: unknown) => e)) as MimsyError;
+    expect(error.code, error.message).toBe('MIMSY_ERR_SYNC_CONFLICT');
+    expect(error.details).toMatchObject({ files: [file], uncommitted: true });
+    expect(git(mine, 'rev-parse', 'HEAD')).toBe(before.head);
+    expect(git(mine, 'status', '--porcelain')).toBe(before.status);
+    expect(readFileSync(path.join(mine, file), 'utf8')).toBe(before.file);
+    expect(readFileSync(path.join(mine, 'notes.txt'), 'utf8')).toBe('untracked\n');
+    expect(git(mine, 'stash', 'list')).toBe('');
+
+    // An uncommitted edit elsewhere in the file is kept across the pull.
+    git(mine, 'checkout', '-q', '--', file);
+    edit(mine, 'Hello.', 'Hello there.');
+    const pulled = await store.sync('origin', 'main', { push: true });
+    expect(pulled.changed).toEqual([file]);
+    const now = readFileSync(path.join(mine, file), 'utf8');
+    expect(now).toMatch(/title: Theirs/);
+    expect(now).toMatch(/Hello there\./);
+    expect(git(mine, 'status', '--porcelain')).toBe(` M ${file}\n?? notes.txt\n`);
+    expect(git(mine, 'stash', 'list')).toBe('');
   });
 
   it('reports a missing remote and keeps writes local', async () => {
