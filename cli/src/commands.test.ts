@@ -5,6 +5,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '@mimsy/core/testing';
+import { loadProject } from '@mimsy/core';
 import { UserError } from './errors.js';
 import * as exportCmd from './commands/export.js';
 import * as init from './commands/init.js';
@@ -274,7 +275,8 @@ describe('entries', () => {
     expect(validate.exitCode(report)).toBe(1);
     const text = validate.render(report);
     expect(text).toMatch(/content\/posts\/broken\.md:\d+ {2}\/ {2}the front matter is not valid YAML/);
-    expect(text).toMatch(/content\/posts\/bad\.md {2}\/title {2}must be text/);
+    expect(text).toMatch(/content\/posts\/bad\.md:2:1 {2}\/title {2}must be text/);
+    expect(text).toMatch(/content\/posts\/bad\.md:3:1 {2}\/author {2}points to authors\/ghost/);
     expect(text).toMatch(/\/author {2}points to authors\/ghost/);
   });
 
@@ -375,16 +377,25 @@ describe('export and types', () => {
     expect(first.source).toContain(
       'export interface MimsyCollections {\n  authors: AuthorsData;\n  posts: PostsData;\n}',
     );
-    // The generated file compiles, and real exported content satisfies it.
+    // The generated file compiles, and real exported content satisfies it. The types are exact:
+    // keys other tools wrote (hello-world's `layout`) are in the files but not in the types.
     const exported = await exportCmd.run({ cwd: root, drafts: true });
+    const project = await loadProject(root);
+    const declared = <T extends { data: Record<string, unknown> }>(entries: T[], schema: string): T[] => {
+      const names = new Set(project.schemas.get(schema)!.fields.map((f) => f.name));
+      return entries.map((e) => ({
+        ...e,
+        data: Object.fromEntries(Object.entries(e.data).filter(([k]) => names.has(k))),
+      }));
+    };
     const file = path.join(dir, 'check.ts');
     writeFileSync(path.join(dir, 'content.d.ts'), first.source);
     writeFileSync(
       file,
       `import type { MimsyCollections, MimsySingletons, PostsData } from './content.js';\n` +
-        `const posts: { slug: string; data: PostsData; body?: string }[] = ${JSON.stringify(exported.document!.collections.posts)};\n` +
-        `const authors: { slug: string; data: MimsyCollections['authors'] }[] = ${JSON.stringify(exported.document!.collections.authors)};\n` +
-        `const site: { slug: string; data: MimsySingletons['site'] } = ${JSON.stringify(exported.document!.singletons.site)};\n` +
+        `const posts: { slug: string; data: PostsData; body?: string }[] = ${JSON.stringify(declared(exported.document!.collections.posts!, 'posts'))};\n` +
+        `const authors: { slug: string; data: MimsyCollections['authors'] }[] = ${JSON.stringify(declared(exported.document!.collections.authors!, 'authors'))};\n` +
+        `const site: { slug: string; data: MimsySingletons['site'] } = ${JSON.stringify(declared([exported.document!.singletons.site!], 'site')[0])};\n` +
         `// @ts-expect-error a select only takes its options\nconst wrong: PostsData['category'] = 'sports';\n` +
         `export { posts, authors, site, wrong };\n`,
     );

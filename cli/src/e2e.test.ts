@@ -1,10 +1,11 @@
 // End to end: the built `mimsy` binary as a process, through a content repository's whole life.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@mimsy/core/testing';
 import { buildPackages } from './test-build.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -187,6 +188,132 @@ describe('the mimsy binary', () => {
       git: { ahead: number; behind: number };
     };
     expect(status.git).toMatchObject({ ahead: 0, behind: 0 });
+  });
+
+  it('types: the documented typed reader compiles under tsc --strict, and a typo does not', () => {
+    expect(mimsy(work, 'init', 'typed', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'typed');
+    const typed = mimsy(site, 'types', '--out', 'src/content.d.ts');
+    expect(typed.code, typed.stderr).toBe(0);
+    writeFileSync(
+      path.join(site, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'es2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          skipLibCheck: true,
+          types: [],
+          // The installed package's declarations, as a site that installed @mimsy/core sees them.
+          paths: { '@mimsy/core': [path.join(ROOT, 'core/dist/index.d.ts')] },
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const consumer = (line: string): string =>
+      [
+        "import { createReader } from '@mimsy/core';",
+        "import type { MimsyCollections, MimsySingletons } from './src/content.d.ts';",
+        'const reader = createReader<MimsyCollections, MimsySingletons>(".");',
+        'export async function titles(): Promise<string[]> {',
+        "  const posts = await reader.collection('posts').all();",
+        "  const site = await reader.singleton('site').readOrThrow();",
+        '  void site;',
+        `  return posts.map((p) => ${line});`,
+        '}',
+        '',
+      ].join('\n');
+    const tsc = (): { status: number | null; stdout: string } =>
+      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', site], {
+        encoding: 'utf8',
+      });
+    writeFileSync(path.join(site, 'consumer.ts'), consumer('p.data.title'));
+    const ok = tsc();
+    expect(ok.status, ok.stdout).toBe(0);
+    writeFileSync(path.join(site, 'consumer.ts'), consumer('p.data.tittle'));
+    const typo = tsc();
+    expect(typo.status).not.toBe(0);
+    expect(typo.stdout).toMatch(/error TS2551: Property 'tittle' does not exist .* Did you mean 'title'\?/);
+  });
+
+  it('validate: file:line:column for every field, unknown keys as warnings (errors when strict), GitHub annotations', () => {
+    expect(mimsy(work, 'init', 'located', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'located');
+    const file = 'content/posts/why-git.md';
+    const original = readFileSync(path.join(site, file), 'utf8');
+    writeFileSync(
+      path.join(site, file),
+      original
+        .replace('readingTime: 5', 'readingTime: five')
+        .replace('category: opinion', 'category: opinion\ntittle: Typo'),
+    );
+    const lineOf = (text: string): number =>
+      readFileSync(path.join(site, file), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith(text)) + 1;
+    const text = mimsy(site, 'validate');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`${file}:${lineOf('readingTime:')}:1  /readingTime  must be a number`);
+    expect(text.stdout).toContain(
+      `${file}:${lineOf('tittle:')}:1  /tittle  warning: is not a field of posts (did you mean title?)`,
+    );
+    const github = mimsy(site, 'validate', '--format', 'github');
+    expect(github.code).toBe(1);
+    expect(github.stdout).toContain(
+      `::error file=${file},line=${lineOf('readingTime:')},col=1,title=mimsy validate::/readingTime must be a number`,
+    );
+    expect(github.stdout).toContain(
+      `::warning file=${file},line=${lineOf('tittle:')},col=1,title=mimsy validate::/tittle`,
+    );
+    expect(mimsy(site, 'validate', '--format', 'xml')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--format "xml".*github/) as unknown,
+    });
+
+    // A strict schema makes the unknown key an error; the field error alone is gone once fixed.
+    writeFileSync(
+      path.join(site, file),
+      original.replace('category: opinion', 'category: opinion\ntittle: Typo'),
+    );
+    const schemaFile = path.join(site, 'schemas/posts.json');
+    writeFileSync(
+      schemaFile,
+      JSON.stringify({ ...JSON.parse(readFileSync(schemaFile, 'utf8')), strict: true }, null, 2),
+    );
+    const strict = mimsy(site, 'validate');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(
+      new RegExp(
+        `${file}:${lineOf('tittle:')}:1  /tittle  is not a field of posts \\(did you mean title\\?\\)`,
+      ),
+    );
+    // hello-world.md has a key that other tools wrote (layout): an error too, now.
+    expect(strict.stdout).toMatch(/hello-world\.md:\d+:1 {2}\/layout {2}is not a field of posts\n/);
+    expect(strict.stdout).toMatch(/2 problem\(s\)/);
+  });
+
+  it('validate --watch reports again when a file changes, and stops on Ctrl+C', async () => {
+    expect(mimsy(work, 'init', 'watched', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'watched');
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    const child = spawn(process.execPath, [BIN, 'validate', '--watch'], { cwd: site, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(async () => /all valid/.test(out), { message: 'the first report', timeout: 20_000 });
+      const file = path.join(site, 'content/posts/why-git.md');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('readingTime: 5', 'readingTime: five'));
+      await waitFor(async () => /why-git\.md:\d+:1 {2}\/readingTime {2}must be a number/.test(out), {
+        message: 'a report after the change',
+        timeout: 20_000,
+      });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('init --from auto adopts a Hugo site in place; validate passes at once', () => {

@@ -208,7 +208,12 @@ export async function main(argv: string[]): Promise<void> {
     .description(
       'check every entry (schema, relations, uniqueness, parse errors); exit 1 when anything is wrong',
     )
-    .addHelpText('after', '\nUse it as a CI step in a site repository:\n  npx mimsy validate')
+    .option('--format <format>', 'text (default) or github: GitHub Actions annotations on the lines', 'text')
+    .option('--watch', 'validate again whenever a file changes (Ctrl+C to stop)')
+    .addHelpText(
+      'after',
+      '\nEach problem is reported as file:line:column. Use it as a CI step in a site repository:\n  npx mimsy validate --format github',
+    )
     .action(runner(() => import('./commands/validate.js')));
 
   program

@@ -7,7 +7,7 @@ import type { Project } from './project.js';
 import type { ContentStore, StoredFile } from './store/port.js';
 import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
 import type { RelationLookup } from './validate.js';
-import { findDuplicates, usePatternEngine, validateEntry } from './validate.js';
+import { findDuplicates, unknownKeys, usePatternEngine, validateEntry } from './validate.js';
 import { compileLinear } from './pattern.js';
 
 // Everything that indexes content (server, CLI, reader) runs schema patterns in linear time.
@@ -612,8 +612,15 @@ export class ContentIndex {
   }
 
   /** Every problem in the repository: parse errors, schema violations, broken relations, duplicates. */
-  validate(): { entries: EntryReport[]; unaddressable: UnaddressableFile[]; checked: number } {
+  validate(): {
+    entries: EntryReport[];
+    unaddressable: UnaddressableFile[];
+    checked: number;
+    /** Keys no field declares, in schemas without `strict` (which makes them problems). */
+    warnings: EntryReport[];
+  } {
     const reports: EntryReport[] = [];
+    const warnings: EntryReport[] = [];
     let checked = 0;
     for (const schema of this.project.schemas.values()) {
       const entries = [...(this.slots.get(schema.name)?.values() ?? [])].map((s) => s.entry);
@@ -642,9 +649,19 @@ export class ContentIndex {
         }
         if (problems.length)
           reports.push({ schema: schema.name, slug: entry.slug, path: entry.path, problems });
+        if (schema.strict === undefined && !entry.parseError) {
+          const unknown = unknownKeys(schema, entry.data);
+          if (unknown.length)
+            warnings.push({
+              schema: schema.name,
+              slug: entry.slug,
+              path: entry.path,
+              problems: unknown.map((i) => ({ path: i.path, message: i.message })),
+            });
+        }
       }
     }
-    return { entries: reports, unaddressable: [...this.unaddressable.values()], checked };
+    return { entries: reports, unaddressable: [...this.unaddressable.values()], checked, warnings };
   }
 
   isSlugFree(schema: string, slug: string): boolean {

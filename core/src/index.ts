@@ -11,13 +11,14 @@ export type { Project } from './project.js';
 export {
   decodeEntry,
   encodeEntry,
+  locate,
   ParseError,
   parseJson,
   parseMarkdown,
   serializeJson,
   serializeMarkdown,
 } from './codec/index.js';
-export type { DecodedEntry } from './codec/index.js';
+export type { DecodedEntry, Location } from './codec/index.js';
 export type {
   CommitOptions,
   CommitResult,
@@ -45,6 +46,7 @@ export { createReader, ContentValidationError } from './reader.js';
 export type {
   CollectionReader,
   ContentTypes,
+  ContentTypesOf,
   Reader,
   ReaderEntry,
   ReaderOptions,

@@ -86,6 +86,12 @@ export class ContentValidationError extends MimsyError {
 /** Maps schema names to their data types, e.g. from `mimsy types`. */
 export type ContentTypes = Record<string, Record<string, unknown>>;
 
+/**
+ * The constraint on a map of data types: any object type whose values are objects — interfaces
+ * too (`mimsy types` emits interfaces, which have no implicit index signature).
+ */
+export type ContentTypesOf<T> = { [K in keyof T]: object };
+
 export interface CollectionReader<Data> {
   /** Every entry, sorted by the schema's sort (or slug). */
   all(): Promise<ReaderEntry<Data>[]>;
@@ -102,7 +108,10 @@ export interface SingletonReader<Data> {
   readOrThrow(): Promise<ReaderEntry<Data>>;
 }
 
-export interface Reader<Collections extends ContentTypes, Singletons extends ContentTypes> {
+export interface Reader<
+  Collections extends ContentTypesOf<Collections>,
+  Singletons extends ContentTypesOf<Singletons>,
+> {
   readonly root: Promise<string>;
   schemas(): Promise<Schema[]>;
   collection<K extends keyof Collections & string>(name: K): CollectionReader<Collections[K]>;
@@ -124,8 +133,8 @@ export interface Reader<Collections extends ContentTypes, Singletons extends Con
  * ```
  */
 export function createReader<
-  Collections extends ContentTypes = ContentTypes,
-  Singletons extends ContentTypes = ContentTypes,
+  Collections extends ContentTypesOf<Collections> = ContentTypes,
+  Singletons extends ContentTypesOf<Singletons> = ContentTypes,
 >(dir: string, options: ReaderOptions = {}): Reader<Collections, Singletons> {
   const mode = options.validate ?? 'throw';
   interface Loaded {

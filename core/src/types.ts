@@ -100,6 +100,11 @@ export interface Schema {
   extensions?: string[];
   /** collection: globs (relative to the folder) of files that are neither entries nor problems. */
   ignore?: string[];
+  /**
+   * Keys in a file that no field declares: `true` — errors (validate and the API refuse them);
+   * `false` — allowed and kept (typed as unknown); absent — kept, and reported as warnings.
+   */
+  strict?: boolean;
   /** markdown: the front matter language of new entries (default yaml); existing files keep theirs. */
   frontMatter?: 'yaml' | 'toml' | 'json';
   /** collection: template for new slugs, e.g. "{{title}}" or "{{date}}-{{title}}". */

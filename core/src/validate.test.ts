@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue } from './errors.js';
 import type { Field, Schema } from './types.js';
-import { findDuplicates, validateEntry, validateValue } from './validate.js';
+import { findDuplicates, unknownKeys, validateEntry, validateValue } from './validate.js';
 
 function problems(
   field: Omit<Field, 'name'>,
@@ -180,5 +180,54 @@ describe('image and file URLs', () => {
   it('never accepts a protocol-relative or UNC path, whatever the hosts', () => {
     expect(check('//images.example.com/x.png', ['images.example.com'])).toHaveLength(1);
     expect(check('\\\\images.example.com\\x.png')).toHaveLength(1);
+  });
+});
+
+describe('keys no field declares', () => {
+  const schema = (strict?: boolean): Schema => ({
+    name: 'posts',
+    label: 'Posts',
+    kind: 'collection',
+    folder: 'content/posts',
+    format: 'markdown',
+    source: 'schemas/posts.json',
+    bodyField: 'body',
+    fields: [
+      { name: 'title', type: 'string' },
+      { name: 'series', type: 'object', fields: [{ name: 'name', type: 'string' }] },
+      { name: 'body', type: 'markdown' },
+    ],
+    ...(strict === undefined ? {} : { strict }),
+  });
+  const data = { title: 'T', tittle: 'typo', series: { nmae: 'x' }, layout: 'post' };
+
+  it('are found at the top and inside objects, with a did-you-mean', () => {
+    expect(unknownKeys(schema(), data)).toEqual([
+      {
+        path: '/tittle',
+        message: 'is not a field of posts (did you mean title?)',
+        fix: 'Rename it to title.',
+      },
+      {
+        path: '/series/nmae',
+        message: 'is not a field of posts.series (did you mean name?)',
+        fix: 'Rename it to name.',
+      },
+      {
+        path: '/layout',
+        message: 'is not a field of posts',
+        fix: 'Remove it, or add a field "layout" to the schema.',
+      },
+    ]);
+  });
+
+  it('are errors only in a strict schema', () => {
+    expect(validateEntry(schema(), data, '')).toEqual([]);
+    expect(validateEntry(schema(false), data, '')).toEqual([]);
+    expect(validateEntry(schema(true), data, '').map((i) => i.path)).toEqual([
+      '/tittle',
+      '/series/nmae',
+      '/layout',
+    ]);
   });
 });

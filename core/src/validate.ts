@@ -1,6 +1,7 @@
 import type { Issue } from './errors.js';
 import { pointer } from './errors.js';
 import { idProblem } from './slugs.js';
+import { suggest } from './suggest.js';
 import type { Field, Schema, SelectOption } from './types.js';
 
 /** Answers whether an entry exists, for relation checks. */
@@ -346,7 +347,51 @@ export function validateEntry(
     const value = field.name === schema.bodyField ? body : data[field.name];
     validateValue(field, value, pointer(field.name), issues, context);
   }
+  if (schema.strict === true) issues.push(...unknownKeys(schema, data));
   return issues;
+}
+
+/**
+ * Keys in an entry's data that no field declares (`tittle:` for `title`), top level and inside
+ * object fields, each with a "did you mean" when a declared name is close. Errors for a `strict`
+ * schema, warnings when `strict` is absent, nothing when it is false.
+ */
+export function unknownKeys(
+  schema: Pick<Schema, 'name' | 'fields' | 'bodyField'>,
+  data: Record<string, unknown>,
+): Issue[] {
+  const out: Issue[] = [];
+  const walk = (
+    fields: readonly Field[],
+    value: Record<string, unknown>,
+    at: string,
+    where: string,
+  ): void => {
+    const names = fields.filter((f) => f.name !== schema.bodyField || at !== '').map((f) => f.name);
+    for (const key of Object.keys(value)) {
+      const field = fields.find((f) => f.name === key);
+      if (field) {
+        const inner = value[key];
+        if (
+          field.type === 'object' &&
+          field.fields &&
+          typeof inner === 'object' &&
+          inner !== null &&
+          !Array.isArray(inner)
+        )
+          walk(field.fields, inner as Record<string, unknown>, `${at}${pointer(key)}`, `${where}.${key}`);
+        continue;
+      }
+      const guess = suggest(key, names);
+      out.push({
+        path: `${at}${pointer(key)}`,
+        message: `is not a field of ${where}${guess ? ` (did you mean ${guess}?)` : ''}`,
+        fix: guess ? `Rename it to ${guess}.` : `Remove it, or add a field "${key}" to the schema.`,
+      });
+    }
+  };
+  walk(schema.fields, data, '', schema.name);
+  return out;
 }
 
 /** Values of unique fields that occur in more than one entry: value → slugs. */

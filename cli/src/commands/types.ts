@@ -66,17 +66,19 @@ function objectType(fields: Field[], indent: string): string {
 }
 
 /**
- * Data type of a schema: front matter / JSON fields (the Markdown body is separate). Keys that no
- * field declares are kept in the files (written by other tools), so they are allowed as unknown.
+ * Data type of a schema: front matter / JSON fields (the Markdown body is separate), exactly —
+ * a typo such as `data.tittle` does not compile. Only a schema with `"strict": false` (keys no
+ * field declares are welcome) gets an index signature for them.
  */
 function dataType(schema: Schema): string {
   const declared = objectType(
     schema.fields.filter((f) => f.name !== schema.bodyField),
     '',
   );
+  if (schema.strict !== false) return declared;
   return declared.replace(
     /\n\}$/,
-    '\n  /** Keys no field declares (kept as other tools wrote them). */\n  [key: string]: unknown;\n}',
+    '\n  /** Keys no field declares (the schema says "strict": false). */\n  [key: string]: unknown;\n}',
   );
 }
 

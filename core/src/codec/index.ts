@@ -10,6 +10,8 @@ import type { DataDocument } from './data-file.js';
 import { parseDataFile, serializeDataFile } from './data-file.js';
 
 export { ParseError } from './parse-error.js';
+export { locate } from './locate.js';
+export type { Location } from './locate.js';
 export { parseMarkdown, serializeMarkdown } from './markdown.js';
 export { parseJson, serializeJson } from './json.js';
 export type { FrontMatterFormat, MarkdownDocument } from './markdown.js';

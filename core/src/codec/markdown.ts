@@ -104,6 +104,15 @@ function split(text: string): Split {
   return { matter: null, bodyStart: 0 };
 }
 
+/** Where a Markdown file's front matter is (offsets into `text`), and its language; null if none. */
+export function frontMatterRange(text: string): Matter | null {
+  try {
+    return split(text).matter;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * YAML 1.2 core schema — dates stay strings, `yes` stays a string: the same rules `yaml` writes by —
  * plus merge keys (`<<: *defaults`), which Hugo, Jekyll and gray-matter all apply.
@@ -118,6 +127,27 @@ export function parseYaml(source: string): unknown {
   return yaml.load(source, { schema: YAML_SCHEMA });
 }
 
+/**
+ * The line (0-based, in `source`) to blame for a YAML error that js-yaml noticed at `line`:column.
+ * An unclosed construct (`[a, b`, `"text`) is noticed only where the next line starts or the text
+ * ends; the line to fix is the one that opened it.
+ */
+function culpritLine(source: string, line: number, column: number, reason: string): number {
+  const lines = source.split('\n');
+  const quote = /double quoted/.test(reason) ? '"' : /single quoted/.test(reason) ? "'" : null;
+  if (quote) {
+    // The nearest line at or above with an unbalanced quote opened the scalar.
+    for (let i = Math.min(line, lines.length - 1); i >= 0; i--)
+      if ((lines[i]!.replace(/\\./g, '').split(quote).length - 1) % 2 === 1) return i;
+  }
+  if ((column === 0 && /flow|end of the stream/.test(reason)) || line >= lines.length) {
+    let i = Math.min(line, lines.length) - 1;
+    while (i > 0 && lines[i]!.trim() === '') i--;
+    return Math.max(0, i);
+  }
+  return line;
+}
+
 /** Parses front matter (or a whole data file: `what`), with the file line of any error. */
 export function parseMatter(
   format: FrontMatterFormat,
@@ -130,11 +160,13 @@ export function parseMatter(
       try {
         return parseYaml(source);
       } catch (error) {
-        const mark = (error as { mark?: { line?: number } }).mark;
-        const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
+        const mark = (error as { mark?: { line?: number; column?: number } }).mark;
+        const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0]!;
         throw new ParseError(
           `${what} is not valid YAML: ${reason}`,
-          mark?.line !== undefined ? firstLine + mark.line : undefined,
+          mark?.line !== undefined
+            ? firstLine + culpritLine(source, mark.line, mark.column ?? 0, reason)
+            : undefined,
         );
       }
     case 'toml':

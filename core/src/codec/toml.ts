@@ -376,3 +376,33 @@ function tomlEdit(source: string, { root, tables }: TomlDocument, op: EditOp): T
     }
   }
 }
+
+/**
+ * The offset in `source` of the value at `path` — or of its deepest ancestor that exists (a
+ * missing key is reported where its table is) — for `file:line:column` in reports. Null when
+ * the TOML cannot be parsed.
+ */
+export function tomlOffsetOf(source: string, path: readonly string[]): number | null {
+  let doc: TomlDocument;
+  try {
+    doc = parseToml(source);
+  } catch {
+    return null;
+  }
+  let slot: Slot = doc.root;
+  let best: number | null = null;
+  for (const segment of path) {
+    let next: Slot | undefined;
+    let keyValue: AST.TOMLKeyValue | undefined;
+    if (slot.kind === 'map') {
+      next = slot.entries.get(segment);
+      keyValue = slot.keyValues.get(segment);
+    } else if (slot.kind === 'list') next = slot.items[Number(segment)];
+    else if (slot.kind === 'tables') next = slot.maps[Number(segment)];
+    if (!next) break;
+    slot = next;
+    const table = slot.kind === 'map' && slot.table?.type === 'TOMLTable' ? slot.table : undefined;
+    best = (keyValue ?? nodeOf(slot) ?? table)?.range[0] ?? best;
+  }
+  return best;
+}

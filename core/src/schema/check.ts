@@ -12,6 +12,9 @@ export interface SchemaIssue extends Issue {
   fix: string;
 }
 
+export { suggest } from '../suggest.js';
+import { suggest } from '../suggest.js';
+
 const SCHEMA_KEYS = [
   '$schema',
   'label',
@@ -23,6 +26,7 @@ const SCHEMA_KEYS = [
   'extensions',
   'ignore',
   'frontMatter',
+  'strict',
   'slug',
   'sort',
   'fields',
@@ -64,31 +68,6 @@ const TYPE_KEYS: Record<string, readonly string[]> = {
   accept: ['image', 'file'],
 };
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const temp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = temp;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -428,6 +407,12 @@ export function checkSchema(
     else extensions = [...new Set(list)];
   }
   const ignore = checkGlobs(c, raw.ignore, '/ignore');
+  if (raw.strict !== undefined && typeof raw.strict !== 'boolean')
+    c.add(
+      '/strict',
+      'must be true or false',
+      'true: keys no field declares are errors; false: they are allowed and typed as unknown; leave it out to have them reported as warnings.',
+    );
   if (
     raw.frontMatter !== undefined &&
     (format !== 'markdown' || !['yaml', 'toml', 'json'].includes(raw.frontMatter as string))
@@ -551,6 +536,7 @@ export function checkSchema(
   if (raw.frontMatter === 'toml' || raw.frontMatter === 'json') schema.frontMatter = raw.frontMatter;
   if (typeof raw.slug === 'string') schema.slug = raw.slug;
   if (typeof raw.sort === 'string') schema.sort = raw.sort;
+  if (typeof raw.strict === 'boolean') schema.strict = raw.strict;
   if (bodyField) schema.bodyField = bodyField;
   return { schema: c.issues.length ? null : schema, issues: c.issues };
 }
