@@ -25,7 +25,11 @@ async function prepareRepository(settings: Settings): Promise<void> {
 }
 
 /** Starts the server from settings; resolves to a function that stops it. */
-export async function startServer(settings: Settings): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startServer(
+  settings: Settings,
+  /** Where log lines (JSON, one per line) go instead of standard output: the CLI prints them for people. */
+  options: { logStream?: { write(line: string): void } } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   await prepareRepository(settings);
   const git: { branch?: string; push?: 'auto' | 'off' } = {};
   if (settings.branch) git.branch = settings.branch;
@@ -42,7 +46,7 @@ export async function startServer(settings: Settings): Promise<{ url: string; cl
     mediaMaxRequestBytes: settings.mediaMaxRequestBytes,
     webhookSecret: settings.webhookSecret,
     watch: settings.watch,
-    logger: { level: settings.logLevel },
+    logger: { level: settings.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     ...(settings.webDist ? { webDist: settings.webDist } : {}),
   });
   const url = await app.listen({ host: settings.host, port: settings.port });

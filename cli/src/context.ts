@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findRoot } from '@mimsy/core';
 import { UserError } from './errors.js';
@@ -11,6 +11,14 @@ export interface Common {
 
 /** The content repository around `cwd`, or a UserError that says how to make one. */
 export async function repositoryRoot(cwd: string): Promise<string> {
+  if (!existsSync(cwd))
+    throw new UserError(
+      `${path.resolve(cwd)} does not exist. Pass --cwd the folder of your content repository.`,
+    );
+  if (!statSync(cwd).isDirectory())
+    throw new UserError(
+      `${path.resolve(cwd)} is a file, not a folder. Pass --cwd the folder of your content repository.`,
+    );
   const root = await findRoot(cwd);
   if (!root) {
     throw new UserError(

@@ -1,6 +1,6 @@
 // End to end: the built `mimsy` binary as a process, through a content repository's whole life.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -314,6 +314,144 @@ describe('the mimsy binary', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('every user-fixable error exits 1 with its cause and the next step (table)', () => {
+    expect(mimsy(work, 'init', 'errors', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'errors');
+    const cases: [string, string, string[], RegExp][] = [
+      ['outside a repository', work, ['validate'], /is not inside a Mimsy repository.*"mimsy init"/],
+      [
+        '--cwd that does not exist',
+        work,
+        ['--cwd', path.join(work, 'nope'), 'validate'],
+        /nope does not exist\. Pass --cwd/,
+      ],
+      ['unknown command', site, ['frobnicate'], /unknown command 'frobnicate'/],
+      ['unknown option', site, ['validate', '--frob'], /unknown option '--frob'/],
+      [
+        'unknown schema, close to one',
+        site,
+        ['new', 'postz'],
+        /no content type "postz"\. Did you mean "posts"\?/,
+      ],
+      [
+        'a required relation left out',
+        site,
+        ['new', 'posts', '--set', 'title=Hi'],
+        /\/author is required: one of ada, grace, linus — Set it: --set author=ada/,
+      ],
+      [
+        'a field the schema lacks',
+        site,
+        ['new', 'posts', '--set', 'tittle=Hi'],
+        /posts has no field "tittle"/,
+      ],
+      [
+        'a bad number',
+        site,
+        ['new', 'posts', '--set', 'title=Hi', '--set', 'readingTime=soon'],
+        /readingTime is a number; "soon" is not/,
+      ],
+      [
+        'log --limit 0',
+        site,
+        ['log', '--limit', '0'],
+        /--limit must be a whole number from 1 to 10000, not "0"/,
+      ],
+      ['log --limit abc', site, ['log', '--limit', 'abc'], /--limit must be a whole number/],
+      [
+        'log of an entry that never was',
+        site,
+        ['log', 'posts/why-gti'],
+        /no entry posts\/why-gti.*Did you mean posts\/why-git\?/,
+      ],
+      ['validate --format xml', site, ['validate', '--format', 'xml'], /Unknown --format "xml"/],
+      [
+        'init inside a repository',
+        site,
+        ['init', 'inner', '--template', 'blog'],
+        /inside the Mimsy repository .*--nested\. Nothing was changed/,
+      ],
+      ['init where one is', site, ['init', '.'], /already a Mimsy repository/],
+      ['sync without a remote', site, ['sync'], /no remote named "origin".*git remote add origin/],
+      [
+        'schema new for one that exists',
+        site,
+        ['schema', 'new', 'posts', '--field', 'title:string'],
+        /posts/,
+      ],
+      [
+        'adopting a folder with no generator',
+        site,
+        ['init', '--from', 'auto', '.'],
+        /already a Mimsy repository|No Hugo, Jekyll/,
+      ],
+    ];
+    for (const [name, cwd, args, message] of cases) {
+      const r = mimsy(cwd, ...args);
+      expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(1);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stderr, name).not.toMatch(/This is a bug in Mimsy|Internal error/);
+    }
+    expect(existsSync(path.join(site, 'inner'))).toBe(false);
+    expect(git(site, 'status', '--porcelain')).toBe('');
+    // On purpose, a second site in the same repository is allowed.
+    expect(mimsy(site, 'init', 'inner', '--nested').code).toBe(0);
+  });
+
+  it('a broken schema is reported once; only what depends on it is skipped, and said so', () => {
+    expect(mimsy(work, 'init', 'cascade', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'cascade');
+    const file = path.join(site, 'schemas/authors.json');
+    const text = readFileSync(file, 'utf8');
+    const comma = text.indexOf(',');
+    writeFileSync(file, text.slice(0, comma) + text.slice(comma + 1));
+    const line = text.slice(0, comma).split('\n').length;
+    const r = mimsy(site, 'validate');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^schemas/authors\\.json:${line}:\\d+  /  is not valid JSON`, 'm'));
+    expect(r.stdout).toMatch(
+      /not checked: authors: its entries are not checked until schemas\/authors\.json is fixed/,
+    );
+    expect(r.stdout).toMatch(/not checked: posts: relations to authors are not checked/);
+    expect(r.stdout).not.toMatch(/Create schemas\/authors\.json|does not exist/);
+    // Every entry of the other schemas is checked: all but the 3 authors.
+    expect(r.stdout).toMatch(/1 problem\(s\) in 8 entries/);
+  });
+
+  it('status shows saved unsynced branches and unresolved conflicts, with the command for each', () => {
+    expect(mimsy(work, 'init', 'stat', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'stat');
+    git(site, 'branch', 'mimsy/unsynced-20261130120000');
+    git(site, 'checkout', '-q', '-b', 'side');
+    const file = 'content/posts/why-git.md';
+    writeFileSync(
+      path.join(site, file),
+      readFileSync(path.join(site, file), 'utf8').replace('readingTime: 5', 'readingTime: 6'),
+    );
+    git(site, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-qam', 'side');
+    git(site, 'checkout', '-q', 'main');
+    writeFileSync(
+      path.join(site, file),
+      readFileSync(path.join(site, file), 'utf8').replace('readingTime: 5', 'readingTime: 7'),
+    );
+    git(site, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-qam', 'main');
+    spawnSync('git', ['-c', 'user.name=A', '-c', 'user.email=a@example.com', 'merge', 'side'], { cwd: site });
+    const r = mimsy(site, 'status');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Stopped +a merge is half-way: .*git merge --continue.*git merge --abort/);
+    expect(r.stdout).toMatch(
+      /Conflict +content\/posts\/why-git\.md: has conflict markers.*git add content\/posts\/why-git\.md/,
+    );
+    expect(r.stdout).toMatch(
+      /Unsynced +mimsy\/unsynced-20261130120000: .*git merge mimsy\/unsynced-20261130120000.*git branch -D/,
+    );
+    const json = JSON.parse(mimsy(site, '--json', 'status').stdout) as {
+      conflicts: string[];
+      inProgress: string;
+    };
+    expect(json).toMatchObject({ conflicts: [file], inProgress: 'merge' });
   });
 
   it('init --from auto adopts a Hugo site in place; validate passes at once', () => {

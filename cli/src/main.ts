@@ -141,6 +141,7 @@ export async function main(argv: string[]): Promise<void> {
         'adopt the existing site in [dir] as it is: detect its content, infer schemas, change no file',
       ).choices(['auto', 'hugo', 'jekyll', 'astro', 'eleventy']),
     )
+    .option('--nested', 'create it even inside another Mimsy repository (which will then hold it)')
     .addHelpText(
       'after',
       '\nExamples:\n  mimsy init                      # here, empty\n  mimsy init my-blog --template blog\n  mimsy init --from auto          # adopt the Hugo/Jekyll/Astro/Eleventy site in this folder',

@@ -477,7 +477,9 @@ export class ContentIndex {
   }
 
   get lookup(): RelationLookup {
-    return (schema, slug) => this.has(schema, slug);
+    // A relation to a schema whose file is broken cannot be checked: unknown, not missing.
+    const broken = new Set(this.project.broken ?? []);
+    return (schema, slug) => broken.has(schema) || this.has(schema, slug);
   }
 
   list(schemaName: string, query: ListQuery = {}): ListResult {

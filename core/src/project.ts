@@ -25,6 +25,11 @@ export interface Project {
   schemas: Map<string, Schema>;
   /** Mistakes in the config or schema files. Schemas with mistakes are left out of `schemas`. */
   issues: SchemaIssue[];
+  /**
+   * Schemas whose file exists but has mistakes (left out of `schemas`): relations to them are not
+   * checked — unknown is not missing — and nothing else is dropped because of them.
+   */
+  broken?: string[];
 }
 
 /** Walks up from `from` to the folder holding mimsy.config.json. */
@@ -51,7 +56,14 @@ export function jsonErrorPosition(
   const m = /position (\d+)/.exec(message) ?? /line (\d+) column (\d+)/.exec(message);
   if (!m) return undefined;
   if (m.length === 3) return { line: Number(m[1]), column: Number(m[2]) };
-  const offset = Number(m[1]);
+  let offset = Number(m[1]);
+  // A missing comma is noticed at the next value, often on the next line: the place to fix is
+  // right after the value before it.
+  if (/Expected ',' or/.test(message)) {
+    let i = offset - 1;
+    while (i > 0 && /\s/.test(text[i]!)) i--;
+    offset = i + 1;
+  }
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
@@ -65,7 +77,8 @@ function parseJsonFile(text: string, file: string): { value: unknown } | { issue
       issue: {
         file,
         path: '',
-        message: `is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ''}: ${(error as Error).message}`,
+        ...(at ? { line: at.line, column: at.column } : {}),
+        message: `is not valid JSON${at ? ` (line ${at.line}, column ${at.column})` : ''}: ${(error as Error).message.replace(/ in JSON at position \d+.*$/s, '')}`,
         fix: 'Fix the JSON syntax: look for a missing comma or quote, or a trailing comma, near that position.',
       },
     };
@@ -224,6 +237,9 @@ export async function loadProject(root: string): Promise<Project> {
     });
   }
   const raws = new Map<string, { source: string; value: unknown }>();
+  // Every schema file names a schema, even one that cannot be read: a relation to it is not a
+  // relation to nothing, so the schemas that point at it are not dropped too.
+  const schemaNames = files.map((f) => f.slice(0, -'.json'.length));
   for (const file of files) {
     const source = `${config.schemas}/${file}`;
     let bytes: Uint8Array | null;
@@ -244,7 +260,6 @@ export async function loadProject(root: string): Promise<Project> {
     if ('issue' in result) issues.push(result.issue);
     else raws.set(file.slice(0, -'.json'.length), { source, value: result.value });
   }
-  const schemaNames = [...raws.keys()];
   const kinds = new Map(
     [...raws].map(([name, { value }]) => [name, String((value as Record<string, unknown> | null)?.kind)]),
   );
@@ -255,7 +270,8 @@ export async function loadProject(root: string): Promise<Project> {
     if (result.schema) schemas.set(name, result.schema);
   }
   issues.push(...checkOverlaps([...schemas.values()]));
-  return { root: absoluteRoot, config, schemas, issues };
+  const broken = schemaNames.filter((n) => !schemas.has(n));
+  return { root: absoluteRoot, config, schemas, issues, ...(broken.length ? { broken } : {}) };
 }
 
 /**
@@ -292,9 +308,10 @@ export function getSchema(project: Pick<Project, 'schemas'>, name: string): Sche
   const schema = project.schemas.get(name);
   if (!schema) {
     const known = [...project.schemas.keys()];
+    const guess = suggest(name, known);
     throw new MimsyError(
       ErrorCodes.UNKNOWN_SCHEMA,
-      `There is no content type "${name}". Known: ${known.join(', ') || '(none)'}.`,
+      `There is no content type "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Known: ${known.join(', ') || '(none)'}.`,
       { schema: name, known },
     );
   }

@@ -48,7 +48,11 @@ export async function run(options: ExportOptions): Promise<ExportResult> {
         issues: [
           ...project.issues.map((i) => ({ path: `${i.file} ${i.path}`, message: i.message })),
           ...problems,
-          ...report.unaddressable.map((u) => ({ path: u.path, message: u.message })),
+          // The message names the file already: say it once.
+          ...report.unaddressable.map((u) => ({
+            path: u.path,
+            message: u.message.startsWith(`${u.path} `) ? u.message.slice(u.path.length + 1) : u.message,
+          })),
         ],
       },
     );

@@ -15,6 +15,8 @@ export interface InitOptions {
   template?: 'blog' | 'empty';
   /** Adopt an existing site in place instead of creating a repository. */
   from?: Generator | 'auto';
+  /** Create it even inside another Mimsy repository. */
+  nested?: boolean;
 }
 
 export interface InitResult {
@@ -76,6 +78,12 @@ async function create(root: string, options: InitOptions): Promise<InitResult> {
       `${root} is already a Mimsy repository (it has ${CONFIG_FILE}). Nothing was changed.`,
     );
   }
+  // An outer content repository would commit this one into itself (and see it as stray files).
+  const outer = await findRoot(path.dirname(root)).catch(() => null);
+  if (outer && !options.nested)
+    throw new UserError(
+      `${root} is inside the Mimsy repository ${outer}: a content repository there would be committed into it. Run "mimsy init" outside it — or, to keep a second site in the same repository on purpose, pass --nested. Nothing was changed.`,
+    );
   mkdirSync(root, { recursive: true });
   const created: string[] = [];
   const write = (relative: string, content: string): void => {

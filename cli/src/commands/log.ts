@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { loadProject, Repository } from '@mimsy/core';
+import { loadProject, Repository, suggest } from '@mimsy/core';
 import type { CommitInfo } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
@@ -12,7 +12,9 @@ export interface LogResult {
 /** `mimsy log [schema/slug]`: content history, newest first. */
 export async function run(options: { cwd: string; args?: string[]; limit?: string }): Promise<LogResult> {
   const root = await repositoryRoot(options.cwd);
-  const limit = Math.max(1, Math.min(10_000, Number(options.limit ?? 20) || 20));
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw new UserError(`--limit must be a whole number from 1 to 10000, not "${options.limit}".`);
   const target = options.args?.[0];
   if (target) {
     const slash = target.indexOf('/');
@@ -24,6 +26,20 @@ export async function run(options: { cwd: string; args?: string[]; limit?: strin
       const s = repo.schema(schema);
       if (s.kind === 'collection' && !slug)
         throw new UserError(`Name the entry: mimsy log ${schema}/<slug>.`);
+      if (s.kind === 'collection' && !repo.get(schema, slug)) {
+        // A deleted entry still has history: look for commits that touched its file.
+        const commits = await repo.history(schema, slug, { limit }).catch(() => []);
+        if (!commits.length) {
+          const guess = suggest(
+            slug,
+            repo.index.all(schema).map((e) => e.slug),
+          );
+          throw new UserError(
+            `There is no entry ${schema}/${slug}, and it has no history.${guess ? ` Did you mean ${schema}/${guess}?` : ` List them with: mimsy log (or look in ${s.folder}/).`}`,
+          );
+        }
+        return { entry: target, commits };
+      }
       return { entry: target, commits: await repo.history(schema, slug, { limit }) };
     } finally {
       await repo.close();

@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyDefaults, decodeEntry, encodeEntry, Repository } from '@mimsy/core';
+import {
+  applyDefaults,
+  decodeEntry,
+  encodeEntry,
+  optionValue,
+  Repository,
+  ValidationError,
+} from '@mimsy/core';
 import type { Entry, Field, Schema } from '@mimsy/core';
 import { gitIdentity, repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
@@ -121,8 +128,33 @@ export async function run(options: NewOptions): Promise<NewResult> {
     const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data };
     if (slug) input.slug = slug;
     if (body !== undefined) input.body = body;
-    const { entry, commit } = await repo.create(schemaName, input, { author: gitIdentity(root) });
-    return { entry, commit: commit.sha };
+    try {
+      const { entry, commit } = await repo.create(schemaName, input, { author: gitIdentity(root) });
+      return { entry, commit: commit.sha };
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // Name what the field takes, and how to set it: the slugs a relation can point to, a
+      // select's options.
+      const issues = error.issues.map((issue) => {
+        const field = schema.fields.find((f) => `/${f.name}` === issue.path);
+        if (!field) return issue;
+        const values =
+          field.type === 'relation' && field.schema
+            ? repo.index.all(field.schema).map((e) => e.slug)
+            : field.type === 'select'
+              ? (field.options ?? []).map((o) => String(optionValue(o)))
+              : [];
+        if (!values.length) return { ...issue, fix: issue.fix ?? `Set it: --set ${field.name}=…` };
+        const shown =
+          values.slice(0, 12).join(', ') + (values.length > 12 ? `, … (${values.length} in all)` : '');
+        return {
+          ...issue,
+          message: `${issue.message}: one of ${shown}`,
+          fix: `Set it: --set ${field.name}=${values[0]}`,
+        };
+      });
+      throw new UserError(error.message, { issues });
+    }
   } finally {
     await repo.close();
   }

@@ -135,5 +135,10 @@ export function render(result: SchemaNewResult): string {
   const fields = (result.schema.fields as Field[])
     .map((f) => `${f.name}:${f.type}${f.required ? '!' : ''}`)
     .join(' ');
-  return `Created ${result.file} (${result.schema.kind as string}, ${result.schema.format as string}): ${fields}\nNext: mimsy new ${result.name}${result.schema.kind === 'singleton' ? '' : ' --set title="…"'}`;
+  // The hint sets the fields a new entry needs (or the first text field), named as the schema names them.
+  const list = result.schema.fields as Field[];
+  const needed = list.filter((f) => f.required && f.type !== 'markdown');
+  const shown = needed.length ? needed : list.filter((f) => f.type === 'string').slice(0, 1);
+  const sets = shown.map((f) => ` --set ${f.name}=…`).join('');
+  return `Created ${result.file} (${result.schema.kind as string}, ${result.schema.format as string}): ${fields}\nNext: mimsy new ${result.name}${sets}`;
 }

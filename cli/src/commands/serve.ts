@@ -49,7 +49,13 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
     MIMSY_HOST: options.host ?? process.env.MIMSY_HOST ?? '127.0.0.1',
     MIMSY_PORT: options.port ?? process.env.MIMSY_PORT ?? '4000',
   });
-  let server = await startServer(settings).catch((error: unknown) => {
+  // The server logs JSON lines (for log collectors); a person at a terminal gets sentences.
+  const logStream = {
+    write(line: string): void {
+      process.stderr.write(humanLogLine(line));
+    },
+  };
+  let server = await startServer(settings, { logStream }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const where = `${settings.host}:${settings.port}`;
     if (code === 'EADDRINUSE')
@@ -75,7 +81,7 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
       timer = setTimeout(() => {
         void (async () => {
           await server.close();
-          server = await startServer({ ...settings, port: Number(new URL(server.url).port) });
+          server = await startServer({ ...settings, port: Number(new URL(server.url).port) }, { logStream });
           process.stderr.write('Schemas changed: restarted.\n');
         })();
       }, 150);
@@ -99,6 +105,36 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
       .on('error', () => undefined)
       .unref();
   return { url: server.url, root, usersFile, createdAdmin };
+}
+
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** One pino JSON line as a sentence: `warning: <message> (file: …, fix: …)`. */
+export function humanLogLine(line: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.endsWith('\n') ? line : `${line}\n`;
+  }
+  const { level, msg, time: _time, pid: _pid, hostname: _host, reqId: _req, err, ...rest } = record;
+  void _time;
+  void _pid;
+  void _host;
+  void _req;
+  const details = Object.entries(rest)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const error = err && typeof err === 'object' ? (err as { message?: string }).message : undefined;
+  if (error) details.push(error);
+  return `${LEVELS[level as number] ?? 'log'}: ${String(msg ?? '')}${details.length ? ` (${details.join('; ')})` : ''}\n`;
 }
 
 export function render(result: ServeResult): string {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ContentIndex, GitStore, loadProject, ReadOnlyFsStore } from '@mimsy/core';
 import type { RemoteStatus } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
@@ -10,6 +12,12 @@ export interface StatusResult {
   uncommitted: string[];
   schemas: { name: string; kind: string; entries: number }[];
   problems: number;
+  /** Branches `mimsy sync` saved local commits on when the remote conflicted with them. */
+  unsynced: { branch: string; commits: number }[];
+  /** Files with conflict markers Git is waiting for someone to resolve. */
+  conflicts: string[];
+  /** A rebase or merge stopped half-way (by hand; Mimsy never leaves one). */
+  inProgress: 'rebase' | 'merge' | null;
 }
 
 export async function run(options: { cwd: string }): Promise<StatusResult> {
@@ -23,7 +31,28 @@ export async function run(options: { cwd: string }): Promise<StatusResult> {
     .filter(Boolean);
   const index = await ContentIndex.build(project, new ReadOnlyFsStore(root), { history: false });
   const report = index.validate();
+  const git$ = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+  const upstream = `refs/remotes/${project.config.git.remote}/${project.config.git.branch}`;
+  const hasUpstream = git$('for-each-ref', '--format=%(refname)', upstream).trim() !== '';
+  const unsynced = git$('for-each-ref', '--format=%(refname:short)', 'refs/heads/mimsy/unsynced-*')
+    .split('\n')
+    .filter(Boolean)
+    .map((branch) => ({
+      branch,
+      commits: Number(git$('rev-list', '--count', hasUpstream ? `${upstream}..${branch}` : branch).trim()),
+    }));
+  const conflicts = git$('diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean);
+  const gitDir = git$('rev-parse', '--absolute-git-dir').trim();
+  const inProgress =
+    existsSync(path.join(gitDir, 'rebase-merge')) || existsSync(path.join(gitDir, 'rebase-apply'))
+      ? 'rebase'
+      : existsSync(path.join(gitDir, 'MERGE_HEAD'))
+        ? 'merge'
+        : null;
   return {
+    unsynced,
+    conflicts,
+    inProgress,
     root,
     git,
     uncommitted,
@@ -45,6 +74,19 @@ export function render(r: StatusResult): string {
     `Branch      ${r.git.branch ?? '(detached)'} at ${r.git.head?.slice(0, 7) ?? '(no commits)'}; ${remote}`,
     `Changes     ${r.uncommitted.length ? `${r.uncommitted.length} uncommitted (git status)` : 'none uncommitted'}`,
     `Problems    ${r.problems ? `${r.problems} (run "mimsy validate")` : 'none'}`,
+    ...(r.inProgress
+      ? [
+          `Stopped     a ${r.inProgress} is half-way: resolve the files below, "git add" them, then "git ${r.inProgress} --continue" (or "git ${r.inProgress} --abort" to go back)`,
+        ]
+      : []),
+    ...r.conflicts.map(
+      (f) =>
+        `Conflict    ${f}: has conflict markers (<<<<<<<); keep what both sides need, then "git add ${f}"`,
+    ),
+    ...r.unsynced.map(
+      (u) =>
+        `Unsynced    ${u.branch}: a copy of ${u.commits} local commit(s) the remote conflicted with, saved by "mimsy sync"; if your branch no longer has them, "git merge ${u.branch}" brings them back; when done, "git branch -D ${u.branch}"`,
+    ),
     ...r.git.parked.map(
       (p) =>
         `Parked      ${p.branch}${p.pushed ? ' (also on the remote)' : ''}: ${p.files.join(', ')} — commits the remote made impossible to replay; merge or delete the branch`,

@@ -9,7 +9,7 @@ import {
   ReadOnlyFsStore,
   symlinkError,
 } from '@mimsy/core';
-import type { ContentFormat, EntryReport, SchemaIssue, UnaddressableFile } from '@mimsy/core';
+import type { ContentFormat, EntryReport, Field, Project, SchemaIssue, UnaddressableFile } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
 import { paint, progress, progressDone } from '../output.js';
@@ -43,7 +43,36 @@ export interface ValidateResult {
   /** Keys no field declares (schemas without "strict"): reported, not failing. */
   warnings: LocatedReport[];
   unaddressable: UnaddressableFile[];
+  /** What could not be checked because a schema file is broken (said once, not as false errors). */
+  notChecked: { schema: string; message: string }[];
   format: ValidateFormat;
+}
+
+/** The schemas a field's relations point to, inside objects and lists too. */
+function relationTargets(fields: readonly Omit<Field, 'name'>[]): string[] {
+  return fields.flatMap((f) => [
+    ...(f.type === 'relation' && f.schema ? [f.schema] : []),
+    ...relationTargets(f.fields ?? []),
+    ...(f.of ? relationTargets([f.of]) : []),
+  ]);
+}
+
+function notChecked(project: Project): ValidateResult['notChecked'] {
+  const broken = project.broken ?? [];
+  const file = (name: string): string => `${project.config.schemas}/${name}.json`;
+  const out = broken.map((name) => ({
+    schema: name,
+    message: `${name}: its entries are not checked until ${file(name)} is fixed`,
+  }));
+  for (const schema of project.schemas.values()) {
+    const targets = [...new Set(relationTargets(schema.fields))].filter((t) => broken.includes(t));
+    if (targets.length)
+      out.push({
+        schema: schema.name,
+        message: `${schema.name}: relations to ${targets.join(', ')} are not checked until ${targets.map(file).join(', ')} ${targets.length > 1 ? 'are' : 'is'} fixed`,
+      });
+  }
+  return out;
 }
 
 /** `--watch` keeps the process alive (main.ts reads this after run()). */
@@ -88,6 +117,7 @@ async function check(root: string, format: ValidateFormat): Promise<ValidateResu
       const bytes = i.file.endsWith('.json')
         ? await readFile(path.join(root, i.file)).catch(() => null)
         : null;
+      if (i.line !== undefined) return i;
       const at = bytes && i.path ? locate('json', bytes, i.path) : null;
       return at ? { ...i, line: at.line, column: at.column } : i;
     }),
@@ -99,6 +129,7 @@ async function check(root: string, format: ValidateFormat): Promise<ValidateResu
     entries: await locateAll(root, report.entries, formatOf),
     warnings: await locateAll(root, report.warnings, formatOf),
     unaddressable: report.unaddressable,
+    notChecked: notChecked(project),
     format,
   };
 }
@@ -195,6 +226,7 @@ export function render(result: ValidateResult): string {
     for (const u of result.unaddressable) lines.push(annotation('error', u.path, {}, u.message));
     for (const r of result.warnings)
       for (const p of r.problems) lines.push(annotation('warning', r.path, p, `${p.path} ${p.message}`));
+    for (const n of result.notChecked) lines.push(`::notice title=mimsy validate::not checked: ${n.message}`);
   } else {
     for (const i of result.schemaIssues)
       lines.push(`${place(i.file, i)}  ${i.path || '/'}  ${paint('red', i.message)} — ${i.fix}`);
@@ -206,6 +238,7 @@ export function render(result: ValidateResult): string {
     for (const r of result.warnings)
       for (const p of r.problems)
         lines.push(`${place(r.path, p)}  ${p.path}  ${paint('yellow', `warning: ${p.message}`)}`);
+    for (const n of result.notChecked) lines.push(paint('yellow', `not checked: ${n.message}`));
   }
   const note = warnings
     ? ` ${warnings} warning(s): keys no field declares (set "strict" in the schema to decide).`

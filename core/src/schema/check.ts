@@ -10,6 +10,9 @@ import { isValidDate, isValidDateTime, optionValue, validateValue } from '../val
 export interface SchemaIssue extends Issue {
   file: string;
   fix: string;
+  /** Where in the file (1-based), when known. */
+  line?: number;
+  column?: number;
 }
 
 export { suggest } from '../suggest.js';
