@@ -345,7 +345,7 @@ describe('the mimsy binary', () => {
         'a field the schema lacks',
         site,
         ['new', 'posts', '--set', 'tittle=Hi'],
-        /posts has no field "tittle"/,
+        /posts has no field "tittle" — did you mean title\? Its fields are title, /,
       ],
       [
         'a bad number',
@@ -452,6 +452,35 @@ describe('the mimsy binary', () => {
       inProgress: string;
     };
     expect(json).toMatchObject({ conflicts: [file], inProgress: 'merge' });
+  });
+
+  it("dev prints the server's warnings as sentences, not JSON log lines", async () => {
+    expect(mimsy(work, 'init', 'devlog', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'devlog');
+    writeFileSync(path.join(site, 'schemas/broken.json'), '{ "kind": "collection", }');
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.MIMSY_USERS_FILE;
+    const child = spawn(process.execPath, [BIN, 'dev', '--port', String(port)], { cwd: site, env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(async () => /Mimsy is serving/.test(out) && /schemas\/broken\.json/.test(err), {
+        message: 'the server to start and warn about the broken schema',
+        timeout: 30_000,
+      });
+    } finally {
+      child.kill('SIGINT');
+    }
+    await exited;
+    expect(err).toMatch(/^warning: .*is not valid JSON.*\(file: schemas\/broken\.json/m);
+    expect(err).not.toMatch(/\{"level"/);
   });
 
   it('init --from auto adopts a Hugo site in place; validate passes at once', () => {

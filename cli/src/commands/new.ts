@@ -8,6 +8,7 @@ import {
   encodeEntry,
   optionValue,
   Repository,
+  suggest,
   ValidationError,
 } from '@mimsy/core';
 import type { Entry, Field, Schema } from '@mimsy/core';
@@ -109,10 +110,13 @@ export async function run(options: NewOptions): Promise<NewResult> {
       if (eq < 1) throw new UserError(`--set takes key=value; got "${pair}".`);
       const key = pair.slice(0, eq);
       const field = schema.fields.find((f) => f.name === key);
-      if (!field)
+      if (!field) {
+        const names = schema.fields.map((f) => f.name);
+        const guess = suggest(key, names);
         throw new UserError(
-          `${schemaName} has no field "${key}"; its fields are ${schema.fields.map((f) => f.name).join(', ')}.`,
+          `${schemaName} has no field "${key}"${guess ? ` — did you mean ${guess}?` : ''} Its fields are ${names.join(', ')}.`,
         );
+      }
       if (key === schema.bodyField) body = pair.slice(eq + 1);
       else data[key] = parseValue(field, pair.slice(eq + 1));
     }
@@ -153,7 +157,7 @@ export async function run(options: NewOptions): Promise<NewResult> {
           fix: `Set it: --set ${field.name}=${values[0]}`,
         };
       });
-      throw new UserError(error.message, { issues });
+      throw new ValidationError(error.message, issues); // same code for --json, richer issues
     }
   } finally {
     await repo.close();

@@ -134,7 +134,7 @@ export function humanLogLine(line: string): string {
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const error = err && typeof err === 'object' ? (err as { message?: string }).message : undefined;
   if (error) details.push(error);
-  return `${LEVELS[level as number] ?? 'log'}: ${String(msg ?? '')}${details.length ? ` (${details.join('; ')})` : ''}\n`;
+  return `${LEVELS[level as number] ?? 'log'}: ${typeof msg === 'string' ? msg : JSON.stringify(msg ?? '')}${details.length ? ` (${details.join('; ')})` : ''}\n`;
 }
 
 export function render(result: ServeResult): string {

@@ -274,7 +274,9 @@ describe('loadProject', () => {
     const project = await loadProject(repo.dir);
     expect([...project.schemas.keys()]).toEqual(['b']);
     expect(project.issues[0]!.file).toBe('schemas/a.json');
-    expect(project.issues[0]!.message).toMatch(/line 4/);
+    // The comma is missing after "a" on line 3 (JSON.parse notices it at line 4).
+    expect(project.issues[0]!).toMatchObject({ line: 3, column: 16 });
+    expect(project.issues[0]!.message).toMatch(/line 3, column 16/);
   });
 
   it('reports two schemas claiming the same folder', async () => {
