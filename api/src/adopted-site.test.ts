@@ -179,3 +179,53 @@ describe('a Hugo-style site over HTTP', () => {
     expect(t.repo.git('show', 'HEAD:data/authors/ada.toml')).toBe('name = "Ada Lovelace" # first\n');
   });
 });
+
+describe('a strict schema over HTTP', () => {
+  it('refuses keys no field declares, naming them with a did-you-mean; a lenient one keeps them', async () => {
+    const repo = makeTempRepo({
+      files: {
+        'mimsy.config.json': JSON.stringify({ version: 1 }),
+        'schemas/notes.json': JSON.stringify({
+          kind: 'collection',
+          folder: 'content/notes',
+          format: 'json',
+          strict: true,
+          fields: [{ name: 'title', type: 'string', required: true }],
+        }),
+        'schemas/loose.json': JSON.stringify({
+          kind: 'collection',
+          folder: 'content/loose',
+          format: 'json',
+          fields: [{ name: 'title', type: 'string', required: true }],
+        }),
+      },
+    });
+    const t = await makeApp({}, repo);
+    try {
+      const post = (schema: string, data: Record<string, unknown>) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/collections/${schema}/entries`,
+          headers: { ...t.as('editor'), 'content-type': 'application/json' },
+          payload: JSON.stringify({ slug: 'one', data }),
+        });
+      const refused = await post('notes', { title: 'A', tittle: 'typo' });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({
+        error: {
+          code: 'MIMSY_ERR_VALIDATION',
+          details: {
+            issues: [{ path: '/tittle', message: 'is not a field of notes (did you mean title?)' }],
+          },
+        },
+      });
+      expect((await post('loose', { title: 'A', layout: 'post' })).statusCode).toBe(201);
+      expect(JSON.parse(repo.git('show', 'HEAD:content/loose/one.json'))).toEqual({
+        title: 'A',
+        layout: 'post',
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

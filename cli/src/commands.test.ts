@@ -88,6 +88,10 @@ describe('schema', () => {
     expect(r.git('log', '-1', '--format=%s').trim()).toBe('add schema recipes');
     expect(existsSync(path.join(r.dir, 'content/recipes/.gitkeep'))).toBe(true);
     expect((await schemaCheck.run({ cwd: r.dir })).ok).toBe(true);
+    expect(schemaNew.render(result)).toMatch(/\nNext: mimsy new recipes --set title=…$/);
+    const dishes = await schemaNew.run({ cwd: r.dir, args: ['dishes'], field: ['name:string!', 'kind:string!'] });
+    // The hint sets what a new entry needs, by the schema's own field names.
+    expect(schemaNew.render(dishes)).toMatch(/\nNext: mimsy new dishes --set name=… --set kind=…$/);
     await expect(schemaNew.run({ cwd: r.dir, args: ['recipes'], field: ['title:string'] })).rejects.toThrow(
       /already exists/,
     );
@@ -363,6 +367,14 @@ describe('export and types', () => {
     );
     r.write('content/posts/bad.md', '---\ntitle: 5\n---\n');
     await expect(exportCmd.run({ cwd: r.dir })).rejects.toThrow(/Not exported/);
+    // A file Mimsy cannot serve is named once per line, not twice.
+    r.write('content/posts/bad.markdown', '---\ntitle: Twin\n---\n');
+    const error = (await exportCmd.run({ cwd: r.dir }).catch((e: unknown) => e)) as UserError;
+    const issues = (error.details as { issues: { path: string; message: string }[] }).issues;
+    expect(issues).toContainEqual({
+      path: 'content/posts/bad.md',
+      message: 'has the same id (bad) as content/posts/bad.markdown; rename or remove one of them',
+    });
   });
 
   it('generates stable TypeScript types that type-check against real entries', async () => {

@@ -25,7 +25,7 @@ async function usersFileFor(options: UserOptions): Promise<string> {
   const root = await findRoot(options.cwd);
   if (!root)
     throw new UserError(
-      'Pass --users-file <file> (or set MIMSY_USERS_FILE), or run inside a Mimsy repository to use its .mimsy/users.json.',
+      `${path.resolve(options.cwd)} is not inside a Mimsy repository: run this inside one (its users are in .mimsy/users.json), create one with "mimsy init", or pass --users-file <file> (or set MIMSY_USERS_FILE).`,
     );
   ensureLocalDirIgnored(root);
   return defaultUsersFile(root);
