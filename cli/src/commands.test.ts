@@ -89,7 +89,11 @@ describe('schema', () => {
     expect(existsSync(path.join(r.dir, 'content/recipes/.gitkeep'))).toBe(true);
     expect((await schemaCheck.run({ cwd: r.dir })).ok).toBe(true);
     expect(schemaNew.render(result)).toMatch(/\nNext: mimsy new recipes --set title=…$/);
-    const dishes = await schemaNew.run({ cwd: r.dir, args: ['dishes'], field: ['name:string!', 'kind:string!'] });
+    const dishes = await schemaNew.run({
+      cwd: r.dir,
+      args: ['dishes'],
+      field: ['name:string!', 'kind:string!'],
+    });
     // The hint sets what a new entry needs, by the schema's own field names.
     expect(schemaNew.render(dishes)).toMatch(/\nNext: mimsy new dishes --set name=… --set kind=…$/);
     await expect(schemaNew.run({ cwd: r.dir, args: ['recipes'], field: ['title:string'] })).rejects.toThrow(
