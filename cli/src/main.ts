@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 // A tiny module (no server code): the environment variables that `serve --help` lists.
 import { ENVIRONMENT } from '@mimsy/api/settings';
 
-type Loaded = {
+export type Loaded = {
   run: (options: never) => Promise<unknown>;
   render?: (result: never) => string;
   exitCode?: (result: never) => number;
@@ -81,40 +81,12 @@ function issueLines(details: unknown): string[] {
   );
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const program = new Command();
-  let exitCode = 0;
-  let keepRunning = false;
-  const runner = (load: () => Promise<Loaded>) =>
-    async function (this: Command, ...args: unknown[]): Promise<void> {
-      const command = args[args.length - 1] as Command;
-      const global = command.optsWithGlobals<Global>();
-      const options = {
-        ...command.opts(),
-        cwd: global.cwd ?? process.cwd(),
-        json: global.json === true,
-        args: command.args,
-        processedArgs: command.processedArgs,
-      };
-      try {
-        const mod = await load();
-        const result = await mod.run(options as never);
-        if (global.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-        else if (mod.render) {
-          const text = mod.render(result as never);
-          if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
-        }
-        exitCode = mod.exitCode ? mod.exitCode(result as never) : 0;
-        keepRunning = mod.longRunning === true;
-      } catch (error) {
-        const { code, body } = classify(error);
-        if (global.json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
-        else process.stderr.write(['Error: ' + body.message, ...issueLines(body.details)].join('\n') + '\n');
-        if (code === 2 && process.env.MIMSY_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-        exitCode = code;
-      }
-    };
+/** What runs a command: given how to load its module, the action commander calls. */
+export type Runner = (load: () => Promise<Loaded>) => (this: Command, ...args: unknown[]) => Promise<void>;
 
+/** Every command, option and help text (main() runs it; the docs test reads it). */
+export function createProgram(runner: Runner): Command {
+  const program = new Command();
   program
     .name('mimsy')
     .description(
@@ -351,6 +323,43 @@ export async function main(argv: string[]): Promise<void> {
     .option('--limit <n>', 'how many commits', '20')
     .action(runner(() => import('./commands/log.js')));
 
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let exitCode = 0;
+  let keepRunning = false;
+  const runner = (load: () => Promise<Loaded>) =>
+    async function (this: Command, ...args: unknown[]): Promise<void> {
+      const command = args[args.length - 1] as Command;
+      const global = command.optsWithGlobals<Global>();
+      const options = {
+        ...command.opts(),
+        cwd: global.cwd ?? process.cwd(),
+        json: global.json === true,
+        args: command.args,
+        processedArgs: command.processedArgs,
+      };
+      try {
+        const mod = await load();
+        const result = await mod.run(options as never);
+        if (global.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        else if (mod.render) {
+          const text = mod.render(result as never);
+          if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+        }
+        exitCode = mod.exitCode ? mod.exitCode(result as never) : 0;
+        keepRunning = mod.longRunning === true;
+      } catch (error) {
+        const { code, body } = classify(error);
+        if (global.json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
+        else process.stderr.write(['Error: ' + body.message, ...issueLines(body.details)].join('\n') + '\n');
+        if (code === 2 && process.env.MIMSY_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+        exitCode = code;
+      }
+    };
+
+  const program = createProgram(runner);
   await program.parseAsync(argv);
   process.exitCode = exitCode;
   // The only exit. A running server (serve, dev) stops on its own signal handlers instead.
