@@ -2,10 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../core/src/errors.js';
 import { createProgram } from '../../cli/src/main.js';
+
+type Command = ReturnType<typeof createProgram>;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (p: string): string => readFileSync(path.join(ROOT, p), 'utf8');
