@@ -40,6 +40,70 @@ export default tseslint.config(
     files: ['web/src/**/*.ts', 'web/public/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // Package boundaries (docs/architecture.md): the admin talks HTTP and shares only core's
+  // browser-safe contracts; core knows no server and no UI; the API knows no CLI and no UI.
+  {
+    files: ['web/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@mimsy/(?!core/(types|validate|errors)$)',
+              message:
+                'The admin uses only @mimsy/core/{types,validate,errors}; everything else goes through the HTTP API.',
+            },
+            { group: ['node:*', 'fastify', '@fastify/*'], message: 'The admin runs in the browser.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fastify',
+                '@fastify/*',
+                'lit',
+                'lit/*',
+                '@lit/*',
+                '@mimsy/api',
+                '@mimsy/api/*',
+                '@mimsy/cli',
+                '@mimsy/web',
+              ],
+              message: 'core is the shared engine: no server, no UI, no other Mimsy package.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['lit', 'lit/*', '@lit/*', '@mimsy/cli', '@mimsy/cli/*', '@mimsy/web', '@mimsy/web/*'],
+              message: 'The API depends on core only (the CLI depends on it, not the reverse).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,39 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@mimsy/core';
-import { ErrorCodes, MimsyError } from '@mimsy/core';
+import { ERROR_CATALOGUE, ErrorCodes, MimsyError } from '@mimsy/core';
 
-/** HTTP status of each error code (the catalogue itself lives in @mimsy/core). */
-export const STATUS: Record<ErrorCode, number> = {
-  MIMSY_ERR_INVALID_PATH: 400,
-  MIMSY_ERR_BAD_REQUEST: 400,
-  MIMSY_ERR_VALIDATION: 400,
-  MIMSY_ERR_UNAUTHORIZED: 401,
-  MIMSY_ERR_FORBIDDEN: 403,
-  MIMSY_ERR_CSRF: 403,
-  MIMSY_ERR_NOT_FOUND: 404,
-  MIMSY_ERR_UNKNOWN_SCHEMA: 404,
-  MIMSY_ERR_WRONG_KIND: 404,
-  MIMSY_ERR_ROUTE_NOT_FOUND: 404,
-  MIMSY_ERR_CONFLICT: 409,
-  MIMSY_ERR_REFERENCED: 409,
-  MIMSY_ERR_SYNC_CONFLICT: 409,
-  MIMSY_ERR_PAYLOAD_TOO_LARGE: 413,
-  MIMSY_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
-  MIMSY_ERR_PARSE: 422,
-  MIMSY_ERR_UNWRITABLE: 422,
-  MIMSY_ERR_PRECONDITION_REQUIRED: 428,
-  MIMSY_ERR_RATE_LIMITED: 429,
-  MIMSY_ERR_INTERNAL: 500,
-  MIMSY_ERR_GIT: 500,
-  MIMSY_ERR_CONFIG: 500,
-  MIMSY_ERR_SCHEMA: 500,
-  MIMSY_ERR_NOT_A_REPOSITORY: 500,
-  MIMSY_ERR_REMOTE: 502,
-  MIMSY_ERR_REMOTE_BUSY: 503,
-  MIMSY_ERR_READ_ONLY: 503,
-  MIMSY_ERR_NOT_READY: 503,
-  MIMSY_ERR_STORAGE_FULL: 507,
-};
+/** HTTP status of each error code, from core's catalogue. */
+export const STATUS = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, { status }]) => [code, status]),
+) as Record<ErrorCode, number>;
 
 /** 5xx codes whose message is meant for the client (they say what happened and what to do). */
 const TOLD: ReadonlySet<string> = new Set([

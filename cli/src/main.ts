@@ -3,6 +3,8 @@
 import { Command, Option } from 'commander';
 // A tiny module (no server code): the environment variables that `serve --help` lists.
 import { ENVIRONMENT } from '@mimsy/api/settings';
+// The error catalogue alone (a small module), so that --help stays fast.
+import { ERROR_CATALOGUE } from '@mimsy/core/errors';
 
 export type Loaded = {
   run: (options: never) => Promise<unknown>;
@@ -16,26 +18,12 @@ interface Global {
   json?: boolean;
 }
 
-const USER_CODES = new Set([
-  'MIMSY_ERR_INVALID_PATH',
-  'MIMSY_ERR_CONFIG',
-  'MIMSY_ERR_SCHEMA',
-  'MIMSY_ERR_UNKNOWN_SCHEMA',
-  'MIMSY_ERR_NOT_FOUND',
-  'MIMSY_ERR_VALIDATION',
-  'MIMSY_ERR_CONFLICT',
-  'MIMSY_ERR_PARSE',
-  'MIMSY_ERR_UNWRITABLE',
-  'MIMSY_ERR_REFERENCED',
-  'MIMSY_ERR_NOT_A_REPOSITORY',
-  'MIMSY_ERR_WRONG_KIND',
-  'MIMSY_ERR_SYNC_CONFLICT',
-  'MIMSY_ERR_REMOTE',
-  'MIMSY_ERR_REMOTE_BUSY',
-  'MIMSY_ERR_STORAGE_FULL',
-  'MIMSY_ERR_READ_ONLY',
-  'MIMSY_ERR_BAD_REQUEST',
-]);
+/** Codes whose cause the person running the command can fix (exit 1), from core's catalogue. */
+const USER_CODES: ReadonlySet<string> = new Set(
+  Object.entries(ERROR_CATALOGUE)
+    .filter(([, { userFixable }]) => userFixable)
+    .map(([code]) => code),
+);
 
 /** Exit code for an error: 1 for mistakes the user can fix, 2 for anything else. */
 function classify(error: unknown): {

@@ -66,6 +66,43 @@ export const ErrorCodes = {
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/**
+ * What each code means to the programs that report it — the one catalogue the API (its HTTP
+ * status), the CLI (exit 1 when the person running it can fix it, 2 for a bug) and the admin use.
+ */
+export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, { status: number; userFixable: boolean }>> = {
+  MIMSY_ERR_INVALID_PATH: { status: 400, userFixable: true },
+  MIMSY_ERR_BAD_REQUEST: { status: 400, userFixable: true },
+  MIMSY_ERR_VALIDATION: { status: 400, userFixable: true },
+  MIMSY_ERR_UNAUTHORIZED: { status: 401, userFixable: true },
+  MIMSY_ERR_FORBIDDEN: { status: 403, userFixable: true },
+  MIMSY_ERR_CSRF: { status: 403, userFixable: true },
+  MIMSY_ERR_NOT_FOUND: { status: 404, userFixable: true },
+  MIMSY_ERR_UNKNOWN_SCHEMA: { status: 404, userFixable: true },
+  MIMSY_ERR_WRONG_KIND: { status: 404, userFixable: true },
+  MIMSY_ERR_ROUTE_NOT_FOUND: { status: 404, userFixable: true },
+  MIMSY_ERR_CONFLICT: { status: 409, userFixable: true },
+  MIMSY_ERR_REFERENCED: { status: 409, userFixable: true },
+  MIMSY_ERR_SYNC_CONFLICT: { status: 409, userFixable: true },
+  MIMSY_ERR_PAYLOAD_TOO_LARGE: { status: 413, userFixable: true },
+  MIMSY_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, userFixable: true },
+  MIMSY_ERR_PARSE: { status: 422, userFixable: true },
+  MIMSY_ERR_UNWRITABLE: { status: 422, userFixable: true },
+  MIMSY_ERR_PRECONDITION_REQUIRED: { status: 428, userFixable: true },
+  MIMSY_ERR_RATE_LIMITED: { status: 429, userFixable: true },
+  MIMSY_ERR_INTERNAL: { status: 500, userFixable: false },
+  MIMSY_ERR_GIT: { status: 500, userFixable: false },
+  // A server cannot start on a broken repository (500); at the CLI it is the user's to fix.
+  MIMSY_ERR_CONFIG: { status: 500, userFixable: true },
+  MIMSY_ERR_SCHEMA: { status: 500, userFixable: true },
+  MIMSY_ERR_NOT_A_REPOSITORY: { status: 500, userFixable: true },
+  MIMSY_ERR_REMOTE: { status: 502, userFixable: true },
+  MIMSY_ERR_REMOTE_BUSY: { status: 503, userFixable: true },
+  MIMSY_ERR_READ_ONLY: { status: 503, userFixable: true },
+  MIMSY_ERR_NOT_READY: { status: 503, userFixable: false },
+  MIMSY_ERR_STORAGE_FULL: { status: 507, userFixable: true },
+};
+
 export class MimsyError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;

@@ -1,4 +1,5 @@
 import type { CommitInfo, Entry, ListResult, Schema } from '@mimsy/core/types';
+import { ErrorCodes } from '@mimsy/core/errors';
 
 /** An error answer of the API: `{error: {code, message, details}}`. */
 export class ApiError extends Error {
@@ -200,7 +201,7 @@ export class ApiClient {
     try {
       return (await this.request<Entry>('GET', `/api/singletons/${encodeURIComponent(schema)}`)).data;
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'MIMSY_ERR_NOT_FOUND') return null;
+      if (error instanceof ApiError && error.code === ErrorCodes.NOT_FOUND) return null;
       throw error;
     }
   }
@@ -320,7 +321,7 @@ export class ApiClient {
     });
     const version = res.headers.get('etag');
     if (!res.ok || !version)
-      throw new ApiError(res.status, 'MIMSY_ERR_NOT_FOUND', `There is no file ${name} any more.`);
+      throw new ApiError(res.status, ErrorCodes.NOT_FOUND, `There is no file ${name} any more.`);
     await this.request('DELETE', `${this.bundlePath(schema, slug)}?name=${encodeURIComponent(name)}`, {
       headers: { 'if-match': version },
     });

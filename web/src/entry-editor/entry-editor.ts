@@ -10,6 +10,7 @@ import './history.js';
 import { isBundlePage } from './bundle-files.js';
 import { defaultChoices, differingFields, mergeChoices } from './conflict.js';
 import { labelOf } from '../fields/label.js';
+import { ErrorCodes } from '@mimsy/core/errors';
 
 const BODY = '\u0000body';
 
@@ -345,10 +346,10 @@ export class MimsyEntryEditor extends LitElement {
       };
       return;
     }
-    if (error.code === 'MIMSY_ERR_VALIDATION') {
+    if (error.code === ErrorCodes.VALIDATION) {
       this.serverErrors = error.fieldErrors;
       this.message = { kind: 'error', text: `Not saved: ${error.message}` };
-    } else if (error.code === 'MIMSY_ERR_CONFLICT' && this.entry) {
+    } else if (error.code === ErrorCodes.CONFLICT && this.entry) {
       this.conflict = (error.details as { current?: Entry } | undefined)?.current ?? null;
       const base: Record<string, unknown> = {
         ...this.entry.data,
@@ -396,7 +397,7 @@ export class MimsyEntryEditor extends LitElement {
     try {
       await this.api.remove(this.schema.name, this.entry.slug, this.entry.version);
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'MIMSY_ERR_REFERENCED') {
+      if (error instanceof ApiError && error.code === ErrorCodes.REFERENCED) {
         const referrers = (
           (error.details as { referrers?: { schema: string; slug: string }[] }).referrers ?? []
         ).map((r) => `${r.schema}/${r.slug}`);
