@@ -35,6 +35,7 @@ export const ENVIRONMENT: [name: string, meaning: string][] = [
   ['MIMSY_SESSION_SECRET', 'secret that signs session cookies, at least 32 characters (required)'],
   ['MIMSY_PUSH', '"auto" to push after each commit, "off" to commit locally (default: config)'],
   ['MIMSY_PULL_INTERVAL', 'seconds between pulls from the remote, 0 = never (default 0)'],
+  ['MIMSY_GIT_NETWORK_TIMEOUT_SECONDS', 'a fetch, push or clone taking longer is stopped (default 120)'],
   ['MIMSY_WEB_DIST', 'folder of the built admin to serve at / (default: web/dist when present)'],
   ['MIMSY_TRUST_PROXY', '"true" behind a reverse proxy that sets X-Forwarded-* (default false)'],
   ['MIMSY_MEDIA_MAX_BYTES', 'largest upload in bytes (default 10485760)'],

@@ -60,3 +60,31 @@ describe('gitRunner', () => {
     expect((failure as GitCommandError).exitCode).toBe(128);
   });
 });
+
+describe('git commands that talk to a remote', () => {
+  it('are stopped at the time limit with their helpers, and the error names the subcommand', async () => {
+    repo = makeTempRepo({ files: { 'a.md': 'a\n' } });
+    // A "remote" whose transport never answers: git starts this ssh command, which just waits.
+    const run = gitRunner(repo.dir, {
+      ...process.env,
+      GIT_SSH_COMMAND: 'sleep 60; :', // git appends the host and command: ':' takes them
+      MIMSY_GIT_NETWORK_TIMEOUT_SECONDS: '1',
+    });
+    const started = Date.now();
+    const error = (await run(['-c', 'core.askPass=', 'fetch', 'ssh://example.invalid/repo.git']).catch(
+      (e: unknown) => e,
+    )) as GitCommandError;
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect(error.message).toMatch(/^git fetch failed: the remote did not answer within 1 s/);
+    // Stopped at the limit, not when the helper gave up by itself (60 s).
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('name the real subcommand when global options come first', async () => {
+    repo = makeTempRepo({ files: { 'a.md': 'a\n' } });
+    const run = gitRunner(repo.dir, process.env);
+    await expect(run(['-c', 'user.name=x', '-C', repo.dir, 'cat-file', '-p', 'nope'])).rejects.toThrow(
+      /^git cat-file failed/,
+    );
+  });
+});

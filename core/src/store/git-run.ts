@@ -25,11 +25,30 @@ export class GitCommandError extends Error {
   ) {
     // Redacted at the source: arguments and output may hold a remote URL with a token.
     const said = redact(stderr);
-    super(`git ${args[0] ?? ''} failed: ${said.trim() || `exit code ${exitCode}`}`);
+    super(`git ${subcommand(args)} failed: ${said.trim() || `exit code ${exitCode}`}`);
     this.name = 'GitCommandError';
     this.args = args.map(redact);
     this.stderr = said;
   }
+}
+
+/** The subcommand of a git command line (`-c key=value`, `-C dir` and other global options skipped). */
+export function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-c' || a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return args[0] ?? '';
+}
+
+/** Commands that talk to a remote: they get a time limit, so a stalled remote cannot hold writes. */
+const NETWORK = new Set(['fetch', 'push', 'pull', 'clone', 'ls-remote']);
+
+/** The time limit of a network command (MIMSY_GIT_NETWORK_TIMEOUT_SECONDS, default 120 s). */
+export function networkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.MIMSY_GIT_NETWORK_TIMEOUT_SECONDS ?? 120);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 120) * 1000;
 }
 
 function execGit<T extends string | Buffer>(
@@ -39,12 +58,20 @@ function execGit<T extends string | Buffer>(
   options: RunOptions,
   encoding: T extends string ? 'utf8' : 'buffer',
 ): Promise<T> {
+  const fullEnv = options.env ? { ...env, ...options.env } : env;
+  // A network command runs in its own process group, so that on time-out the helpers it started
+  // (ssh, credential helpers) are stopped with it and nothing keeps its output open.
+  const network = NETWORK.has(subcommand(args));
+  const limit = network ? networkTimeoutMs(fullEnv) : 0;
   return new Promise((resolve, reject) => {
+    let timedOut = false;
     const child = execFile(
       'git',
       args,
-      { cwd, env: options.env ? { ...env, ...options.env } : env, maxBuffer: 512 * 1024 * 1024, encoding },
+      // `detached` reaches spawn() (execFile passes its options on), though its type omits it.
+      Object.assign({ cwd, env: fullEnv, maxBuffer: 512 * 1024 * 1024, encoding }, { detached: network }),
       (error, stdout, stderr) => {
+        clearTimeout(timer);
         if (error) {
           const code = typeof error.code === 'number' ? error.code : null;
           // Some commands (push --porcelain) report on standard output why they failed.
@@ -52,10 +79,23 @@ function execGit<T extends string | Buffer>(
             .map((t) => t.toString())
             .filter((t) => t.trim())
             .join('\n');
-          reject(new GitCommandError(args, `${said}${error.killed ? ' (killed)' : ''}`, code));
+          const why = timedOut
+            ? `the remote did not answer within ${limit / 1000} s (MIMSY_GIT_NETWORK_TIMEOUT_SECONDS); stopped`
+            : `${said}${error.killed ? ' (killed)' : ''}`;
+          reject(new GitCommandError(args, why, code));
         } else resolve(stdout as T);
       },
     );
+    const timer = network
+      ? setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
+        }, limit)
+      : undefined;
     child.stdin?.on('error', () => undefined); // git may exit before reading all of its input
     child.stdin?.end(options.input ?? '');
   });
