@@ -522,8 +522,8 @@ describe.skipIf(!available)('the admin in Chromium', () => {
       'base64',
     );
     const add = files.getByRole('button', { name: 'Add files to the bundle…' });
-    await add.focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    // Enter on the focused button (locator.press focuses it first, after any re-render).
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), add.press('Enter')]);
     await chooser.setFiles({ name: 'Summit View.png', mimeType: 'image/png', buffer: png });
     await files.getByText('summit-view.png', { exact: true }).waitFor();
     await waitFor(async () => repo.git('ls-files', 'content/posts/walk').includes('summit-view.png'), {
