@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './paths.js';
 export * from './version.js';
 export * from './validate.js';
-export * from './slug.js';
+export * from './slug-template.js';
 export { checkSchema, suggest } from './schema/check.js';
 export type { SchemaIssue, SchemaContext } from './schema/check.js';
 export { CONFIG_FILE, DEFAULT_CONFIG, checkConfig, findRoot, getSchema, loadProject } from './project.js';

@@ -22,7 +22,7 @@ import {
 } from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
-import { renderSlug } from './slug.js';
+import { renderSlug } from './slug-template.js';
 import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
 import { findSymlinks } from './store/fs.js';
 import { GitStore } from './store/git.js';

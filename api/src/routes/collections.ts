@@ -26,7 +26,7 @@ import {
   sendEntry,
   sendJson,
   withoutUndefined,
-} from './http.js';
+} from './route-helpers.js';
 
 const SchemaParam = Type.Object({ schema: Type.String({ maxLength: 64 }) });
 const EntryParams = Type.Object({

@@ -12,7 +12,7 @@ import type { CommitInfo, MediaFile as MediaFileInfo } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import { mimeForPath, sniffMediaType, type MediaType } from '../media-types.js';
 import { commonErrors, Commit, ErrorResponse, MediaFile } from '../schemas.js';
-import { author, requireIfMatch } from './http.js';
+import { author, requireIfMatch } from './route-helpers.js';
 
 export interface MediaOptions {
   /** Largest file. */

@@ -12,7 +12,7 @@ import {
   SingletonPatchBody,
   WriteResponse,
 } from '../schemas.js';
-import { assertSha, author, etag, requireIfMatch, sendEntry, withoutUndefined } from './http.js';
+import { assertSha, author, etag, requireIfMatch, sendEntry, withoutUndefined } from './route-helpers.js';
 
 const Params = Type.Object({ schema: Type.String({ maxLength: 64 }) });
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CONFIG_FILE, decodeEntry, FORMAT_EXTENSIONS } from '@mimsy/core';
 import type { ContentFormat } from '@mimsy/core';
 import { UserError } from '../errors.js';
-import { commitFiles } from './commit.js';
+import { commitFiles } from '../commit-files.js';
 import * as infer from './schema-infer.js';
 import * as validate from './validate.js';
 

@@ -16,7 +16,7 @@ import {
 } from '@mimsy/core';
 import type { ContentFormat, Field, Schema } from '@mimsy/core';
 import { UserError } from '../errors.js';
-import { commitFiles } from './commit.js';
+import { commitFiles } from '../commit-files.js';
 
 export interface InferOptions {
   cwd: string;

@@ -5,7 +5,7 @@ import { checkSchema, FIELD_TYPES, isValidSchemaName, loadProject } from '@mimsy
 import type { Field } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
-import { commitFiles } from './commit.js';
+import { commitFiles } from '../commit-files.js';
 
 export interface SchemaNewOptions {
   cwd: string;

@@ -1,6 +1,6 @@
 import { GitStore } from '@mimsy/core';
 import type { FileChange } from '@mimsy/core';
-import { gitIdentity } from '../context.js';
+import { gitIdentity } from './context.js';
 
 /** Commits files written by a CLI command (schema files…) with the Git user as author. */
 export async function commitFiles(root: string, changes: FileChange[], message: string): Promise<string> {
