@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { loadProject, Repository, suggest } from '@mimsy/core';
+import { GitStore, loadProject, Repository, suggest } from '@mimsy/core';
 import type { CommitInfo } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
@@ -47,27 +46,12 @@ export async function run(options: { cwd: string; args?: string[]; limit?: strin
   }
   const project = await loadProject(root);
   const paths = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
-  const sep = '\x1f';
-  const out = execFileSync(
-    'git',
-    [
-      'log',
-      `-n${limit}`,
-      `--format=%H${sep}%an${sep}%ae${sep}%aI${sep}%s`,
-      '--',
-      ...paths,
-      project.config.media.dir,
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
-  const commits = out
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [sha = '', name = '', email = '', date = '', ...message] = line.split(sep);
-      return { sha, author: { name, email }, date, message: message.join(sep) };
-    });
-  return { entry: null, commits };
+  const store = await GitStore.open(root);
+  try {
+    return { entry: null, commits: await store.log([...paths, project.config.media.dir], { limit }) };
+  } finally {
+    await store.close();
+  }
 }
 
 export function render(result: LogResult): string {

@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { ContentIndex, GitStore, loadProject, ReadOnlyFsStore } from '@mimsy/core';
 import type { RemoteStatus } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
@@ -24,31 +21,21 @@ export async function run(options: { cwd: string }): Promise<StatusResult> {
   const root = await repositoryRoot(options.cwd);
   const project = await loadProject(root);
   const store = await GitStore.open(root);
-  const git = await store.remoteStatus(project.config.git.remote, project.config.git.branch);
-  await store.close();
-  const uncommitted = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
+  let git: RemoteStatus;
+  let tree: Awaited<ReturnType<GitStore['workTree']>>;
+  try {
+    git = await store.remoteStatus(project.config.git.remote, project.config.git.branch);
+    tree = await store.workTree({
+      branches: 'mimsy/unsynced-',
+      upstream: `refs/remotes/${project.config.git.remote}/${project.config.git.branch}`,
+    });
+  } finally {
+    await store.close();
+  }
+  const { uncommitted, conflicts, inProgress } = tree;
+  const unsynced = tree.branches;
   const index = await ContentIndex.build(project, new ReadOnlyFsStore(root), { history: false });
   const report = index.validate();
-  const git$ = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
-  const upstream = `refs/remotes/${project.config.git.remote}/${project.config.git.branch}`;
-  const hasUpstream = git$('for-each-ref', '--format=%(refname)', upstream).trim() !== '';
-  const unsynced = git$('for-each-ref', '--format=%(refname:short)', 'refs/heads/mimsy/unsynced-*')
-    .split('\n')
-    .filter(Boolean)
-    .map((branch) => ({
-      branch,
-      commits: Number(git$('rev-list', '--count', hasUpstream ? `${upstream}..${branch}` : branch).trim()),
-    }));
-  const conflicts = git$('diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean);
-  const gitDir = git$('rev-parse', '--absolute-git-dir').trim();
-  const inProgress =
-    existsSync(path.join(gitDir, 'rebase-merge')) || existsSync(path.join(gitDir, 'rebase-apply'))
-      ? 'rebase'
-      : existsSync(path.join(gitDir, 'MERGE_HEAD'))
-        ? 'merge'
-        : null;
   return {
     unsynced,
     conflicts,

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { GitStore, loadProject, MimsyError } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
@@ -20,24 +19,20 @@ export interface SyncResult {
   head: string | null;
 }
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 /** `mimsy sync`: fetch, rebase local commits onto the remote, push. */
 export async function run(options: SyncOptions): Promise<SyncResult> {
   const root = await repositoryRoot(options.cwd);
   const config = (await loadProject(root)).config;
   const remote = options.remote ?? config.git.remote;
   const branch = options.branch ?? config.git.branch;
-  const dirty = git(root, 'status', '--porcelain').split('\n').filter(Boolean);
-  if (dirty.length && !options.autostash) {
-    throw new UserError(
-      `There are ${dirty.length} uncommitted change(s) (e.g. ${dirty[0]!.slice(3)}). Commit them first, or run "mimsy sync --autostash" to set them aside during the sync.`,
-    );
-  }
   const store = await GitStore.open(root);
   try {
+    const dirty = (await store.workTree()).uncommitted;
+    if (dirty.length && !options.autostash) {
+      throw new UserError(
+        `There are ${dirty.length} uncommitted change(s) (e.g. ${dirty[0]!.slice(3)}). Commit them first, or run "mimsy sync --autostash" to set them aside during the sync.`,
+      );
+    }
     if (!options.json) progress(`Syncing with ${remote}/${branch}: fetch, rebase, push…`);
     const result = await store.sync(remote, branch, { push: true });
     progressDone();
@@ -67,8 +62,10 @@ export async function run(options: SyncOptions): Promise<SyncResult> {
         ((error.details as { files?: string[] } | undefined)?.files ?? []).join(', ') ||
         '(see git status after rebasing)';
       const saved = `mimsy/unsynced-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
-      git(root, 'branch', saved, 'HEAD');
-      const local = git(root, 'rev-list', '--count', `refs/remotes/${remote}/${branch}..HEAD`).trim();
+      await store.saveBranch(saved);
+      const local =
+        (await store.workTree({ branches: saved, upstream: `refs/remotes/${remote}/${branch}` })).branches[0]
+          ?.commits ?? 0;
       throw new UserError(
         [
           `The remote changed the same content as your ${local} local commit(s): ${files}.`,

@@ -901,6 +901,62 @@ export class GitStore implements ContentStore {
       .includes(remote);
   }
 
+  /** Commits touching any of `paths` (content folders, the media folder), newest first. */
+  async log(paths: string[], options: HistoryOptions = {}): Promise<CommitInfo[]> {
+    for (const p of paths) resolveInRoot(this.root, p);
+    if (!(await this.head())) return [];
+    const args = ['log', LOG_FORMAT];
+    if (options.limit) args.push(`-n${Math.max(1, Math.floor(options.limit))}`);
+    const out = await this.git([...args, '--', ...paths.map((p) => this.gitPathspec(p))]);
+    return parseLog(out).map(({ files: _files, ...info }) => info);
+  }
+
+  /**
+   * What in the work tree waits for a person: uncommitted changes (`git status --porcelain`
+   * lines), files with conflict markers, a merge or rebase stopped half-way, and the local
+   * branches under `prefix` with how many commits each has that `upstream` lacks.
+   */
+  async workTree(options: { branches?: string; upstream?: string } = {}): Promise<{
+    uncommitted: string[];
+    conflicts: string[];
+    inProgress: 'rebase' | 'merge' | null;
+    branches: { branch: string; commits: number }[];
+  }> {
+    const lines = (text: string): string[] => text.split('\n').filter(Boolean);
+    const uncommitted = lines(await this.git(['status', '--porcelain']));
+    const conflicts = lines(await this.git(['diff', '--name-only', '--diff-filter=U'])).map((p) =>
+      this.fromGitPath(p),
+    );
+    const inProgress =
+      existsSync(path.join(this.gitDir, 'rebase-merge')) || existsSync(path.join(this.gitDir, 'rebase-apply'))
+        ? 'rebase'
+        : existsSync(path.join(this.gitDir, 'MERGE_HEAD'))
+          ? 'merge'
+          : null;
+    const branches: { branch: string; commits: number }[] = [];
+    if (options.branches) {
+      const upstream =
+        options.upstream && (await this.git(['for-each-ref', '--format=%(refname)', options.upstream])).trim()
+          ? options.upstream
+          : null;
+      for (const branch of lines(
+        await this.git(['for-each-ref', '--format=%(refname:short)', `refs/heads/${options.branches}*`]),
+      ))
+        branches.push({
+          branch,
+          commits: Number(
+            (await this.git(['rev-list', '--count', upstream ? `${upstream}..${branch}` : branch])).trim(),
+          ),
+        });
+    }
+    return { uncommitted, conflicts, inProgress, branches };
+  }
+
+  /** Points a new branch `name` at HEAD (a copy of local commits; never moves an existing one). */
+  async saveBranch(name: string): Promise<void> {
+    await this.git(['branch', '--', name, 'HEAD']);
+  }
+
   async remoteStatus(remote: string, branch: string): Promise<RemoteStatus> {
     const head = await this.head();
     const current = (await this.git(['rev-parse', '--abbrev-ref', 'HEAD']).catch(() => '')).trim() || null;
