@@ -65,6 +65,8 @@ describe('a Hugo-style site over HTTP', () => {
       path: 'content/docs/trip/index.md',
       resources: ['content/docs/trip/photo.jpg'],
     });
+    // A single-file entry has no bundle: no `resources` at all (a bundle without files has []).
+    expect((await get('/api/collections/docs/entries/single')).json()).not.toHaveProperty('resources');
     const schemas = (await get('/api/schemas')).json<{ files: unknown[] }>();
     expect(schemas.files).toEqual([]);
   });

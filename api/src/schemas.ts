@@ -34,7 +34,8 @@ export const Entry = Type.Object(
     problems: Type.Optional(Type.Array(Problem)),
     resources: Type.Optional(
       Type.Array(Type.String(), {
-        description: "A page bundle's other files (repository paths): images beside its index.md",
+        description:
+          "A page bundle's other files (repository paths): images beside its index.md; absent for a single-file entry",
       }),
     ),
   },

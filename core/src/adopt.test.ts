@@ -116,6 +116,7 @@ describe('a Hugo site, adopted as it is', () => {
       'content/docs/trip/photo.jpg',
     ]);
     expect(mimsy.resources('docs', 'functions/_index')).toEqual(['content/docs/functions/banner.png']);
+    expect(mimsy.resources('docs', 'functions/Where')).toBeNull(); // a single file: no bundle
   });
 
   it('saves every entry unchanged without a commit, and a change as one line of its own file', async () => {
@@ -194,7 +195,8 @@ describe('a Hugo site, adopted as it is', () => {
       'D\tcontent/docs/trip/notes.md',
       'D\tcontent/docs/trip/photo.jpg',
     ]);
-    expect(mimsy.resources('docs', 'trip')).toEqual([]);
+    expect(mimsy.index.resourcesOf('docs', 'trip')).toEqual([]); // gone from the index too
+    expect(mimsy.resources('docs', 'trip')).toBeNull(); // no entry, no bundle
   });
 
   it('places files that appear on disk as the watcher sees them: resources stay nobody’s problem', async () => {
@@ -210,7 +212,7 @@ describe('a Hugo site, adopted as it is', () => {
     });
     writeFileSync(path.join(repo.dir, 'content/docs/walk/index.md'), PAGE('A walk'));
     await waitFor(() => mimsy.get('docs', 'walk'), { message: 'the new bundle' });
-    await waitFor(() => mimsy.resources('docs', 'trip').includes('content/docs/trip/second.jpg'), {
+    await waitFor(() => mimsy.resources('docs', 'trip')?.includes('content/docs/trip/second.jpg'), {
       message: 'the new photo as a resource',
     });
     await waitFor(() => !mimsy.index.unaddressable.has('content/docs/walk/route.gpx'), {

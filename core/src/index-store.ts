@@ -384,10 +384,8 @@ export class ContentIndex {
       return null;
     }
     this.noteBundle(path);
-    if (this.files.place(path, this.bundleLookup)?.kind !== 'entry') {
-      this.classify(path); // a bundle's file (or an ignored one): recorded by its path
-      return null;
-    }
+    // A bundle's file (or an ignored one) is recorded by its path alone; an entry is ingested.
+    if (this.classify(path) !== 'entry') return null;
     const ingested = this.ingest(file, commit);
     const entry = ingested && this.get(ingested.schema, ingested.slug);
     if (entry)

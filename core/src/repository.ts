@@ -297,10 +297,15 @@ export class Repository {
     return this.index.get(schema, slug);
   }
 
-  /** The files of an entry's page bundle besides its own (repository paths). */
-  resources(schema: string, slug: string): string[] {
-    this.collection(schema);
+  /**
+   * The files of an entry's page bundle besides its own page (repository paths); null when the
+   * entry is a single file, not a bundle — so clients need not know the bundle rules.
+   */
+  resources(schema: string, slug: string): string[] | null {
+    const s = this.collection(schema);
     assertSafeId(slug);
+    const entry = this.index.get(schema, slug);
+    if (!entry || !EntryFiles.bundleOf(s, entry.path)) return null;
     return this.index.resourcesOf(schema, slug);
   }
 

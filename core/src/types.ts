@@ -164,7 +164,7 @@ export interface Entry {
   parseError?: EntryProblem;
   /** Field-level problems against the schema (relations and uniqueness are checked repository-wide). */
   problems?: EntryProblem[];
-  /** A page bundle's other files (repository paths), when the API sends one entry. */
+  /** A page bundle's other files (repository paths), when the API sends one entry; absent for a single file. */
   resources?: string[];
 }
 

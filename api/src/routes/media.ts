@@ -96,6 +96,28 @@ async function receiveUploads(
   }
 }
 
+/**
+ * Saves an upload under its own name made safe (`My Photo.PNG` → `my-photo.png`), or the first
+ * free `-2`, `-3`, … variant: `save` answers CONFLICT when a name is taken (never overwrites).
+ */
+async function underFreeName<T>(
+  uploaded: string,
+  ext: string,
+  where: string,
+  save: (name: string) => Promise<T>,
+): Promise<{ name: string; saved: T }> {
+  const base = slugify(uploaded.replace(/\.[^.]*$/, '')) || 'upload';
+  for (let n = 1; n < 100; n++) {
+    const name = `${base}${n === 1 ? '' : `-${n}`}.${ext}`;
+    try {
+      return { name, saved: await save(name) };
+    } catch (error) {
+      if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
+    }
+  }
+  throw httpError(ErrorCodes.CONFLICT, `Too many files named ${base} ${where}; rename the file.`);
+}
+
 /** Sends a stored file so that no script can run from it (SVG and unknown types are downloads). */
 function sendFile(
   reply: FastifyReply,
@@ -176,18 +198,9 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
       const commits: CommitInfo[] = [];
       await receiveUploads(request, options, async ({ file, name, type }) => {
         const bytes = await readFile(file); // one file in memory at a time, while it is committed
-        const base = slugify(name.replace(/\.[^.]*$/, '')) || 'upload';
-        let saved = null;
-        for (let n = 1; n < 100 && !saved; n++) {
-          const target = `${folder}/${base}${n === 1 ? '' : `-${n}`}.${type.ext}`;
-          try {
-            saved = await app.repo.addMedia(target, bytes, author(request));
-          } catch (error) {
-            if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
-          }
-        }
-        if (!saved)
-          throw httpError(ErrorCodes.CONFLICT, `Too many files named ${base} this month; rename the file.`);
+        const { saved } = await underFreeName(name, type.ext, 'this month', (free) =>
+          app.repo.addMedia(`${folder}/${free}`, bytes, author(request)),
+        );
         items.push(saved.file);
         commits.push(saved.commit);
       });
@@ -296,22 +309,9 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
       const commits: CommitInfo[] = [];
       await receiveUploads(request, options, async ({ file, name, type }) => {
         const bytes = await readFile(file);
-        const base = slugify(name.replace(/\.[^.]*$/, '')) || 'upload';
-        let saved = null;
-        let savedName = '';
-        for (let n = 1; n < 100 && !saved; n++) {
-          savedName = `${base}${n === 1 ? '' : `-${n}`}.${type.ext}`;
-          try {
-            saved = await app.repo.addResource(schema, slug, savedName, bytes, author(request));
-          } catch (error) {
-            if ((error as { code?: string }).code !== ErrorCodes.CONFLICT) throw error;
-          }
-        }
-        if (!saved)
-          throw httpError(
-            ErrorCodes.CONFLICT,
-            `Too many files named ${base} in this bundle; rename the file.`,
-          );
+        const { name: savedName, saved } = await underFreeName(name, type.ext, 'in this bundle', (free) =>
+          app.repo.addResource(schema, slug, free, bytes, author(request)),
+        );
         items.push({ path: saved.path, name: savedName, version: saved.version });
         commits.push(saved.commit);
       });

@@ -31,7 +31,8 @@ export function sendEntry(
   request: FastifyRequest,
   reply: FastifyReply,
   entry: Entry,
-  resources: string[] = [],
+  /** A bundle page's files (null: the entry is a single file). */
+  resources: string[] | null = null,
 ): FastifyReply {
   void reply.header('etag', etag(entry.version)).header('cache-control', 'private, no-cache');
   const inm = request.headers['if-none-match'];
@@ -42,7 +43,7 @@ export function sendEntry(
     return reply.code(304).send();
   }
   // A bundle's resources change without the entry's file changing: never from the cache.
-  if (resources.length) return sendJson(reply, JSON.stringify({ ...entry, resources }));
+  if (resources) return sendJson(reply, JSON.stringify({ ...entry, resources }));
   return sendJson(reply, entryJson(entry, 'full'));
 }
 

@@ -5,17 +5,6 @@ import { theme } from '../styles/theme.js';
 const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
 
 /**
- * Whether an entry's file is a page bundle's own page (as core's EntryFiles.bundleOf decides):
- * `index.*` in a folder of its own inside the collection, or a section's `_index.*`.
- */
-export function isBundlePage(path: string, schema: { kind: string; folder?: string }): boolean {
-  if (schema.kind !== 'collection' || !schema.folder) return false;
-  const slash = path.lastIndexOf('/');
-  const stem = path.slice(slash + 1).replace(/\.[^.]*$/, '');
-  return stem === '_index' || (stem === 'index' && path.slice(0, slash) !== schema.folder);
-}
-
-/**
  * `<mimsy-bundle-files>` — the files of a page bundle (Hugo's `trip/index.md` and the images
  * beside it): thumbnails, upload (each file a commit, beside the page) and delete.
  * @property api, schema, slug

@@ -7,7 +7,7 @@ import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import '../fields/field.js';
 import './history.js';
-import { isBundlePage } from './bundle-files.js';
+import './bundle-files.js';
 import { defaultChoices, differingFields, mergeChoices } from './conflict.js';
 import { labelOf } from '../fields/label.js';
 import { ErrorCodes } from '@mimsy/core/errors';
@@ -326,7 +326,15 @@ export class MimsyEntryEditor extends LitElement {
   }
 
   private afterSave(entry: Entry, text: string): void {
-    this.entry = entry;
+    // A write answers with the entry alone: a bundle page keeps the files it had (same folder).
+    const before = this.entry;
+    const folder = (p: string): string => p.slice(0, p.lastIndexOf('/'));
+    this.entry =
+      entry.resources === undefined &&
+      before?.resources !== undefined &&
+      folder(before.path) === folder(entry.path)
+        ? { ...entry, resources: before.resources }
+        : entry;
     this.data = structuredClone(entry.data);
     this.body = entry.body ?? '';
     this.newSlug = entry.slug;
@@ -525,15 +533,17 @@ export class MimsyEntryEditor extends LitElement {
           : nothing
       }
       ${
-        this.entry && isBundlePage(this.entry.path, this.schema)
+        this.entry?.resources !== undefined // the server says it is a page bundle
           ? html`<mimsy-bundle-files
               class="resources"
               .api=${this.api}
               .schema=${this.schema.name}
               .slug=${this.entry.slug}
               .folder=${this.entry.path.slice(0, this.entry.path.lastIndexOf('/'))}
-              .files=${this.entry.resources ?? []}
+              .files=${this.entry.resources}
               ?readonly=${this.readonly}
+              @mimsy-files-changed=${(e: CustomEvent<{ files: string[] }>) =>
+                (this.entry = { ...this.entry!, resources: e.detail.files })}
             ></mimsy-bundle-files>`
           : nothing
       }
