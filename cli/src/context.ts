@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findRoot } from '@mimsy/core';
+import { excludeFromGit, findRoot } from '@mimsy/core';
 import { UserError } from './errors.js';
 
 /** Options every command takes. */
@@ -28,23 +27,6 @@ export async function repositoryRoot(cwd: string): Promise<string> {
   return root;
 }
 
-/** The person Git would record for commits made here (falls back to the OS user). */
-export function gitIdentity(cwd: string): { name: string; email: string } {
-  const get = (key: string): string => {
-    try {
-      return execFileSync('git', ['config', '--get', key], {
-        cwd,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      return '';
-    }
-  };
-  const user = process.env.USER ?? process.env.USERNAME ?? 'mimsy';
-  return { name: get('user.name') || user, email: get('user.email') || `${user}@localhost` };
-}
-
 /** Where the CLI keeps local, never-committed state of a repository (users file, session secret). */
 export function localDir(root: string): string {
   return path.join(root, '.mimsy');
@@ -57,26 +39,11 @@ export function defaultUsersFile(root: string): string {
 }
 
 /** Makes sure .mimsy/ (local secrets) is ignored by Git, via .git/info/exclude when .gitignore lacks it. */
-export function ensureLocalDirIgnored(root: string): void {
-  try {
-    const ignored = execFileSync('git', ['check-ignore', '-q', '.mimsy/users.json'], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-    void ignored;
-  } catch {
-    try {
-      const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], {
-        cwd: root,
-        encoding: 'utf8',
-      }).trim();
-      mkdirSync(path.join(gitDir, 'info'), { recursive: true });
-      appendFileSync(
-        path.join(gitDir, 'info', 'exclude'),
-        '\n# Mimsy local state (users file, session secret)\n.mimsy/\n',
-      );
-    } catch {
-      // not a Git repository: nothing to protect from commits
-    }
-  }
+export function ensureLocalDirIgnored(root: string): Promise<void> {
+  return excludeFromGit(
+    root,
+    '.mimsy/users.json',
+    '.mimsy/',
+    'Mimsy local state (users file, session secret)',
+  );
 }

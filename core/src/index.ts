@@ -22,16 +22,20 @@ export type { DecodedEntry, Location } from './codec/index.js';
 export type {
   CommitOptions,
   CommitResult,
+  ContentReader,
   ContentStore,
+  ContentWriter,
   FileChange,
   HistoryOptions,
+  RemoteSync,
   RemoteStatus,
   StoredFile,
   SyncResult,
 } from './store/port.js';
 export { MemoryStore } from './store/memory.js';
-export { GitStore } from './store/git.js';
-export type { GitStoreOptions } from './store/git.js';
+export { GitStore } from './store/git/index.js';
+export type { GitStoreOptions, WorkTreeState } from './store/git/index.js';
+export { excludeFromGit, gitIdentity } from './store/git/index.js';
 export { ReadOnlyFsStore } from './store/readonly.js';
 export { WriteQueue } from './store/queue.js';
 export { findSymlinks, writeFileAtomic } from './store/fs.js';
@@ -53,4 +57,4 @@ export type {
   SingletonReader,
 } from './reader.js';
 export { redact, redactUrl, splitCredentials } from './redact.js';
-export { SharedLines } from './store/shared-lines.js';
+export { SharedLines } from './store/git/shared-lines.js';

@@ -23,10 +23,10 @@ import {
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug-template.js';
-import type { CommitResult, ContentStore, FileChange, StoredFile } from './store/port.js';
+import type { CommitResult, ContentStore, ContentWriter, FileChange, StoredFile } from './store/port.js';
 import { findSymlinks } from './store/fs.js';
-import { GitStore } from './store/git.js';
-import type { SharedLines } from './store/shared-lines.js';
+import { GitStore } from './store/git/index.js';
+import type { SharedLines } from './store/git/shared-lines.js';
 import type {
   CommitInfo,
   Entry,
@@ -184,11 +184,11 @@ export class Repository {
     const repo = new Repository(project, store, index);
     repo.git = { ...project.config.git, ...options.git };
     if (options.onPushError) repo.onPushError = options.onPushError;
-    store.onRemoteChange?.((paths) => {
+    store.remote?.onRemoteChange((paths) => {
       for (const p of paths) void repo.index.refresh(p, 'remote');
     });
-    if (repo.git.push === 'auto' && store.sync && store.remoteStatus) {
-      const status = await store.remoteStatus(repo.git.remote, repo.git.branch);
+    if (repo.git.push === 'auto' && store.remote) {
+      const status = await store.remote.remoteStatus(repo.git.remote, repo.git.branch);
       repo.replicated = status.hasRemote;
       // Commits left unpushed by an earlier run (remote down, crash before the push) go out now.
       if (repo.replicated && status.ahead > 0) repo.schedulePush(0);
@@ -461,12 +461,19 @@ export class Repository {
     return new ConflictError<Entry>(message, current, { schema: schema.name, slug });
   }
 
+  /** The store's write capability, or READ_ONLY for a store that cannot commit. */
+  private get writer(): ContentWriter {
+    if (!this.store.writer)
+      throw new MimsyError(ErrorCodes.READ_ONLY, 'This content store is read-only; nothing was saved.');
+    return this.store.writer;
+  }
+
   /** Commits through the store; replicas push before answering (publish). */
   private commitChanges(changes: FileChange[], ctx: WriteContext, message: string): Promise<CommitResult> {
     return this.writeThrough(
       changes.map((c) => c.path),
       () =>
-        this.store.commit(changes, {
+        this.writer.commit(changes, {
           author: ctx.author,
           message,
           ...(this.replicated ? { publish: { remote: this.git.remote, branch: this.git.branch } } : {}),
@@ -579,10 +586,10 @@ export class Repository {
   async sync(
     options: { push?: boolean; onStart?: () => void } = {},
   ): Promise<{ changed: string[]; pushed: boolean; head: string | null }> {
-    if (!this.store.sync)
+    if (!this.store.remote)
       throw new MimsyError(ErrorCodes.REMOTE, 'This repository has no Git remote support.');
     const push = options.push ?? this.git.push === 'auto';
-    const result = await this.store.sync(this.git.remote, this.git.branch, {
+    const result = await this.store.remote.sync(this.git.remote, this.git.branch, {
       push,
       mode: this.replicated ? 'replica' : 'rebase',
       ...(options.onStart ? { onStart: options.onStart } : {}),
@@ -593,8 +600,8 @@ export class Repository {
   }
 
   async status(): Promise<GitStatus> {
-    const remote = this.store.remoteStatus
-      ? await this.store.remoteStatus(this.git.remote, this.git.branch)
+    const remote = this.store.remote
+      ? await this.store.remote.remoteStatus(this.git.remote, this.git.branch)
       : null;
     return {
       branch: remote?.branch ?? null,
@@ -637,7 +644,7 @@ export class Repository {
    * sessions; null for a store without Git.
    */
   async sharedLines(name: string): Promise<SharedLines | null> {
-    return (await this.store.sharedLines?.(name, this.replicated ? this.git.remote : null)) ?? null;
+    return (await this.store.remote?.sharedLines(name, this.replicated ? this.git.remote : null)) ?? null;
   }
 
   /** Files Mimsy cannot serve: entries it cannot address and symbolic links (content or media). */

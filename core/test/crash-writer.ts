@@ -1,5 +1,5 @@
 // Child process for the crash test: writes as fast as it can and prints each acknowledged commit.
-import { GitStore } from '../src/store/git.js';
+import { GitStore } from '../src/store/git/index.js';
 
 const dir = process.argv[2]!;
 const store = await GitStore.open(dir);

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FILE, findRoot } from '@mimsy/core';
+import { CONFIG_FILE, ErrorCodes, findRoot, gitIdentity, GitStore, MimsyError } from '@mimsy/core';
 import { UserError } from '../errors.js';
-import { gitIdentity } from '../context.js';
 import type { AdoptResult, Generator } from './adopt.js';
 import { adopt, render as renderAdopt } from './adopt.js';
 
@@ -43,15 +41,14 @@ function blogTemplate(): string {
 const GITIGNORE =
   '# Mimsy keeps local state here (users file, session secret): never commit it.\n.mimsy/\nnode_modules/\n';
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function insideGit(dir: string): boolean {
+/** Whether `dir` is inside a Git work tree (through core's Git store, which checks this at open). */
+async function insideGit(dir: string): Promise<boolean> {
   try {
-    return git(dir, 'rev-parse', '--is-inside-work-tree').trim() === 'true';
-  } catch {
-    return false;
+    await (await GitStore.open(dir)).close();
+    return true;
+  } catch (error) {
+    if (error instanceof MimsyError && error.code === ErrorCodes.NOT_A_REPOSITORY) return false;
+    throw error;
   }
 }
 
@@ -61,7 +58,7 @@ export async function run(options: InitOptions): Promise<InitResult>;
 export async function run(options: InitOptions): Promise<InitResult | AdoptResult> {
   const root = path.resolve(options.cwd, options.dir ?? options.args?.[0] ?? '.');
   if (options.from) {
-    if (!insideGit(root))
+    if (!(await insideGit(root)))
       throw new UserError(
         `${root} is not in a Git repository: Mimsy adopts a site kept in Git (run git init there first).`,
       );
@@ -85,13 +82,12 @@ async function create(root: string, options: InitOptions): Promise<InitResult> {
       `${root} is inside the Mimsy repository ${outer}: a content repository there would be committed into it. Run "mimsy init" outside it — or, to keep a second site in the same repository on purpose, pass --nested. Nothing was changed.`,
     );
   mkdirSync(root, { recursive: true });
-  const created: string[] = [];
+  // Every file goes in one commit through core's Git store: written atomically and committed
+  // together, or not at all.
+  const files = new Map<string, Uint8Array>();
   const write = (relative: string, content: string): void => {
-    const absolute = path.join(root, relative);
-    if (existsSync(absolute)) return;
-    mkdirSync(path.dirname(absolute), { recursive: true });
-    writeFileSync(absolute, content);
-    created.push(relative);
+    if (!files.has(relative) && !existsSync(path.join(root, relative)))
+      files.set(relative, new TextEncoder().encode(content));
   };
   if (template === 'blog') {
     const source = blogTemplate();
@@ -101,12 +97,11 @@ async function create(root: string, options: InitOptions): Promise<InitResult> {
           `${path.join(root, name)} already exists; init the blog template in an empty folder.`,
         );
     }
-    cpSync(source, root, { recursive: true });
     const walk = (dir: string, prefix: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) walk(path.join(dir, entry.name), rel);
-        else created.push(rel);
+        else files.set(rel, readFileSync(path.join(dir, entry.name)));
       }
     };
     walk(source, '');
@@ -130,30 +125,21 @@ async function create(root: string, options: InitOptions): Promise<InitResult> {
     write('public/media/.gitkeep', '');
   }
   write('.gitignore', GITIGNORE);
-  let gitInitialized = false;
-  if (!insideGit(root)) {
-    git(root, 'init', '--quiet', '--initial-branch=main');
-    gitInitialized = true;
+  const gitInitialized = !(await insideGit(root));
+  const who = await gitIdentity(root);
+  const store = await GitStore.open(root, { init: true, committer: who });
+  const created = [...files.keys()];
+  let commit: string;
+  try {
+    commit = (
+      await store.commit(
+        created.map((p) => ({ path: p, bytes: files.get(p)!, expected: null })),
+        { author: who, message: `Initialize Mimsy content repository (${template})` },
+      )
+    ).sha;
+  } finally {
+    await store.close();
   }
-  const who = gitIdentity(root);
-  git(root, 'add', '--', ...created);
-  git(
-    root,
-    '-c',
-    `user.name=${who.name}`,
-    '-c',
-    `user.email=${who.email}`,
-    '-c',
-    'commit.gpgsign=false',
-    'commit',
-    '--quiet',
-    '--no-verify',
-    '-m',
-    `Initialize Mimsy content repository (${template})`,
-    '--',
-    ...created,
-  );
-  const commit = git(root, 'rev-parse', 'HEAD').trim();
   return { root, template, created: created.sort(), gitInitialized, commit };
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execa, parseCommandString } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,13 +6,14 @@ import {
   applyDefaults,
   decodeEntry,
   encodeEntry,
+  gitIdentity,
   optionValue,
   Repository,
   suggest,
   ValidationError,
 } from '@mimsy/core';
 import type { Entry, Field, Schema } from '@mimsy/core';
-import { gitIdentity, repositoryRoot } from '../context.js';
+import { repositoryRoot } from '../context.js';
 import { UserError } from '../errors.js';
 
 export interface NewOptions {
@@ -76,16 +77,20 @@ export function parseValue(field: Field | undefined, raw: string): unknown {
   }
 }
 
-function editInEditor(schema: Schema, bytes: Uint8Array): Uint8Array {
+async function editInEditor(schema: Schema, bytes: Uint8Array): Promise<Uint8Array> {
   const editor = process.env.VISUAL ?? process.env.EDITOR;
   if (!editor) throw new UserError('Set $EDITOR (or $VISUAL) to use --edit.');
   const dir = mkdtempSync(path.join(tmpdir(), 'mimsy-edit-'));
   const file = path.join(dir, `entry.${schema.format === 'markdown' ? 'md' : 'json'}`);
   writeFileSync(file, bytes);
   try {
-    const result = spawnSync(editor, [file], { stdio: 'inherit', shell: process.platform === 'win32' });
-    if (result.status !== 0)
-      throw new UserError(`The editor exited with ${result.status}; nothing was created.`);
+    // $EDITOR may carry arguments ("code --wait"), as Git's core.editor does.
+    const [command = editor, ...args] = parseCommandString(editor);
+    const result = await execa(command, [...args, file], { stdio: 'inherit', reject: false });
+    if (result.failed)
+      throw new UserError(
+        `The editor ${result.exitCode === undefined ? `could not start (${result.shortMessage})` : `exited with ${result.exitCode}`}; nothing was created.`,
+      );
     return readFileSync(file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -124,7 +129,10 @@ export async function run(options: NewOptions): Promise<NewResult> {
       if (!process.stdin.isTTY) throw new UserError('--edit needs a terminal.');
       const edited = decodeEntry(
         schema,
-        editInEditor(schema, encodeEntry(schema, { data: applyDefaults(schema, data), body: body ?? '' })),
+        await editInEditor(
+          schema,
+          encodeEntry(schema, { data: applyDefaults(schema, data), body: body ?? '' }),
+        ),
       );
       data = edited.data;
       if (edited.body !== undefined) body = edited.body;
@@ -133,7 +141,7 @@ export async function run(options: NewOptions): Promise<NewResult> {
     if (slug) input.slug = slug;
     if (body !== undefined) input.body = body;
     try {
-      const { entry, commit } = await repo.create(schemaName, input, { author: gitIdentity(root) });
+      const { entry, commit } = await repo.create(schemaName, input, { author: await gitIdentity(root) });
       return { entry, commit: commit.sha };
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

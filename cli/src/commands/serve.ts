@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,7 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
   const { loadSettings, readUsersFile, startServer, upsertUser } = await import('@mimsy/api');
   const local = localDir(root);
   mkdirSync(local, { recursive: true });
-  ensureLocalDirIgnored(root);
+  await ensureLocalDirIgnored(root);
   const secretFile = path.join(local, 'session-secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   const usersFile = options.usersFile ? path.resolve(options.cwd, options.usersFile) : defaultUsersFile(root);
@@ -98,12 +98,11 @@ export async function run(options: ServeOptions): Promise<ServeResult> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (options.open)
-    spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [server.url], {
+    execa(process.platform === 'darwin' ? 'open' : 'xdg-open', [server.url], {
       stdio: 'ignore',
       detached: true,
-    })
-      .on('error', () => undefined)
-      .unref();
+      reject: false,
+    }).unref();
   return { url: server.url, root, usersFile, createdAdmin };
 }
 

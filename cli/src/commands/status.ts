@@ -24,7 +24,7 @@ export async function run(options: { cwd: string }): Promise<StatusResult> {
   let git: RemoteStatus;
   let tree: Awaited<ReturnType<GitStore['workTree']>>;
   try {
-    git = await store.remoteStatus(project.config.git.remote, project.config.git.branch);
+    git = await store.remote.remoteStatus(project.config.git.remote, project.config.git.branch);
     tree = await store.workTree({
       branches: 'mimsy/unsynced-',
       upstream: `refs/remotes/${project.config.git.remote}/${project.config.git.branch}`,

@@ -34,7 +34,7 @@ export async function run(options: SyncOptions): Promise<SyncResult> {
       );
     }
     if (!options.json) progress(`Syncing with ${remote}/${branch}: fetch, rebase, push…`);
-    const result = await store.sync(remote, branch, { push: true });
+    const result = await store.remote.sync(remote, branch, { push: true });
     progressDone();
     return { remote, branch, ...result };
   } catch (error) {

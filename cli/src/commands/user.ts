@@ -27,7 +27,7 @@ async function usersFileFor(options: UserOptions): Promise<string> {
     throw new UserError(
       `${path.resolve(options.cwd)} is not inside a Mimsy repository: run this inside one (its users are in .mimsy/users.json), create one with "mimsy init", or pass --users-file <file> (or set MIMSY_USERS_FILE).`,
     );
-  ensureLocalDirIgnored(root);
+  await ensureLocalDirIgnored(root);
   return defaultUsersFile(root);
 }
 

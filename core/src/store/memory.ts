@@ -6,6 +6,7 @@ import type {
   CommitOptions,
   CommitResult,
   ContentStore,
+  ContentWriter,
   FileChange,
   HistoryOptions,
   StoredFile,
@@ -21,7 +22,9 @@ interface MemoryCommit extends CommitInfo {
 }
 
 /** A ContentStore held in memory, with the same contract as the Git adapter. For tests. */
-export class MemoryStore implements ContentStore {
+export class MemoryStore implements ContentStore, ContentWriter {
+  readonly writer: ContentWriter = this;
+  readonly remote = null;
   readonly root: string;
   private readonly files = new Map<string, Uint8Array>();
   private readonly commits: MemoryCommit[] = [];
@@ -56,6 +59,11 @@ export class MemoryStore implements ContentStore {
           .some((s) => s.startsWith('.')),
     );
     return Promise.resolve(paths.sort());
+  }
+
+  /** Memory holds no links: the path check is the only one. */
+  checkPath(p: string): void {
+    this.check(p);
   }
 
   async read(p: string): Promise<StoredFile | null> {

@@ -1,4 +1,4 @@
-import type { SharedLines } from './shared-lines.js';
+import type { SharedLines } from './git/shared-lines.js';
 import { ConflictError } from '../errors.js';
 import type { CommitInfo, Person } from '../types.js';
 
@@ -63,11 +63,11 @@ export interface HistoryOptions {
 }
 
 /**
- * The storage port. Paths are repository-relative with "/" separators and have already been
- * checked by `paths.ts`; adapters check symlinks before touching a file. Writes are serialized
- * per repository; reads never wait for them.
+ * Reading content: what every store does. Paths are repository-relative with "/" separators and
+ * have already been checked by `paths.ts`; adapters check symlinks before touching a file. Reads
+ * never wait for writes.
  */
-export interface ContentStore {
+export interface ContentReader {
   readonly root: string;
   /** Files under `dir` (recursive, repository-relative paths, sorted), skipping dotfiles. */
   list(dir: string): Promise<string[]>;
@@ -77,28 +77,45 @@ export interface ContentStore {
    * Throws InvalidPathError when the path, or a folder on it, is a symbolic link — without reading
    * the file (for files Mimsy lists but does not parse, such as a page bundle's images).
    */
-  checkPath?(path: string): void;
-  /**
-   * Applies every change as one commit, after checking each `expected` version. When any
-   * precondition fails nothing is written and a ConflictError (carrying the StoredFile or null)
-   * is thrown.
-   */
-  commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult>;
-  /** Commits touching `path`, newest first, following renames. */
+  checkPath(path: string): void;
+  /** Commits touching `path`, newest first, following renames (none where there is no history). */
   history(path: string, options?: HistoryOptions): Promise<CommitInfo[]>;
   /** The file's bytes at a commit, or null when it did not exist there. */
   readAt(path: string, sha: string): Promise<Uint8Array | null>;
   /** The last commit touching each path under `dirs` (for "updated by" in lists). */
   lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>>;
   close(): Promise<void>;
-  /** Where the repository stands against its remote (Git adapter only). */
-  remoteStatus?(remote: string, branch: string): Promise<RemoteStatus>;
-  /** Pull (rebase) from the remote and push local commits (Git adapter only). */
-  sync?(remote: string, branch: string, options?: SyncOptions): Promise<SyncResult>;
-  /** A set of lines shared with other replicas through the remote (Git adapter only). */
-  sharedLines?(name: string, remote: string | null): Promise<SharedLines>;
-  /** Listens for content paths changed in the working tree by pulls (Git adapter only). */
-  onRemoteChange?(listener: (paths: string[]) => void): () => void;
+}
+
+/** Writing content: stores that commit. Writes are serialized per repository. */
+export interface ContentWriter {
+  /**
+   * Applies every change as one commit, after checking each `expected` version. When any
+   * precondition fails nothing is written and a ConflictError (carrying the StoredFile or null)
+   * is thrown.
+   */
+  commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult>;
+}
+
+/** Working with a Git remote: status, pull and push, replicas' shared state. */
+export interface RemoteSync {
+  /** Where the repository stands against its remote. */
+  remoteStatus(remote: string, branch: string): Promise<RemoteStatus>;
+  /** Pull from the remote and push local commits. */
+  sync(remote: string, branch: string, options?: SyncOptions): Promise<SyncResult>;
+  /** A set of lines shared with other replicas through the remote. */
+  sharedLines(name: string, remote: string | null): Promise<SharedLines>;
+  /** Listens for content paths changed in the working tree by pulls. */
+  onRemoteChange(listener: (paths: string[]) => void): () => void;
+}
+
+/**
+ * The storage port: every store reads; `writer` is null for a read-only store (a static site
+ * build's), `remote` null for one without Git remotes (plain files, memory).
+ */
+export interface ContentStore extends ContentReader {
+  readonly writer: ContentWriter | null;
+  readonly remote: RemoteSync | null;
 }
 
 export interface RemoteStatus {

@@ -1,11 +1,13 @@
 import { assertNoSymlink } from '../paths.js';
 import { blobId } from '../version.js';
 import { listInRoot, readInRoot } from './fs.js';
-import type { CommitResult, ContentStore, StoredFile } from './port.js';
+import type { ContentStore, StoredFile } from './port.js';
 import type { CommitInfo } from '../types.js';
 
 /** Plain files, no Git: what a static site build needs to read content (it never writes). */
 export class ReadOnlyFsStore implements ContentStore {
+  readonly writer = null;
+  readonly remote = null;
   constructor(readonly root: string) {}
   list(dir: string): Promise<string[]> {
     return listInRoot(this.root, dir);
@@ -17,9 +19,6 @@ export class ReadOnlyFsStore implements ContentStore {
   async read(p: string): Promise<StoredFile | null> {
     const bytes = await readInRoot(this.root, p);
     return bytes ? { path: p, bytes, version: blobId(bytes) } : null;
-  }
-  commit(): Promise<CommitResult> {
-    return Promise.reject(new Error('This store is read-only.'));
   }
   history(): Promise<CommitInfo[]> {
     return Promise.resolve([]);

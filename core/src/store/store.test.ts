@@ -14,9 +14,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
 import { ConflictError, InvalidPathError } from '../errors.js';
 import { blobId } from '../version.js';
-import { GitStore } from './git.js';
+import { GitStore } from './git/index.js';
 import { MemoryStore } from './memory.js';
-import type { ContentStore, StoredFile } from './port.js';
+import type { ContentStore, ContentWriter, StoredFile } from './port.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -25,7 +25,7 @@ const grace = { name: 'Grace Hopper', email: 'grace@example.com' };
 const opts = (message: string, author = ada) => ({ author, message });
 
 interface Harness {
-  store: ContentStore;
+  store: ContentStore & ContentWriter;
   cleanup(): Promise<void>;
 }
 

@@ -1,8 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRemote, makeTempRepo, SMALL_REPO, type TempRemote, type TempRepo } from '../testing/fixtures.js';
-import { GitStore } from './git.js';
+import {
+  makeRemote,
+  makeTempRepo,
+  SMALL_REPO,
+  type TempRemote,
+  type TempRepo,
+} from '../../testing/fixtures.js';
+import { GitStore } from './index.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -26,8 +32,8 @@ async function replicas(): Promise<{ a: GitStore; b: GitStore; remote: TempRemot
 describe('lines shared through the Git remote', () => {
   it('reach the other replica, merge when added at the same time, and drop what `keep` refuses', async () => {
     const { a, b, remote } = await replicas();
-    const onA = await a.sharedLines('revoked', 'origin');
-    const onB = await b.sharedLines('revoked', 'origin');
+    const onA = await a.remote.sharedLines('revoked', 'origin');
+    const onB = await b.remote.sharedLines('revoked', 'origin');
     expect(await onB.read()).toEqual([]);
     expect(await onA.add(['s1 9999999999999'])).toBe(true);
     expect(await onB.read()).toEqual(['s1 9999999999999']);
@@ -51,16 +57,16 @@ describe('lines shared through the Git remote', () => {
 
   it('stay in the repository without a remote, and survive a remote that is down', async () => {
     const { a, remote } = await replicas();
-    const local = await a.sharedLines('revoked', null);
+    const local = await a.remote.sharedLines('revoked', null);
     expect(await local.add(['x 1'])).toBe(true);
     expect(await local.read()).toEqual(['x 1']);
-    const shared = await a.sharedLines('revoked', 'origin');
+    const shared = await a.remote.sharedLines('revoked', 'origin');
     renameSync(remote.bare, `${remote.bare}.away`); // the remote cannot be reached
     expect(await shared.add(['y 1'])).toBe(false);
     expect((await shared.read()).sort()).toEqual(['x 1', 'y 1']);
     renameSync(`${remote.bare}.away`, remote.bare); // back: the next write sends everything
     expect(await shared.add(['z 1'])).toBe(true);
-    const other = await (await GitStore.open(remote.clone('c'))).sharedLines('revoked', 'origin');
+    const other = await (await GitStore.open(remote.clone('c'))).remote.sharedLines('revoked', 'origin');
     expect((await other.read()).sort()).toEqual(['x 1', 'y 1', 'z 1']);
   });
 });

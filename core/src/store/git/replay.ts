@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { redact } from '../redact.js';
+import { redact } from '../../redact.js';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { GitRun } from './git-run.js';
-import { GitCommandError } from './git-run.js';
-import { writeFileAtomic } from './fs.js';
+import type { GitRun } from './run.js';
+import { GitCommandError } from './run.js';
+import { writeFileAtomic } from '../fs.js';
 
 /**
  * The Git plumbing behind replicas sharing one remote (see docs/scaling.md): replaying local

@@ -2,7 +2,7 @@
 // on a ref of its own (refs/mimsy/<name>) beside the content's branch: the API keeps its session
 // revocations there, so that a logout on one replica ends the session on all of them. Git is the
 // replication protocol; a concurrent change is merged by union and the push retried.
-import { GitCommandError, type GitRun } from './git-run.js';
+import { GitCommandError, type GitRun } from './run.js';
 
 const FILE = 'lines';
 const ATTEMPTS = 8;

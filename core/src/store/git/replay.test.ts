@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConflictError } from '../errors.js';
-import { Repository } from '../repository.js';
-import { gitRunner } from './git-run.js';
-import { redact } from '../redact.js';
-import { replayCommits } from './replica.js';
-import { makeRemote, makeTempRepo, SMALL_REPO } from '../testing/fixtures.js';
-import { waitFor } from '../testing/wait.js';
-import type { EntryEvent } from '../types.js';
+import { ConflictError } from '../../errors.js';
+import { Repository } from '../../repository.js';
+import { gitRunner } from './run.js';
+import { redact } from '../../redact.js';
+import { replayCommits } from './replay.js';
+import { makeRemote, makeTempRepo, SMALL_REPO } from '../../testing/fixtures.js';
+import { waitFor } from '../../testing/wait.js';
+import type { EntryEvent } from '../../types.js';
 
 /**
  * Replicas on one remote (docs/scaling.md): with push "auto" every write is pushed before it is
@@ -156,7 +156,8 @@ describe('replicas on one Git remote', () => {
         return updated;
       }),
     );
-    const store = (b as unknown as { store: { sync: (...args: unknown[]) => Promise<unknown> } }).store;
+    const store = (b as unknown as { store: { remote: { sync: (...args: unknown[]) => Promise<unknown> } } })
+      .store.remote;
     const sync = store.sync.bind(store);
     let pulls = 0;
     store.sync = (...args) => {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
-import { GitStore } from './git.js';
+import { makeTempRepo, type TempRepo } from '../../testing/fixtures.js';
+import { GitStore } from './index.js';
 
 const enc = new TextEncoder();
 let repo: TempRepo;
@@ -187,14 +187,16 @@ describe('kill -9 during writes', () => {
   it('never loses an acknowledged write and always reopens clean', async () => {
     repo = makeTempRepo({ files: { 'mimsy.config.json': '{"version":1}' } });
     mkdirSync(path.join(repo.dir, 'content/posts'), { recursive: true });
-    const writer = path.resolve(import.meta.dirname, '../../test/crash-writer.ts');
+    const writer = path.resolve(import.meta.dirname, '../../../test/crash-writer.ts');
     const acked: string[] = [];
     const rounds = 12;
     for (let round = 0; round < rounds; round++) {
       const child = spawn(process.execPath, ['--import', 'tsx', writer, repo.dir], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        cwd: path.resolve(import.meta.dirname, '../..'),
+        cwd: path.resolve(import.meta.dirname, '../../..'),
       });
+      // Listened for from the start: a writer that fails at once has closed before it is killed.
+      const closed = new Promise((r) => child.once('close', r));
       let buffer = '';
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -209,7 +211,7 @@ describe('kill -9 during writes', () => {
       // Let it run for a random while, then pull the plug.
       await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 400)));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('close', r));
+      await closed;
       expect(stderr).not.toMatch(/Error/);
       for (const line of buffer.split('\n')) if (line.startsWith('ack ')) acked.push(line.split(' ')[1]!);
 

@@ -1,5 +1,5 @@
-import { redact } from '../redact.js';
-import { execFile } from 'node:child_process';
+import { redact } from '../../redact.js';
+import { execa } from 'execa';
 
 export interface RunOptions {
   /** Extra environment for this call (e.g. GIT_INDEX_FILE, GIT_AUTHOR_*). */
@@ -51,7 +51,13 @@ export function networkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 120) * 1000;
 }
 
-function execGit<T extends string | Buffer>(
+/**
+ * Runs git through execa: output buffered (bytes or text), standard input fed from `input`, errors
+ * carrying what git printed. A network command runs in its own process group, so that on time-out
+ * the helpers it started (ssh, credential helpers) are stopped with it and nothing keeps its output
+ * open; execa's own `timeout` stops only the direct child.
+ */
+async function execGit<T extends string | Buffer>(
   cwd: string,
   env: NodeJS.ProcessEnv,
   args: string[],
@@ -59,51 +65,52 @@ function execGit<T extends string | Buffer>(
   encoding: T extends string ? 'utf8' : 'buffer',
 ): Promise<T> {
   const fullEnv = options.env ? { ...env, ...options.env } : env;
-  // A network command runs in its own process group, so that on time-out the helpers it started
-  // (ssh, credential helpers) are stopped with it and nothing keeps its output open.
   const network = NETWORK.has(subcommand(args));
   const limit = network ? networkTimeoutMs(fullEnv) : 0;
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    const child = execFile(
-      'git',
-      args,
-      // `detached` reaches spawn() (execFile passes its options on), though its type omits it.
-      Object.assign({ cwd, env: fullEnv, maxBuffer: 512 * 1024 * 1024, encoding }, { detached: network }),
-      (error, stdout, stderr) => {
-        clearTimeout(timer);
-        if (error) {
-          const code = typeof error.code === 'number' ? error.code : null;
-          // Some commands (push --porcelain) report on standard output why they failed.
-          const said = [stderr, stdout]
-            .map((t) => t.toString())
-            .filter((t) => t.trim())
-            .join('\n');
-          const why = timedOut
-            ? `the remote did not answer within ${limit / 1000} s (MIMSY_GIT_NETWORK_TIMEOUT_SECONDS); stopped`
-            : `${said}${error.killed ? ' (killed)' : ''}`;
-          reject(new GitCommandError(args, why, code));
-        } else resolve(stdout as T);
-      },
-    );
-    const timer = network
-      ? setTimeout(() => {
-          timedOut = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        }, limit)
-      : undefined;
-    child.stdin?.on('error', () => undefined); // git may exit before reading all of its input
-    child.stdin?.end(options.input ?? '');
+  const child = execa('git', args, {
+    cwd,
+    env: fullEnv,
+    extendEnv: false,
+    input: options.input ?? '',
+    encoding,
+    maxBuffer: 512 * 1024 * 1024,
+    stripFinalNewline: false,
+    detached: network,
+    // Not execa's exit hook: a git process left running by a crash finishes its own short job.
+    cleanup: false,
+    reject: false,
   });
+  let timedOut = false;
+  const timer = network
+    ? setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, limit)
+    : undefined;
+  const result = await child;
+  clearTimeout(timer);
+  if (!result.failed) {
+    const out = result.stdout as string | Uint8Array;
+    return (typeof out === 'string' ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength)) as T;
+  }
+  // Some commands (push --porcelain) report on standard output why they failed.
+  const said = [result.stderr, result.stdout]
+    .map((t) => (t ?? '').toString())
+    .filter((t) => t.trim())
+    .join('\n');
+  const why = timedOut
+    ? `the remote did not answer within ${limit / 1000} s (MIMSY_GIT_NETWORK_TIMEOUT_SECONDS); stopped`
+    : said || (result.isTerminated ? `killed by ${result.signal}` : result.originalMessage || '');
+  throw new GitCommandError(args, why, result.exitCode ?? null);
 }
 
 /**
- * A plain child-process git runner (no queueing, no output polling): a write runs several
- * commands, and each costs one process only.
+ * A git runner for one folder (no queueing, no output polling): a write runs several commands,
+ * and each costs one process only.
  */
 export function gitRunner(cwd: string, env: NodeJS.ProcessEnv): GitRun {
   return (args, options = {}) => execGit<string>(cwd, env, args, options, 'utf8');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, type TempRepo } from '../testing/fixtures.js';
-import { GitCommandError, gitBytesRunner, gitRunner, processLimit } from './git-run.js';
+import { makeTempRepo, type TempRepo } from '../../testing/fixtures.js';
+import { GitCommandError, gitBytesRunner, gitRunner, processLimit } from './run.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

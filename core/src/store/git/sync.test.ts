@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '../testing/fixtures.js';
-import type { MimsyError } from '../errors.js';
-import { Repository } from '../repository.js';
-import type { EntryEvent } from '../types.js';
-import { GitStore } from './git.js';
+import { makeRemote, makeTempRepo, SMALL_REPO, type TempRepo } from '../../testing/fixtures.js';
+import type { MimsyError } from '../../errors.js';
+import { Repository } from '../../repository.js';
+import type { EntryEvent } from '../../types.js';
+import { GitStore } from './index.js';
 
 const ada = { author: { name: 'Ada', email: 'ada@example.com' } };
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -129,7 +129,9 @@ describe('sync with a Git remote', () => {
     };
     const store = await GitStore.open(mine);
     cleanups.push(() => store.close());
-    const error = (await store.sync('origin', 'main', { push: true }).catch((e: unknown) => e)) as MimsyError;
+    const error = (await store.remote
+      .sync('origin', 'main', { push: true })
+      .catch((e: unknown) => e)) as MimsyError;
     expect(error.code, error.message).toBe('MIMSY_ERR_SYNC_CONFLICT');
     expect(error.details).toMatchObject({ files: [file], uncommitted: true });
     expect(git(mine, 'rev-parse', 'HEAD')).toBe(before.head);
@@ -141,7 +143,7 @@ describe('sync with a Git remote', () => {
     // An uncommitted edit elsewhere in the file is kept across the pull.
     git(mine, 'checkout', '-q', '--', file);
     edit(mine, 'Hello.', 'Hello there.');
-    const pulled = await store.sync('origin', 'main', { push: true });
+    const pulled = await store.remote.sync('origin', 'main', { push: true });
     expect(pulled.changed).toEqual([file]);
     const now = readFileSync(path.join(mine, file), 'utf8');
     expect(now).toMatch(/title: Theirs/);
@@ -180,7 +182,7 @@ describe('sync when the content root is a folder inside a larger repository', ()
     git('-c', 'user.name=T', '-c', 'user.email=t@x.io', 'commit', '-q', '-m', 'theirs');
     git('push', '-q', 'origin', 'HEAD:main');
 
-    const result = await store.sync('origin', 'main', { push: false, mode: 'rebase' });
+    const result = await store.remote.sync('origin', 'main', { push: false, mode: 'rebase' });
     expect(result.changed).toEqual(['content/b.md']);
     expect(new TextDecoder().decode((await store.read('content/b.md'))!.bytes)).toBe('b\n');
   });
