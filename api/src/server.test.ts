@@ -103,7 +103,7 @@ describe('errors', () => {
     }>();
     for (const p of [
       '/api/collections/{schema}/entries',
-      '/api/collections/{schema}/entries/{*}',
+      '/api/collections/{schema}/entries/{id}',
       '/api/singletons/{schema}',
       '/api/media',
       '/api/git/sync',

@@ -57,6 +57,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
         rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.timeWindowMs },
       },
       schema: {
+        operationId: 'login',
         tags: ['auth'],
         summary: 'Sign in with name (or email) and password',
         description:
@@ -101,6 +102,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'logout',
         tags: ['auth'],
         summary: 'Sign out: ends the session on every replica and clears the cookie',
         response: { 204: Type.Null(), ...commonErrors },
@@ -125,6 +127,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getSession',
         tags: ['auth'],
         summary: 'The signed-in user (and the CSRF token for cookie sessions)',
         response: { 200: Session, ...commonErrors },

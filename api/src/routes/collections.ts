@@ -1,14 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
-import type { HistoryResponse } from '../schemas.js';
 import {
   commonErrors,
   CreateBody,
   DeleteResponse,
   Entry,
   ErrorResponse,
+  HistoryResponse,
   ListQuery,
   ListResponse,
   PatchBody,
@@ -29,7 +29,19 @@ import {
 } from './route-helpers.js';
 
 const SchemaParam = Type.Object({ schema: Type.String({ maxLength: 64 }) });
-const EntryParams = Type.Object({
+/** An entry id is one path segment: "/" in it is sent as %2F. */
+const EntryId = Type.String({
+  maxLength: 400,
+  description:
+    'The entry id (its slug, which may hold "/"), percent-encoded as one path segment: 2026%2Fhello',
+});
+const EntryParams = Type.Object({ schema: Type.String({ maxLength: 64 }), id: EntryId });
+const RevisionParams = Type.Object({
+  schema: Type.String({ maxLength: 64 }),
+  id: EntryId,
+  sha: Type.String({ maxLength: 64, description: 'A commit id (4–64 hexadecimal characters)' }),
+});
+const WildcardParams = Type.Object({
   schema: Type.String({ maxLength: 64 }),
   '*': Type.String({ maxLength: 400 }),
 });
@@ -42,6 +54,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'listEntries',
         tags: ['collections'],
         summary: 'List entries: paging, sort, search and filters',
         description:
@@ -84,6 +97,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'createEntry',
         tags: ['collections'],
         summary: 'Create an entry (one commit, by the signed-in user)',
         params: SchemaParam,
@@ -106,147 +120,254 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  // An entry id may hold "/" (nested folders): in a path it is one segment, percent-encoded
+  // (`2026%2Fhello`). The same routes with the id written with plain slashes are kept, hidden
+  // from the OpenAPI document, for links and older clients (a trailing /history, /history/<sha>
+  // or /revert there is the sub-route, as below).
+  const readEntry = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    schema: string,
+    slug: string,
+  ): Promise<unknown> => {
+    const entry = app.repo.getOrThrow(schema, slug);
+    return sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
+  };
+  const readHistory = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    schema: string,
+    slug: string,
+  ): Promise<unknown> => {
+    const entry = app.repo.getOrThrow(schema, slug);
+    const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100) || 100);
+    return reply
+      .type('application/json; charset=utf-8')
+      .serializer(JSON.stringify)
+      .send({ items: await app.repo.history(schema, entry.slug, { limit }) } satisfies Static<
+        typeof HistoryResponse
+      >);
+  };
+  const readRevision = (schema: string, slug: string, sha: string): Promise<unknown> => {
+    app.repo.getOrThrow(schema, slug);
+    assertSha(sha);
+    return app.repo.entryAt(schema, slug, sha);
+  };
+  const update = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    schema: string,
+    slug: string,
+  ): Promise<unknown> => {
+    const ifMatch = requireIfMatch(request);
+    const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
+    const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
+    if (body.slug !== undefined) input.slug = body.slug;
+    if (body.body !== undefined) input.body = body.body;
+    const result = await app.repo.update(schema, slug, input, { ...author(request), ifMatch });
+    return reply.header('etag', etag(result.entry.version)).send(result);
+  };
+  const patch = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    schema: string,
+    slug: string,
+  ): Promise<unknown> => {
+    const ifMatch = requireIfMatch(request);
+    const changes = withoutUndefined(request.body as Static<typeof PatchBody>);
+    const result = await app.repo.patch(schema, slug, changes, { ...author(request), ifMatch });
+    return reply.header('etag', etag(result.entry.version)).send(result);
+  };
+  const remove = (request: FastifyRequest, schema: string, slug: string): Promise<unknown> => {
+    const ifMatch = requireIfMatch(request);
+    const force = (request.query as { force?: boolean }).force === true;
+    return app.repo.remove(schema, slug, { ...author(request), ifMatch, force });
+  };
+  const revert = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    schema: string,
+    slug: string,
+  ): Promise<unknown> => {
+    const ifMatch = requireIfMatch(request);
+    app.repo.getOrThrow(schema, slug);
+    const result = await app.repo.revert(schema, slug, (request.body as { sha: string }).sha, {
+      ...author(request),
+      ifMatch,
+    });
+    return reply.header('etag', etag(result.entry.version)).send(result);
+  };
+  const ids = (request: FastifyRequest): { schema: string; id: string; sha: string } =>
+    request.params as { schema: string; id: string; sha: string };
+  const entryUrl = '/api/collections/:schema/entries/:id';
+  const ifMatchHeader = Type.Object({ 'if-match': Type.Optional(Type.String()) });
+
   app.get(
-    '/api/collections/:schema/entries/*',
+    entryUrl,
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getEntry',
         tags: ['collections'],
-        summary: 'One entry (ETag = version); …/history: its commits; …/history/:sha: the entry at a commit',
+        summary: 'One entry (ETag = version)',
         params: EntryParams,
-        description: 'The entry, or for …/history `{items: Commit[]}` (newest first, following renames).',
         response: { 200: Type.Ref(Entry), 304: Type.Null(), ...commonErrors },
       },
     },
-    async (request, reply) => {
-      const { schema, '*': rest } = request.params as { schema: string; '*': string };
-      const { slug, action, sha } = parseEntryPath(rest);
-      if (action === 'revert') return reply.callNotFound();
-      const entry = app.repo.getOrThrow(schema, slug);
-      if (action === 'history') {
-        const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100) || 100);
-        // The route's response schema is the entry's; history has its own shape (HistoryResponse).
-        return reply
-          .type('application/json; charset=utf-8')
-          .serializer(JSON.stringify)
-          .send({ items: await app.repo.history(schema, entry.slug, { limit }) } satisfies Static<
-            typeof HistoryResponse
-          >);
-      }
-      if (action === 'revision') {
-        assertSha(sha!);
-        return app.repo.entryAt(schema, slug, sha!);
-      }
-      return sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
+    (request, reply) => readEntry(request, reply, ids(request).schema, ids(request).id),
+  );
+
+  app.get(
+    `${entryUrl}/history`,
+    {
+      config: { access: 'viewer' },
+      schema: {
+        operationId: 'getEntryHistory',
+        tags: ['collections'],
+        summary: "An entry's commits, newest first, following renames",
+        params: EntryParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ description: 'How many commits (default 100, at most 500)' })),
+        }),
+        response: { 200: HistoryResponse, ...commonErrors },
+      },
     },
+    (request, reply) => readHistory(request, reply, ids(request).schema, ids(request).id),
+  );
+
+  app.get(
+    `${entryUrl}/history/:sha`,
+    {
+      config: { access: 'viewer' },
+      schema: {
+        operationId: 'getEntryRevision',
+        tags: ['collections'],
+        summary: 'The entry as it was at a commit',
+        params: RevisionParams,
+        response: { 200: Type.Ref(Entry), ...commonErrors },
+      },
+    },
+    (request) => readRevision(ids(request).schema, ids(request).id, ids(request).sha),
   );
 
   app.put(
-    '/api/collections/:schema/entries/*',
+    entryUrl,
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'updateEntry',
         tags: ['collections'],
-        summary: 'Update (or rename with a new slug); needs If-Match',
+        summary: 'Replace the values and body; a new `slug` renames it (one commit); needs If-Match',
         description: '409 with the current entry when someone else changed it since the version in If-Match.',
         params: EntryParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+        headers: ifMatchHeader,
         body: UpdateBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => {
-      const { schema, '*': rest } = request.params as { schema: string; '*': string };
-      const { slug, action } = parseEntryPath(rest);
-      if (action !== 'entry') return reply.callNotFound();
-      const ifMatch = requireIfMatch(request);
-      const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
-      const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
-      if (body.slug !== undefined) input.slug = body.slug;
-      if (body.body !== undefined) input.body = body.body;
-      const result = await app.repo.update(schema, slug, input, { ...author(request), ifMatch });
-      return reply.header('etag', etag(result.entry.version)).send(result);
-    },
+    (request, reply) => update(request, reply, ids(request).schema, ids(request).id),
   );
 
   app.patch(
-    '/api/collections/:schema/entries/*',
+    entryUrl,
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'patchEntry',
         tags: ['collections'],
-        summary: 'Change some values (JSON Merge Patch), the body or the slug; needs If-Match',
+        summary: 'Change some values (JSON Merge Patch), the body, or the slug (a rename); needs If-Match',
         description:
           "Send `application/merge-patch+json` (or `application/json`). Only what is sent changes: in the file, only those values' text. 409 with the current entry when someone else changed it since the version in If-Match.",
         params: EntryParams,
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
+        headers: ifMatchHeader,
         body: PatchBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => {
-      const { schema, '*': rest } = request.params as { schema: string; '*': string };
-      const { slug, action } = parseEntryPath(rest);
-      if (action !== 'entry') return reply.callNotFound();
-      const ifMatch = requireIfMatch(request);
-      const result = await app.repo.patch(
-        schema,
-        slug,
-        withoutUndefined(request.body as Static<typeof PatchBody>),
-        {
-          ...author(request),
-          ifMatch,
-        },
-      );
-      return reply.header('etag', etag(result.entry.version)).send(result);
-    },
+    (request, reply) => patch(request, reply, ids(request).schema, ids(request).id),
   );
 
   app.delete(
-    '/api/collections/:schema/entries/*',
+    entryUrl,
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'deleteEntry',
         tags: ['collections'],
         summary: 'Delete; needs If-Match. Refused while other entries refer to it, unless ?force=true',
         params: EntryParams,
+        headers: ifMatchHeader,
         querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }),
         response: { 200: DeleteResponse, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => {
-      const { schema, '*': rest } = request.params as { schema: string; '*': string };
-      const { slug, action } = parseEntryPath(rest);
-      if (action !== 'entry') return reply.callNotFound();
-      const ifMatch = requireIfMatch(request);
-      const force = (request.query as { force?: boolean }).force === true;
-      return app.repo.remove(schema, slug, { ...author(request), ifMatch, force });
-    },
+    (request) => remove(request, ids(request).schema, ids(request).id),
   );
 
   app.post(
-    '/api/collections/:schema/entries/*',
+    `${entryUrl}/revert`,
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'revertEntry',
         tags: ['collections'],
-        summary: '…/revert: restore a revision as a new commit; needs If-Match',
+        summary: 'Restore a revision as a new commit; needs If-Match',
         params: EntryParams,
+        headers: ifMatchHeader,
         body: RevertBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    async (request, reply) => {
-      const { schema, '*': rest } = request.params as { schema: string; '*': string };
-      const { slug, action } = parseEntryPath(rest);
-      if (action !== 'revert') return reply.callNotFound();
-      const ifMatch = requireIfMatch(request);
-      app.repo.getOrThrow(schema, slug);
-      const result = await app.repo.revert(schema, slug, (request.body as { sha: string }).sha, {
-        ...author(request),
-        ifMatch,
-      });
-      return reply.header('etag', etag(result.entry.version)).send(result);
+    (request, reply) => revert(request, reply, ids(request).schema, ids(request).id),
+  );
+
+  // The plain-slash aliases (hidden from the OpenAPI document; validated the same way).
+  const wildcard = '/api/collections/:schema/entries/*';
+  const hidden = { hide: true, params: WildcardParams };
+  const parsed = (request: FastifyRequest): { schema: string } & ReturnType<typeof parseEntryPath> => {
+    const { schema, '*': rest } = request.params as { schema: string; '*': string };
+    return { schema, ...parseEntryPath(rest) };
+  };
+  app.get(wildcard, { config: { access: 'viewer' }, schema: hidden }, (request, reply) => {
+    const { schema, slug, action, sha } = parsed(request);
+    if (action === 'revert') return reply.callNotFound();
+    if (action === 'history') return readHistory(request, reply, schema, slug);
+    if (action === 'revision') return readRevision(schema, slug, sha!);
+    return readEntry(request, reply, schema, slug);
+  });
+  app.put(
+    wildcard,
+    { config: { access: 'editor' }, schema: { ...hidden, body: UpdateBody } },
+    (request, reply) => {
+      const { schema, slug, action } = parsed(request);
+      return action === 'entry' ? update(request, reply, schema, slug) : reply.callNotFound();
+    },
+  );
+  app.patch(
+    wildcard,
+    { config: { access: 'editor' }, schema: { ...hidden, body: PatchBody } },
+    (request, reply) => {
+      const { schema, slug, action } = parsed(request);
+      return action === 'entry' ? patch(request, reply, schema, slug) : reply.callNotFound();
+    },
+  );
+  app.delete(
+    wildcard,
+    {
+      config: { access: 'editor' },
+      schema: { ...hidden, querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }) },
+    },
+    (request, reply) => {
+      const { schema, slug, action } = parsed(request);
+      return action === 'entry' ? remove(request, schema, slug) : reply.callNotFound();
+    },
+  );
+  app.post(
+    wildcard,
+    { config: { access: 'editor' }, schema: { ...hidden, body: RevertBody } },
+    (request, reply) => {
+      const { schema, slug, action } = parsed(request);
+      return action === 'revert' ? revert(request, reply, schema, slug) : reply.callNotFound();
     },
   );
 };

@@ -166,6 +166,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'listMedia',
         tags: ['media'],
         summary: 'Every file in the media folder',
         response: { 200: Type.Object({ items: Type.Array(Type.Ref(MediaFile)) }), ...commonErrors },
@@ -179,6 +180,7 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'uploadMedia',
         tags: ['media'],
         summary: 'Upload files (multipart/form-data, field "file", several allowed)',
         description: `Types are recognised by content: PNG, JPEG, GIF, WebP, AVIF, SVG, PDF. At most ${options.maxBytes} bytes per file, ${options.maxFiles} files and ${options.maxRequestBytes} bytes per request; a refused request commits nothing. Stored as <media dir>/YYYY/MM/<name>.<ext>, one commit per file, never overwriting.`,
@@ -208,59 +210,104 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     },
   );
 
+  const deleteMediaFile = async (request: FastifyRequest) => {
+    const params = request.params as { path?: string; '*'?: string };
+    const rest = inside(params.path ?? params['*'] ?? '');
+    const header = request.headers['if-match'];
+    const ifMatch =
+      typeof header === 'string' ? header.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') : undefined;
+    return app.repo.removeMedia(rest, { ...author(request), ...(ifMatch ? { ifMatch } : {}) });
+  };
+  app.delete(
+    '/api/media/:path',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'deleteMedia',
+        tags: ['media'],
+        summary: 'Delete a media file (path inside the media folder)',
+        params: Type.Object({
+          path: Type.String({
+            maxLength: 1024,
+            description: 'Path inside the media folder, percent-encoded as one segment: 2026%2F01%2Fcat.png',
+          }),
+        }),
+        response: { 200: Type.Object({ commit: Type.Ref(Commit) }), ...commonErrors },
+      },
+    },
+    deleteMediaFile,
+  );
   app.delete(
     '/api/media/*',
     {
       config: { access: 'editor' },
-      schema: {
-        tags: ['media'],
-        summary: 'Delete a media file (path inside the media folder)',
-        params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }),
-        response: { 200: Type.Object({ commit: Type.Ref(Commit) }), ...commonErrors },
-      },
+      schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }) },
     },
-    async (request) => {
-      const rest = inside((request.params as { '*': string })['*']);
-      const header = request.headers['if-match'];
-      const ifMatch =
-        typeof header === 'string' ? header.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') : undefined;
-      return app.repo.removeMedia(rest, { ...author(request), ...(ifMatch ? { ifMatch } : {}) });
-    },
+    deleteMediaFile,
   );
 
+  const serveMediaFile = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params as { path?: string; '*'?: string };
+    const rest = inside(params.path ?? params['*'] ?? '');
+    const file = await app.repo.store.read(app.repo.mediaPath(rest));
+    if (!file) throw httpError(ErrorCodes.NOT_FOUND, `There is no media file ${rest}.`);
+    return sendFile(reply, rest, file);
+  };
+  app.get(
+    '/media/:path',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        operationId: 'getMediaFile',
+        tags: ['media'],
+        summary: 'Serve a media file (no script can run from it)',
+        description:
+          "The URL content links to is the file's path with plain slashes (/media/2026/01/cat.png); as one encoded segment it is the same file.",
+        params: Type.Object({ path: Type.String({ maxLength: 1024 }) }),
+      },
+    },
+    serveMediaFile,
+  );
   app.get(
     '/media/*',
     {
       config: { access: 'viewer' },
-      schema: {
-        tags: ['media'],
-        summary: 'Serve a media file (no script can run from it)',
-        params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }),
-      },
+      schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }) },
     },
-    async (request, reply) => {
-      const rest = inside((request.params as { '*': string })['*']);
-      const file = await app.repo.store.read(app.repo.mediaPath(rest));
-      if (!file) throw httpError(ErrorCodes.NOT_FOUND, `There is no media file ${rest}.`);
-      return sendFile(reply, rest, file);
-    },
+    serveMediaFile,
   );
-  // Page-bundle files: `*` is the entry's id, `name` the file's path inside the bundle's folder.
+  // Page-bundle files: `id` is the entry's id (one path segment, "/" sent as %2F; the same route
+  // with plain slashes is kept, hidden), `name` the file's path inside the bundle's folder.
   const BundleParams = Type.Object({
     schema: Type.String({ maxLength: 64 }),
-    '*': Type.String({ maxLength: 1024 }),
+    id: Type.String({
+      maxLength: 1024,
+      description: 'The entry id, percent-encoded as one path segment: 2026%2Fhello',
+    }),
   });
+  const hiddenAlias = {
+    hide: true,
+    params: Type.Object({ schema: Type.String({ maxLength: 64 }), '*': Type.String({ maxLength: 1024 }) }),
+  };
   const BundleQuery = Type.Object({ name: Type.String({ minLength: 1, maxLength: 512 }) });
   const bundleOf = (request: FastifyRequest): { schema: string; slug: string } => {
-    const params = request.params as { schema: string; '*': string };
-    return { schema: params.schema, slug: params['*'] };
+    const params = request.params as { schema: string; id?: string; '*'?: string };
+    return { schema: params.schema, slug: params.id ?? params['*'] ?? '' };
   };
 
+  const getBundleFile = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { schema, slug } = bundleOf(request);
+    const { name } = request.query as { name: string };
+    const file = await app.repo.readResource(schema, slug, name);
+    if (!file) throw httpError(ErrorCodes.NOT_FOUND, `${schema}/${slug} has no file ${name}.`);
+    return sendFile(reply, name, file);
+  };
   app.get(
-    '/api/collections/:schema/files/*',
+    '/api/collections/:schema/files/:id',
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getBundleFile',
         tags: ['collections'],
         summary:
           "A file of an entry's page bundle (?name=cover.jpg), served so that no script can run from it",
@@ -268,20 +315,35 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
         querystring: BundleQuery,
       },
     },
-    async (request, reply) => {
-      const { schema, slug } = bundleOf(request);
-      const { name } = request.query as { name: string };
-      const file = await app.repo.readResource(schema, slug, name);
-      if (!file) throw httpError(ErrorCodes.NOT_FOUND, `${schema}/${slug} has no file ${name}.`);
-      return sendFile(reply, name, file);
-    },
+    getBundleFile,
+  );
+  app.get(
+    '/api/collections/:schema/files/*',
+    { config: { access: 'viewer' }, schema: { ...hiddenAlias, querystring: BundleQuery } },
+    getBundleFile,
   );
 
+  const uploadBundleFiles = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { schema, slug } = bundleOf(request);
+    app.repo.getOrThrow(schema, slug);
+    const items: { path: string; name: string; version: string }[] = [];
+    const commits: CommitInfo[] = [];
+    await receiveUploads(request, options, async ({ file, name, type }) => {
+      const bytes = await readFile(file);
+      const { name: savedName, saved } = await underFreeName(name, type.ext, 'in this bundle', (free) =>
+        app.repo.addResource(schema, slug, free, bytes, author(request)),
+      );
+      items.push({ path: saved.path, name: savedName, version: saved.version });
+      commits.push(saved.commit);
+    });
+    return reply.code(201).send({ items, commits });
+  };
   app.post(
-    '/api/collections/:schema/files/*',
+    '/api/collections/:schema/files/:id',
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'uploadBundleFiles',
         tags: ['collections'],
         summary:
           'Upload files into an entry\'s page bundle, beside its page (multipart/form-data, field "file")',
@@ -302,28 +364,28 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
         },
       },
     },
-    async (request, reply) => {
-      const { schema, slug } = bundleOf(request);
-      app.repo.getOrThrow(schema, slug);
-      const items: { path: string; name: string; version: string }[] = [];
-      const commits: CommitInfo[] = [];
-      await receiveUploads(request, options, async ({ file, name, type }) => {
-        const bytes = await readFile(file);
-        const { name: savedName, saved } = await underFreeName(name, type.ext, 'in this bundle', (free) =>
-          app.repo.addResource(schema, slug, free, bytes, author(request)),
-        );
-        items.push({ path: saved.path, name: savedName, version: saved.version });
-        commits.push(saved.commit);
-      });
-      return reply.code(201).send({ items, commits });
-    },
+    uploadBundleFiles,
+  );
+  app.post(
+    '/api/collections/:schema/files/*',
+    { config: { access: 'editor' }, schema: hiddenAlias },
+    uploadBundleFiles,
   );
 
+  const deleteBundleFile = async (request: FastifyRequest) => {
+    const { schema, slug } = bundleOf(request);
+    const { name } = request.query as { name: string };
+    return app.repo.removeResource(schema, slug, name, {
+      ...author(request),
+      ifMatch: requireIfMatch(request),
+    });
+  };
   app.delete(
-    '/api/collections/:schema/files/*',
+    '/api/collections/:schema/files/:id',
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'deleteBundleFile',
         tags: ['collections'],
         summary: "Delete a file of an entry's page bundle (?name=…); needs If-Match (the file's ETag)",
         params: BundleParams,
@@ -331,13 +393,11 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
         response: { 200: Type.Object({ commit: Type.Ref(Commit) }), ...commonErrors },
       },
     },
-    async (request) => {
-      const { schema, slug } = bundleOf(request);
-      const { name } = request.query as { name: string };
-      return app.repo.removeResource(schema, slug, name, {
-        ...author(request),
-        ifMatch: requireIfMatch(request),
-      });
-    },
+    deleteBundleFile,
+  );
+  app.delete(
+    '/api/collections/:schema/files/*',
+    { config: { access: 'editor' }, schema: { ...hiddenAlias, querystring: BundleQuery } },
+    deleteBundleFile,
   );
 };

@@ -24,6 +24,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getSingleton',
         tags: ['singletons'],
         summary: 'Read a singleton (404 until its file exists)',
         params: Params,
@@ -47,9 +48,14 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'updateSingleton',
         tags: ['singletons'],
         summary: 'Update a singleton; If-Match with its version (or If-None-Match: * to create its file)',
         params: Params,
+        headers: Type.Object({
+          'if-match': Type.Optional(Type.String()),
+          'if-none-match': Type.Optional(Type.String()),
+        }),
         body: SingletonBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
@@ -71,9 +77,11 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'patchSingleton',
         tags: ['singletons'],
         summary: "Change some of a singleton's values (JSON Merge Patch) or its body; needs If-Match",
         params: Params,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         body: SingletonPatchBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
@@ -95,6 +103,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getSingletonHistory',
         tags: ['singletons'],
         summary: 'Commits touching the singleton',
         params: Params,
@@ -113,6 +122,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getSingletonRevision',
         tags: ['singletons'],
         summary: 'The singleton at a commit',
         params: Type.Object({ schema: Type.String({ maxLength: 64 }), sha: Type.String({ maxLength: 64 }) }),
@@ -132,9 +142,11 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'revertSingleton',
         tags: ['singletons'],
         summary: 'Restore a revision as a new commit; needs If-Match',
         params: Params,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         body: RevertBody,
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },

@@ -16,6 +16,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getHealth',
         tags: ['system'],
         summary: 'Liveness: the process answers',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -29,6 +30,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getReady',
         tags: ['system'],
         summary: 'Readiness: index built and repository healthy',
         response: {
@@ -56,6 +58,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'listSchemas',
         tags: ['schemas'],
         summary: 'Every content type, with entry counts',
         response: {
@@ -90,6 +93,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getSchema',
         tags: ['schemas'],
         summary: 'One content type',
         params: Type.Object({ schema: Type.String({ maxLength: 64 }) }),
@@ -107,6 +111,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'getGitStatus',
         tags: ['git'],
         summary: 'Branch, head, ahead/behind the remote, pending push, last sync',
         response: { 200: GitStatus, ...commonErrors },
@@ -120,6 +125,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'editor' },
       schema: {
+        operationId: 'syncGit',
         tags: ['git'],
         summary: 'Pull (rebase) from the remote and push now',
         response: {
@@ -146,6 +152,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { access: 'viewer' },
       schema: {
+        operationId: 'streamEvents',
         tags: ['system'],
         summary: 'Server-Sent Events: `entry` events {type, schema, slug, version, source}',
       },

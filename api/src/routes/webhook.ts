@@ -74,6 +74,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, opt
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'receiveGitWebhook',
         tags: ['git'],
         summary: 'Push webhook (GitHub or Gitea, HMAC-SHA256 signed): pull now',
         description:

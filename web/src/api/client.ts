@@ -159,7 +159,7 @@ export class ApiClient {
   }
 
   private entryPath(schema: string, slug: string): string {
-    return `/api/collections/${encodeURIComponent(schema)}/entries/${slug.split('/').map(encodeURIComponent).join('/')}`;
+    return `/api/collections/${encodeURIComponent(schema)}/entries/${encodeURIComponent(slug)}`;
   }
 
   async get(schema: string, slug: string): Promise<Entry> {
@@ -295,7 +295,7 @@ export class ApiClient {
   }
 
   private bundlePath(schema: string, slug: string): string {
-    return `/api/collections/${encodeURIComponent(schema)}/files/${slug.split('/').map(encodeURIComponent).join('/')}`;
+    return `/api/collections/${encodeURIComponent(schema)}/files/${encodeURIComponent(slug)}`;
   }
 
   /** Uploads files into an entry's page bundle; each becomes a commit. Returns their paths. */
