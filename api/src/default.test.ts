@@ -97,6 +97,7 @@ describe('serving the built admin', () => {
     mkdirSync(path.join(dist, 'assets'));
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Mimsy</title>');
     writeFileSync(path.join(dist, 'assets', 'app-3f9a1c2b.js'), 'console.log(1)');
+    writeFileSync(path.join(dist, '.env'), 'SECRET=1');
     t = await makeApp({ webDist: dist });
     const html = await t.app.inject('/');
     expect(html.statusCode).toBe(200);
@@ -110,6 +111,10 @@ describe('serving the built admin', () => {
     expect(route.body).toContain('<title>Mimsy</title>');
     expect((await t.app.inject('/assets/missing.js')).statusCode).toBe(404);
     expect((await t.app.inject('/../../etc/passwd')).body).not.toMatch(/root:/);
+    expect((await t.app.inject('/.env')).body).not.toContain('SECRET'); // no dotfile is served
+    const apiMiss = await t.app.inject({ url: '/api/nothing-here', headers: t.as('viewer') });
+    expect(apiMiss.statusCode).toBe(404);
+    expect(apiMiss.json<{ error: { code: string } }>().error.code).toBe('MIMSY_ERR_ROUTE_NOT_FOUND');
     expect((await t.app.inject('/api/schemas')).statusCode).toBe(401); // the API stays protected
     rmSync(dist, { recursive: true, force: true });
   });
