@@ -1,5 +1,6 @@
 // Request and response schemas (TypeBox): each route declares both, and they feed /api/openapi.json.
 import { type Static, Type } from '@sinclair/typebox';
+import type { Field as CoreField } from '@mimsy/core';
 
 export const ErrorResponse = Type.Object(
   {
@@ -142,7 +143,11 @@ export const ListQuery = Type.Object(
   { additionalProperties: Type.String({ maxLength: 500 }), description: 'Filters as filter[field]=value' },
 );
 
-export const Field = Type.Record(Type.String(), Type.Unknown());
+/**
+ * A field definition: any object in the document (docs/schemas.md and core's JSON Schema describe
+ * it in full), typed as core's Field so that the server's answers cannot drift from the model.
+ */
+export const Field = Type.Unsafe<CoreField>(Type.Record(Type.String(), Type.Unknown()));
 export const SchemaInfo = Type.Object(
   {
     name: Type.String(),
@@ -151,7 +156,18 @@ export const SchemaInfo = Type.Object(
     kind: Type.Union([Type.Literal('collection'), Type.Literal('singleton')]),
     folder: Type.Optional(Type.String()),
     file: Type.Optional(Type.String()),
-    format: Type.Union([Type.Literal('markdown'), Type.Literal('json')]),
+    format: Type.Union([
+      Type.Literal('markdown'),
+      Type.Literal('json'),
+      Type.Literal('yaml'),
+      Type.Literal('toml'),
+    ]),
+    extensions: Type.Optional(Type.Array(Type.String())),
+    ignore: Type.Optional(Type.Array(Type.String())),
+    strict: Type.Optional(Type.Boolean()),
+    frontMatter: Type.Optional(
+      Type.Union([Type.Literal('yaml'), Type.Literal('toml'), Type.Literal('json')]),
+    ),
     slug: Type.Optional(Type.String()),
     sort: Type.Optional(Type.String()),
     bodyField: Type.Optional(Type.String()),

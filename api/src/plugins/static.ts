@@ -36,8 +36,8 @@ export async function serveAdmin(app: FastifyInstance, dist: string): Promise<vo
       cacheControl: false, // adminHeaders decides
       setHeaders: adminHeaders,
     });
-    admin.get('/*', (request, reply) => {
-      const wanted = (request.params as { '*': string })['*'] ?? '';
+    admin.get<{ Params: { '*'?: string } }>('/*', (request, reply) => {
+      const wanted = request.params['*'] ?? '';
       // The API's and media's misses stay JSON 404s; so do missing asset files.
       if (/^(api|media)(\/|$)/.test(wanted) || /\.[a-z0-9]{1,8}$/i.test(wanted)) return reply.callNotFound();
       return reply.sendFile('index.html');

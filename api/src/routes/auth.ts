@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import { verifyPassword } from '../users.js';
@@ -47,7 +47,7 @@ class AccountLimiter {
 }
 
 /** Sign in (session cookie + CSRF token), sign out, who am I. */
-export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, options) => {
   const accounts = new AccountLimiter(options.loginRateLimit);
   app.post(
     '/api/auth/login',
@@ -72,7 +72,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       },
     },
     async (request, reply) => {
-      const { name, password } = request.body as { name: string; password: string };
+      const { name, password } = request.body;
       const wait = accounts.blockedFor(name);
       if (wait > 0) {
         void reply.header('retry-after', String(wait));
@@ -118,7 +118,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
           request.log.warn('sign-out not yet shared with the other replicas (Git remote unreachable)');
       }
       app.sessions.clear(reply, request);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -135,7 +135,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     },
     async (request) => {
       const user = request.user!;
-      const out: { user: { name: string; email: string; role: string }; csrfToken?: string } = {
+      const out: Static<typeof Session> = {
         user: { name: user.name, email: user.email, role: user.role },
       };
       if (user.sid) out.csrfToken = app.sessions.csrfToken(user.sid);

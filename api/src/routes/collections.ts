@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
@@ -48,7 +49,7 @@ const WildcardParams = Type.Object({
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
 
 /** /api/collections/:schema/entries… — list, read, create, update, rename, delete, history, revert. */
-export const collectionRoutes: FastifyPluginAsync = async (app) => {
+export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/collections/:schema/entries',
     {
@@ -65,8 +66,8 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
-      const query = request.query as Record<string, string | number | undefined>;
+      const { schema } = request.params;
+      const query = request.query;
       const filter: Record<string, string> = {};
       for (const [key, value] of Object.entries(query)) {
         const m = /^filter\[([A-Za-z_][A-Za-z0-9_]{0,63})\]$/.exec(key);
@@ -78,10 +79,10 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
           );
       }
       const result = app.repo.list(schema, {
-        limit: query.limit as number | undefined,
-        cursor: (query.cursor as string | undefined) ?? null,
-        sort: query.sort as string | undefined,
-        q: query.q as string | undefined,
+        limit: query.limit,
+        cursor: query.cursor ?? null,
+        sort: query.sort,
+        q: query.q,
         filter,
       });
       const items = result.items.map((e) => entryJson(e, 'item')).join(',');
@@ -106,12 +107,8 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
-      const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
-      const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
-      if (body.slug !== undefined) input.slug = body.slug;
-      if (body.body !== undefined) input.body = body.body;
-      const result = await app.repo.create(schema, input, author(request));
+      const { schema } = request.params;
+      const result = await app.repo.create(schema, withoutUndefined(request.body), author(request));
       return reply
         .code(201)
         .header('location', `/api/collections/${schema}/entries/${result.entry.slug}`)
@@ -129,26 +126,25 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     schema: string,
     slug: string,
-  ): Promise<unknown> => {
+  ): Promise<void> => {
     const entry = app.repo.getOrThrow(schema, slug);
-    return sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
+    await sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
   };
   const readHistory = async (
-    request: FastifyRequest,
     reply: FastifyReply,
     schema: string,
     slug: string,
-  ): Promise<unknown> => {
+    asked: number | undefined,
+  ): Promise<void> => {
     const entry = app.repo.getOrThrow(schema, slug);
-    const limit = Math.min(500, Number((request.query as { limit?: string }).limit ?? 100) || 100);
-    return reply
+    const limit = Math.min(500, asked && asked > 0 ? asked : 100);
+    const items = await app.repo.history(schema, entry.slug, { limit });
+    await reply
       .type('application/json; charset=utf-8')
       .serializer(JSON.stringify)
-      .send({ items: await app.repo.history(schema, entry.slug, { limit }) } satisfies Static<
-        typeof HistoryResponse
-      >);
+      .send({ items } satisfies Static<typeof HistoryResponse>);
   };
-  const readRevision = (schema: string, slug: string, sha: string): Promise<unknown> => {
+  const readRevision = (schema: string, slug: string, sha: string): Promise<Static<typeof Entry>> => {
     app.repo.getOrThrow(schema, slug);
     assertSha(sha);
     return app.repo.entryAt(schema, slug, sha);
@@ -158,29 +154,38 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     schema: string,
     slug: string,
-  ): Promise<unknown> => {
+    body: Static<typeof UpdateBody>,
+  ): Promise<Static<typeof WriteResponse>> => {
     const ifMatch = requireIfMatch(request);
-    const body = request.body as { slug?: string; data: Record<string, unknown>; body?: string };
-    const input: { slug?: string; data: Record<string, unknown>; body?: string } = { data: body.data };
-    if (body.slug !== undefined) input.slug = body.slug;
-    if (body.body !== undefined) input.body = body.body;
-    const result = await app.repo.update(schema, slug, input, { ...author(request), ifMatch });
-    return reply.header('etag', etag(result.entry.version)).send(result);
+    const result = await app.repo.update(schema, slug, withoutUndefined(body), {
+      ...author(request),
+      ifMatch,
+    });
+    void reply.header('etag', etag(result.entry.version));
+    return result;
   };
   const patch = async (
     request: FastifyRequest,
     reply: FastifyReply,
     schema: string,
     slug: string,
-  ): Promise<unknown> => {
+    changes: Static<typeof PatchBody>,
+  ): Promise<Static<typeof WriteResponse>> => {
     const ifMatch = requireIfMatch(request);
-    const changes = withoutUndefined(request.body as Static<typeof PatchBody>);
-    const result = await app.repo.patch(schema, slug, changes, { ...author(request), ifMatch });
-    return reply.header('etag', etag(result.entry.version)).send(result);
+    const result = await app.repo.patch(schema, slug, withoutUndefined(changes), {
+      ...author(request),
+      ifMatch,
+    });
+    void reply.header('etag', etag(result.entry.version));
+    return result;
   };
-  const remove = (request: FastifyRequest, schema: string, slug: string): Promise<unknown> => {
+  const remove = (
+    request: FastifyRequest,
+    schema: string,
+    slug: string,
+    force = false,
+  ): Promise<Static<typeof DeleteResponse>> => {
     const ifMatch = requireIfMatch(request);
-    const force = (request.query as { force?: boolean }).force === true;
     return app.repo.remove(schema, slug, { ...author(request), ifMatch, force });
   };
   const revert = async (
@@ -188,17 +193,17 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
     reply: FastifyReply,
     schema: string,
     slug: string,
-  ): Promise<unknown> => {
+    sha: string,
+  ): Promise<Static<typeof WriteResponse>> => {
     const ifMatch = requireIfMatch(request);
     app.repo.getOrThrow(schema, slug);
-    const result = await app.repo.revert(schema, slug, (request.body as { sha: string }).sha, {
+    const result = await app.repo.revert(schema, slug, sha, {
       ...author(request),
       ifMatch,
     });
-    return reply.header('etag', etag(result.entry.version)).send(result);
+    void reply.header('etag', etag(result.entry.version));
+    return result;
   };
-  const ids = (request: FastifyRequest): { schema: string; id: string; sha: string } =>
-    request.params as { schema: string; id: string; sha: string };
   const entryUrl = '/api/collections/:schema/entries/:id';
   const ifMatchHeader = Type.Object({ 'if-match': Type.Optional(Type.String()) });
 
@@ -214,7 +219,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: Type.Ref(Entry), 304: Type.Null(), ...commonErrors },
       },
     },
-    (request, reply) => readEntry(request, reply, ids(request).schema, ids(request).id),
+    (request, reply) => readEntry(request, reply, request.params.schema, request.params.id),
   );
 
   app.get(
@@ -232,7 +237,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: HistoryResponse, ...commonErrors },
       },
     },
-    (request, reply) => readHistory(request, reply, ids(request).schema, ids(request).id),
+    (request, reply) => readHistory(reply, request.params.schema, request.params.id, request.query.limit),
   );
 
   app.get(
@@ -247,7 +252,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: Type.Ref(Entry), ...commonErrors },
       },
     },
-    (request) => readRevision(ids(request).schema, ids(request).id, ids(request).sha),
+    (request) => readRevision(request.params.schema, request.params.id, request.params.sha),
   );
 
   app.put(
@@ -265,7 +270,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    (request, reply) => update(request, reply, ids(request).schema, ids(request).id),
+    (request, reply) => update(request, reply, request.params.schema, request.params.id, request.body),
   );
 
   app.patch(
@@ -284,7 +289,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    (request, reply) => patch(request, reply, ids(request).schema, ids(request).id),
+    (request, reply) => patch(request, reply, request.params.schema, request.params.id, request.body),
   );
 
   app.delete(
@@ -301,7 +306,7 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: DeleteResponse, ...commonErrors, ...conflict },
       },
     },
-    (request) => remove(request, ids(request).schema, ids(request).id),
+    (request) => remove(request, request.params.schema, request.params.id, request.query.force),
   );
 
   app.post(
@@ -318,37 +323,44 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: WriteResponse, ...commonErrors, ...conflict },
       },
     },
-    (request, reply) => revert(request, reply, ids(request).schema, ids(request).id),
+    (request, reply) => revert(request, reply, request.params.schema, request.params.id, request.body.sha),
   );
 
   // The plain-slash aliases (hidden from the OpenAPI document; validated the same way).
   const wildcard = '/api/collections/:schema/entries/*';
   const hidden = { hide: true, params: WildcardParams };
-  const parsed = (request: FastifyRequest): { schema: string } & ReturnType<typeof parseEntryPath> => {
-    const { schema, '*': rest } = request.params as { schema: string; '*': string };
-    return { schema, ...parseEntryPath(rest) };
-  };
-  app.get(wildcard, { config: { access: 'viewer' }, schema: hidden }, (request, reply) => {
-    const { schema, slug, action, sha } = parsed(request);
-    if (action === 'revert') return reply.callNotFound();
-    if (action === 'history') return readHistory(request, reply, schema, slug);
-    if (action === 'revision') return readRevision(schema, slug, sha!);
-    return readEntry(request, reply, schema, slug);
+  const parsed = (
+    params: Static<typeof WildcardParams>,
+  ): { schema: string } & ReturnType<typeof parseEntryPath> => ({
+    schema: params.schema,
+    ...parseEntryPath(params['*']),
   });
+  const historyQuery = Type.Object({ limit: Type.Optional(Type.Integer()) });
+  app.get(
+    wildcard,
+    { config: { access: 'viewer' }, schema: { ...hidden, querystring: historyQuery } },
+    (request, reply) => {
+      const { schema, slug, action, sha } = parsed(request.params);
+      if (action === 'revert') return reply.callNotFound();
+      if (action === 'history') return readHistory(reply, schema, slug, request.query.limit);
+      if (action === 'revision') return readRevision(schema, slug, sha!);
+      return readEntry(request, reply, schema, slug);
+    },
+  );
   app.put(
     wildcard,
     { config: { access: 'editor' }, schema: { ...hidden, body: UpdateBody } },
     (request, reply) => {
-      const { schema, slug, action } = parsed(request);
-      return action === 'entry' ? update(request, reply, schema, slug) : reply.callNotFound();
+      const { schema, slug, action } = parsed(request.params);
+      return action === 'entry' ? update(request, reply, schema, slug, request.body) : reply.callNotFound();
     },
   );
   app.patch(
     wildcard,
     { config: { access: 'editor' }, schema: { ...hidden, body: PatchBody } },
     (request, reply) => {
-      const { schema, slug, action } = parsed(request);
-      return action === 'entry' ? patch(request, reply, schema, slug) : reply.callNotFound();
+      const { schema, slug, action } = parsed(request.params);
+      return action === 'entry' ? patch(request, reply, schema, slug, request.body) : reply.callNotFound();
     },
   );
   app.delete(
@@ -358,16 +370,18 @@ export const collectionRoutes: FastifyPluginAsync = async (app) => {
       schema: { ...hidden, querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }) },
     },
     (request, reply) => {
-      const { schema, slug, action } = parsed(request);
-      return action === 'entry' ? remove(request, schema, slug) : reply.callNotFound();
+      const { schema, slug, action } = parsed(request.params);
+      return action === 'entry' ? remove(request, schema, slug, request.query.force) : reply.callNotFound();
     },
   );
   app.post(
     wildcard,
     { config: { access: 'editor' }, schema: { ...hidden, body: RevertBody } },
     (request, reply) => {
-      const { schema, slug, action } = parsed(request);
-      return action === 'revert' ? revert(request, reply, schema, slug) : reply.callNotFound();
+      const { schema, slug, action } = parsed(request.params);
+      return action === 'revert'
+        ? revert(request, reply, schema, slug, request.body.sha)
+        : reply.callNotFound();
     },
   );
 };

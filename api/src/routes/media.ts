@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import { ErrorCodes, contentPathProblem, slugify } from '@mimsy/core';
@@ -144,7 +145,12 @@ function sendFile(
 }
 
 /** Media library: list, upload (checked by content), delete, and serve under /media/*. */
-export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options) => {
+/** A media path, as one encoded segment (`path`) or with plain slashes (`*`, the hidden alias). */
+type MediaPathParams = { path?: string; '*'?: string };
+/** An entry id, as one encoded segment (`id`) or with plain slashes (`*`, the hidden alias). */
+type BundleIdParams = { schema: string; id?: string; '*'?: string };
+
+export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, options) => {
   await app.register(multipart, {
     limits: {
       fileSize: options.maxBytes,
@@ -210,8 +216,8 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     },
   );
 
-  const deleteMediaFile = async (request: FastifyRequest) => {
-    const params = request.params as { path?: string; '*'?: string };
+  const deleteMediaFile = async (request: FastifyRequest<{ Params: MediaPathParams }>) => {
+    const params = request.params;
     const rest = inside(params.path ?? params['*'] ?? '');
     const header = request.headers['if-match'];
     const ifMatch =
@@ -246,8 +252,11 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     deleteMediaFile,
   );
 
-  const serveMediaFile = async (request: FastifyRequest, reply: FastifyReply) => {
-    const params = request.params as { path?: string; '*'?: string };
+  const serveMediaFile = async (
+    request: FastifyRequest<{ Params: MediaPathParams }>,
+    reply: FastifyReply,
+  ) => {
+    const params = request.params;
     const rest = inside(params.path ?? params['*'] ?? '');
     const file = await app.repo.store.read(app.repo.mediaPath(rest));
     if (!file) throw httpError(ErrorCodes.NOT_FOUND, `There is no media file ${rest}.`);
@@ -290,14 +299,19 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     params: Type.Object({ schema: Type.String({ maxLength: 64 }), '*': Type.String({ maxLength: 1024 }) }),
   };
   const BundleQuery = Type.Object({ name: Type.String({ minLength: 1, maxLength: 512 }) });
-  const bundleOf = (request: FastifyRequest): { schema: string; slug: string } => {
-    const params = request.params as { schema: string; id?: string; '*'?: string };
+  const bundleOf = (
+    request: FastifyRequest<{ Params: BundleIdParams }>,
+  ): { schema: string; slug: string } => {
+    const params = request.params;
     return { schema: params.schema, slug: params.id ?? params['*'] ?? '' };
   };
 
-  const getBundleFile = async (request: FastifyRequest, reply: FastifyReply) => {
+  const getBundleFile = async (
+    request: FastifyRequest<{ Params: BundleIdParams; Querystring: { name: string } }>,
+    reply: FastifyReply,
+  ) => {
     const { schema, slug } = bundleOf(request);
-    const { name } = request.query as { name: string };
+    const { name } = request.query;
     const file = await app.repo.readResource(schema, slug, name);
     if (!file) throw httpError(ErrorCodes.NOT_FOUND, `${schema}/${slug} has no file ${name}.`);
     return sendFile(reply, name, file);
@@ -323,7 +337,10 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     getBundleFile,
   );
 
-  const uploadBundleFiles = async (request: FastifyRequest, reply: FastifyReply) => {
+  const uploadBundleFiles = async (
+    request: FastifyRequest<{ Params: BundleIdParams }>,
+    reply: FastifyReply,
+  ) => {
     const { schema, slug } = bundleOf(request);
     app.repo.getOrThrow(schema, slug);
     const items: { path: string; name: string; version: string }[] = [];
@@ -372,9 +389,11 @@ export const mediaRoutes: FastifyPluginAsync<MediaOptions> = async (app, options
     uploadBundleFiles,
   );
 
-  const deleteBundleFile = async (request: FastifyRequest) => {
+  const deleteBundleFile = async (
+    request: FastifyRequest<{ Params: BundleIdParams; Querystring: { name: string } }>,
+  ) => {
     const { schema, slug } = bundleOf(request);
-    const { name } = request.query as { name: string };
+    const { name } = request.query;
     return app.repo.removeResource(schema, slug, name, {
       ...author(request),
       ifMatch: requireIfMatch(request),

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { ErrorCodes, NotFoundError } from '@mimsy/core';
 import { httpError } from '../errors.js';
 import {
@@ -18,7 +18,7 @@ const Params = Type.Object({ schema: Type.String({ maxLength: 64 }) });
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
 
 /** /api/singletons/:schema — read and update one-file content types (site settings…). */
-export const singletonRoutes: FastifyPluginAsync = async (app) => {
+export const singletonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/singletons/:schema',
     {
@@ -32,7 +32,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
+      const { schema } = request.params;
       const entry = app.repo.singleton(schema);
       if (!entry)
         throw new NotFoundError(
@@ -61,10 +61,10 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
+      const { schema } = request.params;
       const creating = request.headers['if-none-match'] === '*';
       const ifMatch = creating ? null : requireIfMatch(request);
-      const body = request.body as { data: Record<string, unknown>; body?: string };
+      const body = request.body;
       const input: { data: Record<string, unknown>; body?: string } = { data: body.data };
       if (body.body !== undefined) input.body = body.body;
       const result = await app.repo.updateSingleton(schema, input, { ...author(request), ifMatch });
@@ -87,13 +87,12 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
+      const { schema } = request.params;
       const ifMatch = requireIfMatch(request);
-      const result = await app.repo.patchSingleton(
-        schema,
-        withoutUndefined(request.body as Static<typeof SingletonPatchBody>),
-        { ...author(request), ifMatch },
-      );
+      const result = await app.repo.patchSingleton(schema, withoutUndefined(request.body), {
+        ...author(request),
+        ifMatch,
+      });
       return reply.header('etag', etag(result.entry.version)).send(result);
     },
   );
@@ -111,7 +110,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const { schema } = request.params as { schema: string };
+      const { schema } = request.params;
       app.repo.singleton(schema);
       return { items: await app.repo.history(schema, '', { limit: 100 }) };
     },
@@ -130,7 +129,7 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const { schema, sha } = request.params as { schema: string; sha: string };
+      const { schema, sha } = request.params;
       app.repo.singleton(schema);
       assertSha(sha);
       return app.repo.entryAt(schema, '', sha);
@@ -152,10 +151,10 @@ export const singletonRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { schema } = request.params as { schema: string };
+      const { schema } = request.params;
       const current = app.repo.singleton(schema);
       if (!current) throw httpError(ErrorCodes.NOT_FOUND, `The singleton ${schema} has no file yet.`);
-      const result = await app.repo.revert(schema, '', (request.body as { sha: string }).sha, {
+      const result = await app.repo.revert(schema, '', request.body.sha, {
         ...author(request),
         ifMatch: requireIfMatch(request),
       });

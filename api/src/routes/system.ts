@@ -1,16 +1,17 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { getSchema } from '@mimsy/core';
 import type { Schema } from '@mimsy/core';
 import { commonErrors, ErrorResponse, GitStatus, SchemaInfo } from '../schemas.js';
 
-function describeSchema(schema: Schema, count: number): Record<string, unknown> {
+/** A schema as the API describes it: typed against the response schema, so the two cannot drift. */
+function describeSchema(schema: Schema, count: number): Static<typeof SchemaInfo> {
   const { source: _source, ...rest } = schema;
   return { ...rest, count };
 }
 
 /** Health, readiness, the content model, Git status/sync and the live event stream. */
-export const systemRoutes: FastifyPluginAsync = async (app) => {
+export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/health',
     {
@@ -101,7 +102,7 @@ export const systemRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const schema = getSchema(app.repo.project, (request.params as { schema: string }).schema);
+      const schema = getSchema(app.repo.project, request.params.schema);
       return describeSchema(schema, app.repo.index.count(schema.name));
     },
   );

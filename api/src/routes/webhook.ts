@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ErrorCodes } from '@mimsy/core';
 import { httpError } from '../errors.js';
@@ -60,7 +60,7 @@ function pushedAt(payload: { repository?: { pushed_at?: unknown } }): number | n
  * POST /api/git/webhook — a push to the content repository's branch makes this replica pull now
  * (instead of waiting for MIMSY_PULL_INTERVAL). Authenticated by the HMAC signature only.
  */
-export const webhookRoutes: FastifyPluginAsync<WebhookOptions> = async (app, options) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookOptions> = async (app, options) => {
   const deliveries = new Deliveries();
   // The signature covers the exact bytes sent: keep the raw body for this route.
   app.removeContentTypeParser('application/json');
