@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Field } from '@mimsy/core/types';
 import './field.js';
 import type { MimsyField } from './field.js';
-import { isoToLocalInput, localInputToIso } from './inputs.js';
+import { isoToLocalInput, localInputToIso } from './values.js';
 import { labelOf } from './label.js';
 
 afterEach(() => {

@@ -2,7 +2,7 @@ import { css, html } from 'lit';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
-import { emitValue } from './inputs.js';
+import { emitValue } from './values.js';
 
 /**
  * `<mimsy-list>` — a list of values of `field.of`: add, remove and reorder items.

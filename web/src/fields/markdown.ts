@@ -3,7 +3,7 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
-import { emitValue } from './inputs.js';
+import { emitValue } from './values.js';
 
 /** Markdown → sanitized HTML. The renderer and sanitizer load only when a preview is shown. */
 export async function renderMarkdown(source: string): Promise<string> {

@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
-import { emitValue } from './inputs.js';
+import { emitValue } from './values.js';
 
 /**
  * `<mimsy-media>` — an image or file path: type it, upload a file (committed at once), or pick

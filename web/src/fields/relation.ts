@@ -3,7 +3,7 @@ import type { Entry } from '@mimsy/core/types';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
-import { emitValue } from './inputs.js';
+import { emitValue } from './values.js';
 
 let lists = 0;
 
