@@ -5,26 +5,13 @@ import { EntryFiles } from './entry-files.js';
 import { isValidSlug } from './paths.js';
 import type { Project } from './project.js';
 import type { ContentStore, StoredFile } from './store/port.js';
-import type { CommitInfo, Entry, EntryEvent, ListResult, Schema } from './types.js';
+import type { CommitInfo, Entry, EntryEvent, ListQuery, ListResult, Schema } from './types.js';
 import type { RelationLookup } from './validate.js';
 import { findDuplicates, unknownKeys, usePatternEngine, validateEntry } from './validate.js';
 import { compileLinear } from './pattern.js';
 
 // Everything that indexes content (server, CLI, reader) runs schema patterns in linear time.
 usePatternEngine(compileLinear);
-
-export interface ListQuery {
-  /** Page size, 1–500 (default 50). */
-  limit?: number;
-  /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor?: string | null;
-  /** A field name, `slug` or `updatedAt`; "-" in front for descending. Default: the schema's sort. */
-  sort?: string;
-  /** Full-text search: every word must occur in the slug, a text field or the body. */
-  q?: string;
-  /** field → value: equality for scalars, membership for lists and multiple selects. */
-  filter?: Record<string, string>;
-}
 
 /** A file in a schema's folder that cannot be an entry (e.g. its name is not a valid slug). */
 export interface UnaddressableFile {

@@ -42,7 +42,7 @@ export { findSymlinks, writeFileAtomic } from './store/fs.js';
 export { ContentIndex, toEntry } from './index-store.js';
 export { EntryFiles } from './entry-files.js';
 export type { Placement } from './entry-files.js';
-export type { EntryReport, ListQuery, UnaddressableFile } from './index-store.js';
+export type { EntryReport, UnaddressableFile } from './index-store.js';
 export { Repository, applyDefaults } from './repository.js';
 export type { EntryInput, OpenOptions, WriteContext, WriteResult } from './repository.js';
 export { FileWatcher } from './watch.js';

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   ValidationError,
 } from './errors.js';
-import type { ListQuery, UnaddressableFile } from './index-store.js';
+import type { UnaddressableFile } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
 import { EntryFiles } from './entry-files.js';
 import {
@@ -32,6 +32,7 @@ import type {
   Entry,
   EntryEvent,
   GitStatus,
+  ListQuery,
   ListResult,
   MediaFile,
   Person,

@@ -226,3 +226,17 @@ export interface GitStatus {
    */
   parked: { branch: string; at: string; files: string[]; pushed: boolean }[];
 }
+
+/** A list request: paging, sort, search and filters (the API's query, core's index). */
+export interface ListQuery {
+  /** Page size, 1–500 (default 50). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string | null;
+  /** A field name, `slug` or `updatedAt`; "-" in front for descending. Default: the schema's sort. */
+  sort?: string;
+  /** Full-text search: every word must occur in the slug, a text field or the body. */
+  q?: string;
+  /** field → value: equality for scalars, membership for lists and multiple selects. */
+  filter?: Record<string, string>;
+}

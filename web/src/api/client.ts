@@ -1,4 +1,4 @@
-import type { CommitInfo, Entry, ListResult, Schema } from '@mimsy/core/types';
+import type { CommitInfo, Entry, ListQuery, ListResult, Schema } from '@mimsy/core/types';
 import { ErrorCodes } from '@mimsy/core/errors';
 
 /** An error answer of the API: `{error: {code, message, details}}`. */
@@ -51,14 +51,6 @@ export interface WriteResult {
   entry: Entry;
   /** `sync` is "pending" when the server could not reach the Git remote: saved there, pushed later. */
   commit: { sha: string; sync?: 'pushed' | 'pending' };
-}
-
-export interface ListQuery {
-  limit?: number;
-  cursor?: string | null;
-  sort?: string;
-  q?: string;
-  filter?: Record<string, string>;
 }
 
 /**

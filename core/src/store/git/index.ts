@@ -1,10 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, MimsyError } from '../../errors.js';
-import { assertNoSymlink, resolveInRoot } from '../../paths.js';
+import { resolveInRoot } from '../../paths.js';
 import type { CommitInfo, Person } from '../../types.js';
-import { blobId } from '../../version.js';
-import { listInRoot, readInRoot } from '../fs.js';
 import type {
   CommitOptions,
   CommitResult,
@@ -15,6 +13,7 @@ import type {
   StoredFile,
 } from '../port.js';
 import { queueFor } from '../queue.js';
+import { ReadOnlyFsStore } from '../readonly.js';
 import { GitCommitter } from './commit.js';
 import { cleanIdentity, GitContext } from './context.js';
 import { GitIndexes } from './indexes.js';
@@ -55,9 +54,11 @@ export class GitStore implements ContentStore, ContentWriter {
   private readonly committer: GitCommitter;
   private readonly publisher: GitPublisher;
   private readonly indexes: GitIndexes;
+  private readonly files: ReadOnlyFsStore;
 
   private constructor(private readonly ctx: GitContext) {
     this.indexes = new GitIndexes(ctx);
+    this.files = new ReadOnlyFsStore(ctx.root);
     this.history_ = new GitLog(ctx);
     this.publisher = new GitPublisher(ctx, this.indexes);
     this.remote = new GitRemote(ctx, this.indexes, this.publisher);
@@ -132,17 +133,17 @@ export class GitStore implements ContentStore, ContentWriter {
     return this.ctx.head();
   }
 
+  // Reads are the working tree's files, as for plain files (no Git process).
   list(dir: string): Promise<string[]> {
-    return listInRoot(this.root, dir);
+    return this.files.list(dir);
   }
 
   checkPath(p: string): void {
-    assertNoSymlink(this.root, p);
+    this.files.checkPath(p);
   }
 
-  async read(p: string): Promise<StoredFile | null> {
-    const bytes = await readInRoot(this.root, p);
-    return bytes ? { path: p, bytes, version: blobId(bytes) } : null;
+  read(p: string): Promise<StoredFile | null> {
+    return this.files.read(p);
   }
 
   async commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
