@@ -1,3 +1,5 @@
+// Size: one job, kept whole — TOML front matter read and edited in place (tables, inline
+// tables, arrays of tables), the counterpart of yaml-edit.ts.
 import type { AST } from 'toml-eslint-parser';
 import { parseTOML } from 'toml-eslint-parser';
 import type { DataPath, EditOp, TextEdit } from './edit-ops.js';

@@ -1,3 +1,6 @@
+// Size: one job, kept whole — the minimal-edit writer for YAML (where each kind of node is
+// spliced, with the style checks that keep the rest of the text byte for byte); its parts only
+// make sense together, and the property tests in codec.test.ts cover it as one.
 import type { Node, Pair, ToStringOptions } from 'yaml';
 import {
   Document,
