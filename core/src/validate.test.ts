@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue } from './errors.js';
 import type { Field, Schema } from './types.js';
-import { findDuplicates, unknownKeys, validateEntry, validateValue } from './validate.js';
+import { FIELD_TYPES } from './types.js';
+import {
+  FIELD_SPECS,
+  findDuplicates,
+  TYPE_SETTINGS,
+  unknownKeys,
+  validateEntry,
+  validateValue,
+} from './validate.js';
 
 function problems(
   field: Omit<Field, 'name'>,
@@ -229,5 +237,16 @@ describe('keys no field declares', () => {
       '/series/nmae',
       '/layout',
     ]);
+  });
+});
+
+describe('the field-type registry', () => {
+  it('has one spec per type, under its own name, and derives which settings apply to which types', () => {
+    for (const type of FIELD_TYPES) expect(FIELD_SPECS[type].type).toBe(type);
+    expect(TYPE_SETTINGS.get('options')).toEqual(['select']);
+    expect([...(TYPE_SETTINGS.get('accept') ?? [])].sort()).toEqual(['file', 'image']);
+    expect(TYPE_SETTINGS.get('pattern')).toEqual(
+      expect.arrayContaining(['string', 'slug', 'url', 'email', 'text']),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadProject, optionValue } from '@mimsy/core';
+import { FIELD_SPECS, loadProject } from '@mimsy/core';
 import type { Field, Schema } from '@mimsy/core';
 import { repositoryRoot } from '../context.js';
 
@@ -23,37 +23,13 @@ function quoteKey(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
 }
 
-/** The TypeScript type of one field's value. */
+/** The TypeScript type of one field's value (each type's own rule, from core's field registry). */
 export function typeOf(field: Omit<Field, 'name'>, indent: string): string {
-  switch (field.type) {
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'select': {
-      const union = (field.options ?? []).map((o) => JSON.stringify(optionValue(o))).join(' | ') || 'string';
-      return field.multiple ? `Array<${union}>` : union;
-    }
-    case 'list':
-      return `Array<${field.of ? typeOf(field.of, indent) : 'unknown'}>`;
-    case 'object':
-      return objectType(field.fields ?? [], indent);
-    case 'relation':
-      return field.multiple ? 'string[]' : 'string';
-    default:
-      return 'string';
-  }
+  return FIELD_SPECS[field.type].tsType(field, indent, { field: typeOf, object: objectType });
 }
 
 function doc(field: Field): string {
-  const parts = [
-    field.label,
-    field.hint,
-    field.type === 'relation' ? `slug of a ${field.schema} entry` : '',
-    ['date', 'datetime', 'image', 'file', 'url', 'email', 'color', 'slug'].includes(field.type)
-      ? `${field.type}`
-      : '',
-  ].filter(Boolean);
+  const parts = [field.label, field.hint, FIELD_SPECS[field.type].tsDoc?.(field) ?? ''].filter(Boolean);
   return parts.length ? `/** ${parts.join(' — ').replace(/\*\//g, '*\\/')} */ ` : '';
 }
 

@@ -2,9 +2,10 @@ import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
 import { isValidSchemaName, contentPathProblem } from '../paths.js';
 import { linearPatternProblem } from '../pattern.js';
-import type { ContentFormat, Field, Schema } from '../types.js';
+import type { ContentFormat, Field, FieldType, Schema } from '../types.js';
 import { FIELD_TYPES, FORMAT_EXTENSIONS } from '../types.js';
-import { isValidDate, isValidDateTime, optionValue, validateValue } from '../validate.js';
+import { isValidDate, isValidDateTime, validateValue } from '../validate.js';
+import { FIELD_SPECS, TYPE_SETTINGS } from '../fields/index.js';
 
 /** A mistake in a schema or config file: where (file + JSON pointer), what, and how to fix it. */
 export interface SchemaIssue extends Issue {
@@ -34,42 +35,9 @@ const SCHEMA_KEYS = [
   'sort',
   'fields',
 ];
-const FIELD_KEYS = [
-  'name',
-  'type',
-  'label',
-  'hint',
-  'required',
-  'default',
-  'min',
-  'max',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'integer',
-  'options',
-  'multiple',
-  'of',
-  'fields',
-  'schema',
-  'unique',
-  'accept',
-];
-/** Keys that only make sense for some types: key → types that accept it. */
-const TYPE_KEYS: Record<string, readonly string[]> = {
-  min: ['number', 'list', 'date', 'datetime'],
-  max: ['number', 'list', 'date', 'datetime'],
-  minLength: ['string', 'text', 'markdown', 'slug', 'url', 'email'],
-  maxLength: ['string', 'text', 'markdown', 'slug', 'url', 'email'],
-  pattern: ['string', 'text', 'slug', 'url', 'email'],
-  integer: ['number'],
-  options: ['select'],
-  multiple: ['select', 'relation'],
-  of: ['list'],
-  fields: ['object'],
-  schema: ['relation'],
-  accept: ['image', 'file'],
-};
+/** Settings every field type has; each type adds its own (fields/<type>.ts, `keys`). */
+const COMMON_FIELD_KEYS = ['name', 'type', 'label', 'hint', 'required', 'default', 'unique'];
+const FIELD_KEYS = [...COMMON_FIELD_KEYS, ...TYPE_SETTINGS.keys()];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -135,8 +103,8 @@ function checkField(
     );
   }
   c.unknownKeys(raw, FIELD_KEYS, at, 'field');
-  for (const [key, types] of Object.entries(TYPE_KEYS)) {
-    if (key in raw && !types.includes(type)) {
+  for (const [key, types] of TYPE_SETTINGS) {
+    if (key in raw && !(types as readonly string[]).includes(type)) {
       c.add(
         at + pointer(key),
         `"${key}" does not apply to a ${type} field`,
@@ -223,10 +191,8 @@ function checkField(
       'Write e.g. "accept": ["jpg", "png"].',
     );
   }
-  if (
-    raw.unique !== undefined &&
-    (!opts.collection || !['string', 'slug', 'email', 'url', 'number', 'date', 'datetime'].includes(type))
-  ) {
+  const spec = FIELD_SPECS[type as FieldType];
+  if (raw.unique !== undefined && (!opts.collection || !spec.uniqueable)) {
     c.add(
       at + '/unique',
       opts.collection
@@ -235,82 +201,13 @@ function checkField(
       'Remove "unique".',
     );
   }
-  switch (type) {
-    case 'select': {
-      const options = raw.options;
-      if (!Array.isArray(options) || options.length === 0) {
-        c.add(
-          at + '/options',
-          'a select field needs options',
-          'Add "options": ["draft", "published"] (or objects with "value" and "label").',
-        );
-        break;
-      }
-      const seen = new Set<string>();
-      options.forEach((o, i) => {
-        const ok =
-          typeof o === 'string' ||
-          (isObject(o) &&
-            typeof o.value === 'string' &&
-            (o.label === undefined || typeof o.label === 'string'));
-        if (!ok)
-          return c.add(
-            `${at}/options/${i}`,
-            'an option must be text or { "value", "label" }',
-            'Write e.g. "draft" or { "value": "draft", "label": "Draft" }.',
-          );
-        const value = optionValue(o as string);
-        if (seen.has(value))
-          c.add(`${at}/options/${i}`, `the option "${value}" is listed twice`, 'Remove the duplicate.');
-        seen.add(value);
-      });
-      break;
-    }
-    case 'list':
-      if (!isObject(raw.of))
-        c.add(
-          at + '/of',
-          'a list field needs "of", the type of its items',
-          'Add e.g. "of": { "type": "string" }.',
-        );
-      else {
-        if ('name' in raw.of)
-          c.add(at + '/of/name', 'the items of a list have no name', 'Remove "name" from "of".');
-        if (raw.of.type === 'markdown')
-          c.add(at + '/of/type', 'list items cannot be markdown bodies', 'Use "text" for the items.');
-        checkField(c, raw.of, at + '/of', ctx, { inList: true, collection: false });
-      }
-      break;
-    case 'object':
-      if (!Array.isArray(raw.fields) || raw.fields.length === 0)
-        c.add(
-          at + '/fields',
-          'an object field needs "fields"',
-          'Add e.g. "fields": [{ "name": "alt", "type": "string" }].',
-        );
-      else checkFields(c, raw.fields, at + '/fields', ctx, false);
-      break;
-    case 'relation':
-      if (typeof raw.schema !== 'string')
-        c.add(at + '/schema', 'a relation needs the schema it points to', 'Add e.g. "schema": "authors".');
-      else if (!ctx.schemaNames.includes(raw.schema)) {
-        const guess = suggest(raw.schema, ctx.schemaNames);
-        c.add(
-          at + '/schema',
-          `the relation points to "${raw.schema}", and there is no such schema`,
-          guess
-            ? `Did you mean "${guess}"?`
-            : `Create schemas/${raw.schema}.json or point to one of: ${ctx.schemaNames.join(', ') || '(none yet)'}.`,
-        );
-      } else if (ctx.kinds?.get(raw.schema) === 'singleton') {
-        c.add(
-          at + '/schema',
-          `"${raw.schema}" is a singleton; a relation points to entries of a collection`,
-          'Point it to a collection.',
-        );
-      }
-      break;
-  }
+  spec.checkDefinition?.(raw, at, {
+    add: (path, message, fix) => c.add(path, message, fix),
+    checkField: (inner, innerAt, options) => checkField(c, inner, innerAt, ctx, options),
+    checkFields: (fields, innerAt) => checkFields(c, fields, innerAt, ctx, false),
+    schemaNames: ctx.schemaNames,
+    kinds: ctx.kinds,
+  });
   // A default must pass the field's own constraints ("now" stands for the current date/time).
   if (raw.default !== undefined && !(raw.default === 'now' && (type === 'date' || type === 'datetime'))) {
     const problems: Issue[] = [];

@@ -1,5 +1,6 @@
 import { css, html, nothing } from 'lit';
-import { html as staticHtml, literal, type StaticValue } from 'lit/static-html.js';
+import { html as staticHtml, unsafeStatic, type StaticValue } from 'lit/static-html.js';
+import { FIELD_SPECS } from '@mimsy/core/validate';
 import type { Field } from '@mimsy/core/types';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
@@ -16,18 +17,8 @@ import './markdown.js';
 
 let counter = 0;
 
-/** The widget element for each field type (one-line values: mimsy-text-input). */
-const WIDGETS: Partial<Record<Field['type'], StaticValue>> = {
-  text: literal`mimsy-textarea`,
-  markdown: literal`mimsy-markdown`,
-  boolean: literal`mimsy-checkbox`,
-  select: literal`mimsy-select`,
-  list: literal`mimsy-list`,
-  object: literal`mimsy-object`,
-  relation: literal`mimsy-relation`,
-  image: literal`mimsy-media`,
-  file: literal`mimsy-media`,
-};
+/** The widget element of each field type, from core's field registry (registered above). */
+const widgetOf = (type: Field['type']): StaticValue => unsafeStatic(FIELD_SPECS[type].widget);
 
 /**
  * `<mimsy-field>` — one field of an entry: label, required mark, hint, the widget for its type,
@@ -65,7 +56,7 @@ export class MimsyField extends FieldWidget {
   private readonly uid = `mimsy-field-${++counter}`;
 
   private widget(): unknown {
-    const tag = WIDGETS[this.field.type] ?? literal`mimsy-text-input`;
+    const tag = widgetOf(this.field.type);
     return staticHtml`<${tag}
       .field=${this.field}
       .value=${this.value}

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Field } from '@mimsy/core/types';
+import { FIELD_TYPES } from '@mimsy/core/types';
+import { FIELD_SPECS } from '@mimsy/core/validate';
 import './field.js';
 import type { MimsyField } from './field.js';
 import { isoToLocalInput, localInputToIso } from './values.js';
@@ -141,5 +143,17 @@ describe('field widgets', () => {
     const iso = '2026-11-28T09:30:00Z';
     expect(localInputToIso(isoToLocalInput(iso))).toBe(iso);
     expect(isoToLocalInput('garbage')).toBe('');
+  });
+});
+
+describe('the field-type registry in the admin', () => {
+  it('has a widget for every field type, and every widget is a defined element that renders', async () => {
+    for (const type of FIELD_TYPES) {
+      const tag = FIELD_SPECS[type].widget;
+      expect(customElements.get(tag), `${type} → <${tag}>`).toBeDefined();
+      const field = { name: 'x', type, ...(type === 'select' ? { options: ['a'] } : {}) } as Field;
+      const { el } = await mount(field);
+      expect(el.shadowRoot!.querySelector(tag), `${type} renders <${tag}>`).not.toBeNull();
+    }
   });
 });
