@@ -43,7 +43,7 @@ export { ContentIndex, toEntry } from './index-store.js';
 export { EntryFiles } from './entry-files.js';
 export type { Placement } from './entry-files.js';
 export type { EntryReport, UnaddressableFile } from './index-store.js';
-export { Repository, applyDefaults } from './repository.js';
+export { Repository } from './repository.js';
 export type { EntryInput, OpenOptions, WriteContext, WriteResult } from './repository.js';
 export { FileWatcher } from './watch.js';
 export { createReader, ContentValidationError } from './reader.js';

@@ -40,7 +40,7 @@ import type {
 } from './types.js';
 import { extensionsOf } from './types.js';
 import { mergePatch } from './merge-patch.js';
-import { validateEntry } from './validate.js';
+import { applyDefaults, validateEntry } from './validate.js';
 import { blobId } from './version.js';
 import { FileWatcher } from './watch.js';
 
@@ -110,25 +110,6 @@ function asRecord(value: unknown, what: string): Record<string, unknown> {
     ]);
   }
   return value as Record<string, unknown>;
-}
-
-/** Fills in schema defaults for fields that have no value yet ("now" means the current date/time). */
-export function applyDefaults(
-  schema: Schema,
-  data: Record<string, unknown>,
-  now = new Date(),
-): Record<string, unknown> {
-  const out = { ...data };
-  for (const field of schema.fields) {
-    if (field.name === schema.bodyField || out[field.name] !== undefined || field.default === undefined)
-      continue;
-    if (field.default === 'now' && field.type === 'datetime')
-      out[field.name] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    else if (field.default === 'now' && field.type === 'date')
-      out[field.name] = now.toISOString().slice(0, 10);
-    else out[field.name] = structuredClone(field.default);
-  }
-  return out;
 }
 
 function renderMessage(template: string, vars: Record<string, string>): string {

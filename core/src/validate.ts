@@ -144,3 +144,22 @@ export function findDuplicates(
   }
   return result;
 }
+
+/** Fills in schema defaults for fields that have no value yet ("now" means the current date/time). */
+export function applyDefaults(
+  schema: Schema,
+  data: Record<string, unknown>,
+  now = new Date(),
+): Record<string, unknown> {
+  const out = { ...data };
+  for (const field of schema.fields) {
+    if (field.name === schema.bodyField || out[field.name] !== undefined || field.default === undefined)
+      continue;
+    if (field.default === 'now' && field.type === 'datetime')
+      out[field.name] = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    else if (field.default === 'now' && field.type === 'date')
+      out[field.name] = now.toISOString().slice(0, 10);
+    else out[field.name] = structuredClone(field.default);
+  }
+  return out;
+}

@@ -7,7 +7,9 @@ import {
   type SessionUser,
 } from '../api/client.js';
 import { theme } from '../styles/theme.js';
+import { ContextProvider } from '@lit/context';
 import { href, parseRoute, type Route } from './router.js';
+import { apiContext, entryEventsContext, userContext } from './context.js';
 import '../login/login.js';
 import '../dashboard/dashboard.js';
 
@@ -71,6 +73,9 @@ export class MimsyApp extends LitElement {
   ];
 
   readonly api = new ApiClient();
+  /** Live entry events, for the views (entryEventsContext). */
+  readonly entryEvents = new EventTarget();
+  private readonly userProvider = new ContextProvider(this, { context: userContext, initialValue: null });
   declare user: SessionUser | null;
   declare schemas: SchemaInfo[];
   declare git: GitStatusInfo | null;
@@ -82,6 +87,8 @@ export class MimsyApp extends LitElement {
 
   constructor() {
     super();
+    new ContextProvider(this, { context: apiContext, initialValue: this.api });
+    new ContextProvider(this, { context: entryEventsContext, initialValue: this.entryEvents });
     this.user = null;
     this.schemas = [];
     this.git = null;
@@ -101,6 +108,10 @@ export class MimsyApp extends LitElement {
     void this.start();
   }
 
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('user')) this.userProvider.setValue(this.user);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
@@ -115,7 +126,7 @@ export class MimsyApp extends LitElement {
         await this.loadSchemas();
         this.stopEvents?.();
         this.stopEvents = this.api.events((event) =>
-          this.dispatchEvent(new CustomEvent('mimsy-entry-event', { detail: event, bubbles: false })),
+          this.entryEvents.dispatchEvent(new CustomEvent('mimsy-entry-event', { detail: event })),
         );
         if (this.route.name === 'login') this.go('/', true);
       } else if (this.route.name !== 'login') this.go('/login', true);
@@ -195,14 +206,7 @@ export class MimsyApp extends LitElement {
       case 'list': {
         void import('../entry-list/entry-list.js');
         const schema = this.schemas.find((s) => s.name === route.schema);
-        return schema
-          ? html`<mimsy-entry-list
-              .api=${this.api}
-              .schema=${schema}
-              .user=${this.user}
-              .app=${this}
-            ></mimsy-entry-list>`
-          : this.notFound();
+        return schema ? html`<mimsy-entry-list .schema=${schema}></mimsy-entry-list>` : this.notFound();
       }
       case 'new':
       case 'entry':
@@ -212,12 +216,9 @@ export class MimsyApp extends LitElement {
         if (!schema) return this.notFound();
         const slug = route.name === 'entry' ? route.slug : null;
         return html`<mimsy-entry-editor
-          .api=${this.api}
           .schema=${schema}
           .schemas=${this.schemas}
           .slug=${slug}
-          .user=${this.user}
-          .app=${this}
         ></mimsy-entry-editor>`;
       }
       case 'media':

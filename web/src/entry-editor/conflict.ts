@@ -34,3 +34,24 @@ export function defaultChoices(
   for (const key of differingFields(mine, theirs)) out[key] = same(mine[key], base[key]) ? 'theirs' : 'mine';
   return out;
 }
+
+/** The key the Markdown body takes among an entry's fields in a conflict. */
+export const BODY = '\u0000body';
+
+/** An entry's values as one record for comparing and merging: its data, and its body under BODY. */
+export function fieldsOf(
+  schema: { bodyField?: string | undefined },
+  data: Record<string, unknown>,
+  body: string | undefined,
+): Record<string, unknown> {
+  return schema.bodyField ? { ...data, [BODY]: body ?? '' } : { ...data };
+}
+
+/** The inverse of fieldsOf: data and body again. */
+export function splitFields(fields: Record<string, unknown>): {
+  data: Record<string, unknown>;
+  body: string;
+} {
+  const { [BODY]: body, ...data } = fields;
+  return { data, body: typeof body === 'string' ? body : '' };
+}

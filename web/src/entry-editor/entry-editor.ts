@@ -1,52 +1,41 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { Entry } from '@mimsy/core/types';
-import { validateEntry } from '@mimsy/core/validate';
-import type { Schema } from '@mimsy/core/types';
-import { ApiError, type ApiClient, type SchemaInfo, type SessionUser } from '../api/client.js';
+import { Task, TaskStatus } from '@lit/task';
+import type { Entry, Schema } from '@mimsy/core/types';
+import { applyDefaults, validateEntry } from '@mimsy/core/validate';
+import { ErrorCodes } from '@mimsy/core/errors';
+import { ApiError, type ApiClient, type SchemaInfo } from '../api/client.js';
 import { href } from '../app/router.js';
+import { SessionController } from '../app/session.js';
 import { theme } from '../styles/theme.js';
 import '../fields/field.js';
 import './history.js';
 import './bundle-files.js';
-import { defaultChoices, differingFields, mergeChoices } from './conflict.js';
-import { labelOf } from '../fields/label.js';
-import { ErrorCodes } from '@mimsy/core/errors';
+import './conflict-resolver.js';
+import type { Resolution } from './conflict-resolver.js';
+import { BODY, fieldsOf, splitFields } from './conflict.js';
+import { SaveController } from './save-controller.js';
 
-const BODY = '\u0000body';
+export { savedText } from './save-controller.js';
 
 function asText(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
-function defaults(schema: SchemaInfo): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const f of schema.fields) {
-    if (f.name === schema.bodyField || f.default === undefined) continue;
-    if (f.default === 'now')
-      data[f.name] =
-        f.type === 'date'
-          ? new Date().toISOString().slice(0, 10)
-          : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    else data[f.name] = structuredClone(f.default);
-  }
-  return data;
-}
-
 /**
  * `<mimsy-entry-editor>` — the form generated from a schema for a collection entry (new or
  * existing) or a singleton: one widget per field, inline validation with the server's own rules,
- * save (button, Ctrl/Cmd+S), rename, delete, conflicts resolved field by field, and a notice when
- * the entry changed elsewhere. Nothing the editor typed is ever dropped.
- * @property api, schema, schemas, slug (null: new entry or singleton), user, app
+ * save (button, Ctrl/Cmd+S; SaveController), rename, delete, conflicts resolved field by field
+ * (`<mimsy-conflict-resolver>`), and a notice when the entry changed elsewhere. Loading is a
+ * @lit/task keyed by schema and slug: a late answer for an entry left behind is dropped. The API
+ * client, the user and live events come from `<mimsy-app>` (@lit/context). Nothing the editor
+ * typed is ever dropped.
+ * @property schema, schemas, slug (null: new entry or singleton)
  */
 export class MimsyEntryEditor extends LitElement {
   static override properties = {
-    api: { attribute: false },
     schema: { attribute: false },
     schemas: { attribute: false },
     slug: { attribute: false },
-    user: { attribute: false },
-    app: { attribute: false },
     entry: { state: true },
     data: { state: true },
     body: { state: true },
@@ -54,11 +43,8 @@ export class MimsyEntryEditor extends LitElement {
     touched: { state: true },
     serverErrors: { state: true },
     message: { state: true },
-    saving: { state: true },
     conflict: { state: true },
-    choices: { state: true },
     changedElsewhere: { state: true },
-    loading: { state: true },
     showHistory: { state: true },
   };
   static override styles = [
@@ -84,30 +70,6 @@ export class MimsyEntryEditor extends LitElement {
         border: 1px solid var(--m-accent);
         border-radius: var(--m-radius);
       }
-      .conflict {
-        border: 2px solid var(--m-danger);
-        border-radius: var(--m-radius);
-        padding: 0.8rem;
-        display: grid;
-        gap: 0.8rem;
-      }
-      .conflict table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      .conflict td,
-      .conflict th {
-        border-bottom: 1px solid var(--m-line);
-        padding: 0.4rem;
-        vertical-align: top;
-        text-align: left;
-      }
-      .conflict pre {
-        white-space: pre-wrap;
-        margin: 0;
-        max-height: 12rem;
-        overflow: auto;
-      }
       label.slug {
         display: grid;
         gap: 0.25rem;
@@ -116,12 +78,9 @@ export class MimsyEntryEditor extends LitElement {
     `,
   ];
 
-  declare api: ApiClient;
   declare schema: SchemaInfo;
   declare schemas: SchemaInfo[];
   declare slug: string | null;
-  declare user: SessionUser;
-  declare app: HTMLElement;
   declare entry: Entry | null;
   declare data: Record<string, unknown>;
   declare body: string;
@@ -129,30 +88,35 @@ export class MimsyEntryEditor extends LitElement {
   declare touched: Set<string>;
   declare serverErrors: Record<string, string>;
   declare message: { kind: 'ok' | 'error'; text: string } | null;
-  declare saving: boolean;
   declare conflict: Entry | null;
-  declare choices: Record<string, 'mine' | 'theirs'>;
   declare changedElsewhere: boolean;
-  declare loading: boolean;
   declare showHistory: boolean;
-  private loadedFor = '';
-  private readonly onKey = (e: KeyboardEvent): void => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
-      e.preventDefault();
-      void this.save();
-    }
-  };
-  private readonly onEntryEvent = (e: Event): void => {
-    const detail = (e as CustomEvent<{ schema: string; slug: string; version: string | null }>).detail;
+
+  private readonly session = new SessionController(this, (event) => {
     const mine = this.schema.kind === 'singleton' ? '' : this.slug;
     if (
-      detail.schema === this.schema.name &&
-      detail.slug === mine &&
+      event.schema === this.schema.name &&
+      event.slug === mine &&
       this.entry &&
-      detail.version !== this.entry.version
+      event.version !== this.entry.version
     )
       this.changedElsewhere = true;
-  };
+  });
+  private readonly saver = new SaveController(this, () => void this.save());
+  /** The entry for the current schema and slug; a run for an earlier one never lands. */
+  private readonly loader = new Task(this, {
+    args: () => [this.schema.name, this.schema.kind, this.slug] as const,
+    task: async ([schema, kind, slug]) =>
+      kind === 'singleton'
+        ? await this.api.singleton(schema)
+        : slug
+          ? await this.api.get(schema, slug)
+          : null,
+    onComplete: (entry) => this.show(entry),
+    onError: (error) => {
+      this.message = { kind: 'error', text: (error as Error).message };
+    },
+  });
 
   constructor() {
     super();
@@ -163,12 +127,13 @@ export class MimsyEntryEditor extends LitElement {
     this.touched = new Set();
     this.serverErrors = {};
     this.message = null;
-    this.saving = false;
     this.conflict = null;
-    this.choices = {};
     this.changedElsewhere = false;
-    this.loading = true;
     this.showHistory = false;
+  }
+
+  private get api(): ApiClient {
+    return this.session.api;
   }
 
   /** Unsaved changes: the shell asks before leaving. */
@@ -182,61 +147,27 @@ export class MimsyEntryEditor extends LitElement {
   }
 
   private get readonly(): boolean {
-    return this.user.role === 'viewer';
+    return this.session.user.role === 'viewer';
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('keydown', this.onKey);
-  }
-
-  // `app` arrives with the first update when this element was defined after it was rendered.
-  override firstUpdated(): void {
-    this.app?.addEventListener('mimsy-entry-event', this.onEntryEvent);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
-    this.app?.removeEventListener('mimsy-entry-event', this.onEntryEvent);
-  }
-
-  override willUpdate(): void {
-    const key = `${this.schema.name}\0${this.slug ?? ''}`;
-    if (key !== this.loadedFor) {
-      this.loadedFor = key;
-      void this.load();
-    }
-  }
-
-  private async load(): Promise<void> {
-    this.loading = true;
-    this.message = null;
+  /** The form shows `entry` (null: a new one, with the schema's defaults). */
+  private show(entry: Entry | null): void {
+    // The entry just saved, opened under its new address (created, renamed): "Created." stays.
+    const justSaved = entry !== null && this.message?.kind === 'ok' && entry.version === this.entry?.version;
+    if (!justSaved) this.message = null;
     this.conflict = null;
     this.changedElsewhere = false;
     this.touched = new Set();
     this.serverErrors = {};
-    try {
-      const entry =
-        this.schema.kind === 'singleton'
-          ? await this.api.singleton(this.schema.name)
-          : this.slug
-            ? await this.api.get(this.schema.name, this.slug)
-            : null;
-      this.entry = entry;
-      this.data = entry ? structuredClone(entry.data) : defaults(this.schema);
-      this.body = entry?.body ?? '';
-      this.newSlug = entry?.slug ?? '';
-      if (entry?.parseError)
-        this.message = {
-          kind: 'error',
-          text: `This file cannot be read (${entry.parseError.line ? `line ${entry.parseError.line}: ` : ''}${entry.parseError.message}). Mimsy will not write over it: fix it in the repository, or delete the entry.`,
-        };
-    } catch (error) {
-      this.message = { kind: 'error', text: (error as Error).message };
-    } finally {
-      this.loading = false;
-    }
+    this.entry = entry;
+    this.data = entry ? structuredClone(entry.data) : applyDefaults(this.schema as unknown as Schema, {});
+    this.body = entry?.body ?? '';
+    this.newSlug = entry?.slug ?? '';
+    if (entry?.parseError)
+      this.message = {
+        kind: 'error',
+        text: `This file cannot be read (${entry.parseError.line ? `line ${entry.parseError.line}: ` : ''}${entry.parseError.message}). Mimsy will not write over it: fix it in the repository, or delete the entry.`,
+      };
   }
 
   /** Client-side errors, with the same rules the server applies, plus the server's own answer. */
@@ -270,10 +201,6 @@ export class MimsyEntryEditor extends LitElement {
     this.serverErrors = server;
   }
 
-  private payload(data = this.data): { data: Record<string, unknown>; body?: string } {
-    return this.schema.bodyField ? { data, body: this.body } : { data };
-  }
-
   private navigate(path: string): void {
     this.dispatchEvent(
       new CustomEvent('mimsy-navigate', { detail: { path }, bubbles: true, composed: true }),
@@ -281,7 +208,7 @@ export class MimsyEntryEditor extends LitElement {
   }
 
   async save(options: { base?: Entry } = {}): Promise<void> {
-    if (this.readonly || this.saving) return;
+    if (this.readonly || this.saver.saving) return;
     this.touched = new Set([...this.touched, '*']);
     const issues = validateEntry(
       this.schema as unknown as Schema,
@@ -292,36 +219,19 @@ export class MimsyEntryEditor extends LitElement {
       this.message = { kind: 'error', text: `Not saved: ${issues.length} field(s) need attention.` };
       return;
     }
-    this.saving = true;
     this.message = null;
-    const base = options.base ?? this.entry;
     try {
-      if (this.schema.kind === 'singleton') {
-        const { entry, commit } = await this.api.saveSingleton(
-          this.schema.name,
-          base?.version ?? null,
-          this.payload(),
-        );
-        this.afterSave(entry, savedText('Saved.', commit));
-      } else if (!base) {
-        const input = { ...this.payload(), ...(this.newSlug ? { slug: this.newSlug } : {}) };
-        const { entry, commit } = await this.api.create(this.schema.name, input);
-        this.afterSave(entry, savedText('Created.', commit));
-        this.navigate(href({ name: 'entry', schema: this.schema.name, slug: entry.slug }));
-      } else {
-        const rename = this.newSlug && this.newSlug !== base.slug ? { slug: this.newSlug } : {};
-        const { entry, commit } = await this.api.update(this.schema.name, base.slug, base.version, {
-          ...this.payload(),
-          ...rename,
-        });
-        this.afterSave(entry, savedText('Saved.', commit));
-        if (entry.slug !== this.slug)
-          this.navigate(href({ name: 'entry', schema: this.schema.name, slug: entry.slug }));
-      }
+      const saved = await this.saver.save(this.api, this.schema, options.base ?? this.entry, {
+        data: this.data,
+        body: this.body,
+        slug: this.newSlug,
+      });
+      if (!saved) return;
+      this.afterSave(saved.entry, saved.text);
+      if (saved.created || (this.schema.kind === 'collection' && saved.entry.slug !== this.slug))
+        this.navigate(href({ name: 'entry', schema: this.schema.name, slug: saved.entry.slug }));
     } catch (error) {
       this.onSaveError(error);
-    } finally {
-      this.saving = false;
     }
   }
 
@@ -359,18 +269,6 @@ export class MimsyEntryEditor extends LitElement {
       this.message = { kind: 'error', text: `Not saved: ${error.message}` };
     } else if (error.code === ErrorCodes.CONFLICT && this.entry) {
       this.conflict = (error.details as { current?: Entry } | undefined)?.current ?? null;
-      const base: Record<string, unknown> = {
-        ...this.entry.data,
-        ...(this.schema.bodyField ? { [BODY]: this.entry.body ?? '' } : {}),
-      };
-      const mine: Record<string, unknown> = {
-        ...this.data,
-        ...(this.schema.bodyField ? { [BODY]: this.body } : {}),
-      };
-      const theirs: Record<string, unknown> = this.conflict
-        ? { ...this.conflict.data, ...(this.schema.bodyField ? { [BODY]: this.conflict.body ?? '' } : {}) }
-        : {};
-      this.choices = defaultChoices(base, mine, theirs);
       this.message = {
         kind: 'error',
         text: 'Someone else saved this entry meanwhile. Choose, field by field, what to keep — your version is kept until you decide.',
@@ -378,24 +276,12 @@ export class MimsyEntryEditor extends LitElement {
     } else this.message = { kind: 'error', text: `Not saved: ${error.message}` };
   }
 
-  private async resolveConflict(how: 'mine' | 'theirs' | 'merge'): Promise<void> {
+  private async resolveConflict(resolution: Resolution): Promise<void> {
     const theirs = this.conflict!;
-    if (how === 'theirs') {
-      this.afterSave(theirs, 'Took their version.');
-      return;
-    }
-    const mine: Record<string, unknown> = {
-      ...this.data,
-      ...(this.schema.bodyField ? { [BODY]: this.body } : {}),
-    };
-    const other: Record<string, unknown> = {
-      ...theirs.data,
-      ...(this.schema.bodyField ? { [BODY]: theirs.body ?? '' } : {}),
-    };
-    const merged = how === 'mine' ? mine : mergeChoices(mine, other, this.choices);
-    const { [BODY]: body, ...data } = merged;
+    if (resolution.how === 'theirs') return this.afterSave(theirs, 'Took their version.');
+    const { data, body } = splitFields(resolution.fields);
     this.data = data;
-    if (this.schema.bodyField) this.body = typeof body === 'string' ? body : '';
+    if (this.schema.bodyField) this.body = body;
     await this.save({ base: theirs });
   }
 
@@ -422,76 +308,9 @@ export class MimsyEntryEditor extends LitElement {
     this.navigate(href({ name: 'list', schema: this.schema.name }));
   }
 
-  private renderConflict(): unknown {
-    const theirs = this.conflict!;
-    const mine: Record<string, unknown> = {
-      ...this.data,
-      ...(this.schema.bodyField ? { [BODY]: this.body } : {}),
-    };
-    const other: Record<string, unknown> = {
-      ...theirs.data,
-      ...(this.schema.bodyField ? { [BODY]: theirs.body ?? '' } : {}),
-    };
-    const show = (v: unknown): string =>
-      v === undefined ? '(empty)' : typeof v === 'string' ? v : JSON.stringify(v, null, 2);
-    const keys = differingFields(mine, other);
-    return html`<section class="conflict" aria-label="Conflict">
-      <strong
-        >${theirs.updatedBy ? `${theirs.updatedBy.name} saved this entry meanwhile.` : 'This entry was changed meanwhile.'}</strong
-      >
-      <table>
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>Yours</th>
-            <th>Theirs</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${keys.map(
-            (k) =>
-              html`<tr>
-                <th scope="row">
-                  ${labelOf(this.schema.fields.find((f) => f.name === (k === BODY ? this.schema.bodyField : k)) ?? { name: k })}${this.entry && JSON.stringify(mine[k]) !== JSON.stringify(k === BODY ? this.entry.body : this.entry.data[k]) && JSON.stringify(other[k]) !== JSON.stringify(k === BODY ? this.entry.body : this.entry.data[k]) ? html` <span class="error">(both changed)</span>` : nothing}
-                </th>
-                <td>
-                  <label
-                    ><input
-                      type="radio"
-                      name=${`pick-${k}`}
-                      .checked=${(this.choices[k] ?? 'mine') === 'mine'}
-                      @change=${() => (this.choices = { ...this.choices, [k]: 'mine' })}
-                    />
-                    <pre>${show(mine[k])}</pre>
-                  </label>
-                </td>
-                <td>
-                  <label
-                    ><input
-                      type="radio"
-                      name=${`pick-${k}`}
-                      .checked=${this.choices[k] === 'theirs'}
-                      @change=${() => (this.choices = { ...this.choices, [k]: 'theirs' })}
-                    />
-                    <pre>${show(other[k])}</pre>
-                  </label>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      <div class="actions">
-        <button class="primary" @click=${() => void this.resolveConflict('merge')}>
-          Save with the chosen values
-        </button>
-        <button @click=${() => void this.resolveConflict('mine')}>Keep all of mine</button>
-        <button @click=${() => void this.resolveConflict('theirs')}>Take theirs (drop my changes)</button>
-      </div>
-    </section>`;
-  }
-
   override render(): unknown {
-    if (this.loading) return html`<p class="muted">Loading…</p>`;
+    if (this.loader.status === TaskStatus.INITIAL || this.loader.status === TaskStatus.PENDING)
+      return html`<p class="muted">Loading…</p>`;
     const errors = this.errors();
     const isNew = this.schema.kind === 'collection' && !this.entry;
     const title =
@@ -511,12 +330,22 @@ export class MimsyEntryEditor extends LitElement {
         this.changedElsewhere
           ? html`<div class="notice" role="status">
               This entry was changed elsewhere since you opened it. Saving will let you compare both versions.
-              <button @click=${() => void this.load()}>Load the new version</button>
+              <button @click=${() => void this.loader.run()}>Load the new version</button>
             </div>`
           : nothing
       }
       ${this.message ? html`<p class=${this.message.kind === 'error' ? 'error' : 'muted'} role=${this.message.kind === 'error' ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
-      ${this.conflict ? this.renderConflict() : nothing}
+      ${
+        this.conflict
+          ? html`<mimsy-conflict-resolver
+              .schema=${this.schema}
+              .base=${this.entry}
+              .mine=${fieldsOf(this.schema, this.data, this.body)}
+              .theirs=${this.conflict}
+              @mimsy-resolve=${(e: CustomEvent<Resolution>) => void this.resolveConflict(e.detail)}
+            ></mimsy-conflict-resolver>`
+          : nothing
+      }
       ${
         this.showHistory && this.entry
           ? html`<mimsy-history
@@ -583,9 +412,9 @@ export class MimsyEntryEditor extends LitElement {
                 <button
                   class="primary"
                   type="submit"
-                  ?disabled=${this.saving || Boolean(this.entry?.parseError)}
+                  ?disabled=${this.saver.saving || Boolean(this.entry?.parseError)}
                 >
-                  ${this.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
+                  ${this.saver.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
                 </button>
                 <span class="muted">Ctrl/⌘+S</span>
                 ${
@@ -612,11 +441,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'mimsy-entry-editor': MimsyEntryEditor;
   }
-}
-
-/** The save message; says so when the commit waits for the Git remote (see docs/scaling.md). */
-export function savedText(done: string, commit: { sync?: 'pushed' | 'pending' } | undefined): string {
-  return commit?.sync === 'pending'
-    ? `${done} The Git remote cannot be reached right now: your change is kept on the server and will be sent when it is back.`
-    : done;
 }

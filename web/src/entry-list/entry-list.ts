@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { Entry, Field } from '@mimsy/core/types';
 import type { ApiClient, SchemaInfo, SessionUser } from '../api/client.js';
+import { SessionController } from '../app/session.js';
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import { labelOf } from '../fields/label.js';
@@ -17,14 +18,11 @@ export function titleField(schema: Pick<SchemaInfo, 'fields'>): string | null {
 /**
  * `<mimsy-entry-list>` — one collection: server-side search, sort, filters for select and
  * boolean fields, cursor paging; refreshes when entries change elsewhere.
- * @property api, schema, user, app (the shell, for live events)
+ * @property schema (the API client, the user and live events come from <mimsy-app>'s context)
  */
 export class MimsyEntryList extends LitElement {
   static override properties = {
-    api: { attribute: false },
     schema: { attribute: false },
-    user: { attribute: false },
-    app: { attribute: false },
     items: { state: true },
     total: { state: true },
     q: { state: true },
@@ -84,10 +82,7 @@ export class MimsyEntryList extends LitElement {
     `,
   ];
 
-  declare api: ApiClient;
   declare schema: SchemaInfo;
-  declare user: SessionUser;
-  declare app: HTMLElement;
   declare items: Entry[];
   declare total: number;
   declare q: string;
@@ -98,9 +93,15 @@ export class MimsyEntryList extends LitElement {
   declare error: string;
   declare loading: boolean;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onEntryEvent = (e: Event): void => {
-    if ((e as CustomEvent<{ schema: string }>).detail.schema === this.schema.name) void this.load();
-  };
+  private readonly session = new SessionController(this, (event) => {
+    if (event.schema === this.schema.name) void this.load();
+  });
+  private get api(): ApiClient {
+    return this.session.api;
+  }
+  private get user(): SessionUser {
+    return this.session.user;
+  }
 
   constructor() {
     super();
@@ -119,13 +120,7 @@ export class MimsyEntryList extends LitElement {
   // so the first load happens there rather than in connectedCallback.
   override firstUpdated(): void {
     this.sort = this.schema.sort ?? 'slug';
-    this.app?.addEventListener('mimsy-entry-event', this.onEntryEvent);
     void this.load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.app?.removeEventListener('mimsy-entry-event', this.onEntryEvent);
   }
 
   private async load(): Promise<void> {
