@@ -43,8 +43,8 @@ async function run(
   const pushes = { ok: 0, lost: 0, longest: 0 };
   for (const store of stores) {
     const plumbing = (
-      store as unknown as { plumbing: { run: (a: string[], o?: unknown) => Promise<string> } }
-    ).plumbing;
+      store as unknown as { ctx: { plumbing: { run: (a: string[], o?: unknown) => Promise<string> } } }
+    ).ctx.plumbing;
     const original = plumbing.run;
     let streak = 0;
     plumbing.run = async (args, options) => {

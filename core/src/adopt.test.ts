@@ -110,13 +110,13 @@ describe('a Hugo site, adopted as it is', () => {
   });
 
   it('knows the files of each page bundle', () => {
-    expect(mimsy.resources('docs', 'trip')).toEqual([
+    expect(mimsy.bundles.list('docs', 'trip')).toEqual([
       'content/docs/trip/images/map.png',
       'content/docs/trip/notes.md',
       'content/docs/trip/photo.jpg',
     ]);
-    expect(mimsy.resources('docs', 'functions/_index')).toEqual(['content/docs/functions/banner.png']);
-    expect(mimsy.resources('docs', 'functions/Where')).toBeNull(); // a single file: no bundle
+    expect(mimsy.bundles.list('docs', 'functions/_index')).toEqual(['content/docs/functions/banner.png']);
+    expect(mimsy.bundles.list('docs', 'functions/Where')).toBeNull(); // a single file: no bundle
   });
 
   it('saves every entry unchanged without a commit, and a change as one line of its own file', async () => {
@@ -196,7 +196,7 @@ describe('a Hugo site, adopted as it is', () => {
       'D\tcontent/docs/trip/photo.jpg',
     ]);
     expect(mimsy.index.resourcesOf('docs', 'trip')).toEqual([]); // gone from the index too
-    expect(mimsy.resources('docs', 'trip')).toBeNull(); // no entry, no bundle
+    expect(mimsy.bundles.list('docs', 'trip')).toBeNull(); // no entry, no bundle
   });
 
   it('places files that appear on disk as the watcher sees them: resources stay nobody’s problem', async () => {
@@ -212,13 +212,13 @@ describe('a Hugo site, adopted as it is', () => {
     });
     writeFileSync(path.join(repo.dir, 'content/docs/walk/index.md'), PAGE('A walk'));
     await waitFor(() => mimsy.get('docs', 'walk'), { message: 'the new bundle' });
-    await waitFor(() => mimsy.resources('docs', 'trip')?.includes('content/docs/trip/second.jpg'), {
+    await waitFor(() => mimsy.bundles.list('docs', 'trip')?.includes('content/docs/trip/second.jpg'), {
       message: 'the new photo as a resource',
     });
     await waitFor(() => !mimsy.index.unaddressable.has('content/docs/walk/route.gpx'), {
       message: 'the loose file becoming a resource of the new bundle',
     });
-    expect(mimsy.resources('docs', 'walk')).toEqual(['content/docs/walk/route.gpx']);
+    expect(mimsy.bundles.list('docs', 'walk')).toEqual(['content/docs/walk/route.gpx']);
     expect(mimsy.index.validate().unaddressable).toEqual([]);
   });
 

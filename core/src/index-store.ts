@@ -1,3 +1,6 @@
+// Size: ~650 lines, one job — the in-memory index every list, search, filter, sort, cursor,
+// referrer and validation report reads; its parts share one data structure and one invariant
+// (each path indexed once, updated in place on every write, pull and file-system event).
 import { decodeEntry, ParseError } from './codec/index.js';
 import { ErrorCodes, InvalidPathError, MimsyError, ValidationError } from './errors.js';
 import type { BundleLookup, Placement } from './entry-files.js';

@@ -1,25 +1,16 @@
+// Size: ~870 lines, one job — every entry operation (create, update, patch, rename, delete,
+// revert, history) with its validation, minimal re-encoding and conflict mapping, all through one
+// write path. Media and bundle files are in files.ts; the link to the remote (pending pushes,
+// pulls on a stale copy) is the next part to move out, with the single-writer work (docs/scaling.md).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeEntry, encodeEntry, ParseError } from './codec/index.js';
-import {
-  ConflictError,
-  ErrorCodes,
-  InvalidPathError,
-  MimsyError,
-  NotFoundError,
-  ValidationError,
-} from './errors.js';
+import { ConflictError, ErrorCodes, MimsyError, NotFoundError, ValidationError } from './errors.js';
 import type { UnaddressableFile } from './index-store.js';
 import { ContentIndex, toEntry } from './index-store.js';
 import { EntryFiles } from './entry-files.js';
-import {
-  assertSafeId,
-  assertSafeSlug,
-  contentPathProblem,
-  entryPath,
-  resolveInRoot,
-  symlinkError,
-} from './paths.js';
+import { BundleFiles, MediaLibrary, type FileHost } from './files.js';
+import { assertSafeId, assertSafeSlug, entryPath, symlinkError } from './paths.js';
 import type { Project } from './project.js';
 import { getSchema, loadProject } from './project.js';
 import { renderSlug } from './slug-template.js';
@@ -34,7 +25,6 @@ import type {
   GitStatus,
   ListQuery,
   ListResult,
-  MediaFile,
   Person,
   Schema,
 } from './types.js';
@@ -144,11 +134,36 @@ export class Repository {
   private closed = false;
   private onPushError: (error: unknown) => void = () => undefined;
 
+  /** The media library (uploads, deletes, URLs). */
+  readonly media: MediaLibrary;
+  /** Files of page bundles, beside their pages. */
+  readonly bundles: BundleFiles;
+
   private constructor(
     readonly project: Project,
     readonly store: ContentStore,
     readonly index: ContentIndex,
-  ) {}
+  ) {
+    const host: FileHost = {
+      root: project.root,
+      project,
+      store,
+      index,
+      collection: (name) => this.collection(name),
+      fresh: (write) => this.fresh(write),
+      commit: async (changes, ctx, what) => {
+        const result = await this.commitChanges(
+          changes,
+          ctx,
+          renderMessage(project.config.commit.message, what),
+        );
+        this.afterCommit(result);
+        return result;
+      },
+    };
+    this.media = new MediaLibrary(host);
+    this.bundles = new BundleFiles(host);
+  }
 
   static async open(root: string, options: OpenOptions = {}): Promise<Repository> {
     const project = await loadProject(root);
@@ -277,110 +292,6 @@ export class Repository {
     this.collection(schema);
     assertSafeId(slug);
     return this.index.get(schema, slug);
-  }
-
-  /**
-   * The files of an entry's page bundle besides its own page (repository paths); null when the
-   * entry is a single file, not a bundle — so clients need not know the bundle rules.
-   */
-  resources(schema: string, slug: string): string[] | null {
-    const s = this.collection(schema);
-    assertSafeId(slug);
-    const entry = this.index.get(schema, slug);
-    if (!entry || !EntryFiles.bundleOf(s, entry.path)) return null;
-    return this.index.resourcesOf(schema, slug);
-  }
-
-  /**
-   * The folder of a page bundle's own page (`trip/index.md` → `<folder>/trip`, a section's
-   * `_index.md` → its folder), where its resources live. A single-file entry has none.
-   */
-  private bundleFolder(schema: Schema, slug: string): string {
-    assertSafeId(slug);
-    const entry = this.index.get(schema.name, slug);
-    if (!entry)
-      throw new NotFoundError(`There is no entry ${schema.name}/${slug}.`, { schema: schema.name, slug });
-    if (!EntryFiles.bundleOf(schema, entry.path))
-      throw new ValidationError(
-        `${schema.name}/${slug} is a single file (${entry.path}), not a page bundle: files go to the media library, or make it a bundle (a folder holding index.${extensionsOf(schema)[0]}).`,
-        [{ path: '/slug', message: 'is not a page bundle' }],
-      );
-    return path.posix.dirname(entry.path);
-  }
-
-  /** A resource's repository path from its name inside the bundle folder (checked, not read). */
-  private resourcePath(schema: Schema, slug: string, name: string): string {
-    const problem = contentPathProblem(name);
-    if (problem) throw new InvalidPathError(`Invalid file name in the bundle: it ${problem}.`, { name });
-    if (EntryFiles.split(schema, name.split('/').pop()!))
-      throw new ValidationError(
-        `${name} would be a page of ${schema.name}, not a file of the bundle: give it another extension.`,
-        [{ path: '/name', message: 'has a content extension' }],
-      );
-    const p = `${this.bundleFolder(schema, slug)}/${name}`;
-    resolveInRoot(this.root, p);
-    return p;
-  }
-
-  /** One file of an entry's page bundle (null when there is none of that name). */
-  async readResource(schemaName: string, slug: string, name: string): Promise<StoredFile | null> {
-    const schema = this.collection(schemaName);
-    const p = this.resourcePath(schema, slug, name);
-    if (!this.index.resourcesOf(schemaName, slug).includes(p)) return null;
-    return this.store.read(p);
-  }
-
-  /** Commits a new file into an entry's page bundle, beside its page; never overwrites. */
-  addResource(
-    schemaName: string,
-    slug: string,
-    name: string,
-    bytes: Uint8Array,
-    ctx: WriteContext,
-  ): Promise<{ path: string; version: string; commit: CommitInfo }> {
-    return this.fresh(async () => {
-      const schema = this.collection(schemaName);
-      const p = this.resourcePath(schema, slug, name);
-      const result = await this.commitChanges(
-        [{ path: p, bytes, expected: null }],
-        ctx,
-        renderMessage(this.project.config.commit.message, {
-          action: 'upload',
-          schema: schemaName,
-          slug: `${slug}/${name}`,
-        }),
-      );
-      this.index.put(p, { path: p, bytes, version: result.versions[p]! }, result);
-      this.afterCommit(result);
-      return { path: p, version: result.versions[p]!, commit: result };
-    });
-  }
-
-  /** Deletes a file of an entry's page bundle (`ifMatch`: the version the editor saw). */
-  removeResource(
-    schemaName: string,
-    slug: string,
-    name: string,
-    ctx: WriteContext & { ifMatch?: string },
-  ): Promise<{ commit: CommitInfo }> {
-    return this.fresh(async () => {
-      const schema = this.collection(schemaName);
-      const p = this.resourcePath(schema, slug, name);
-      const current = this.index.resourcesOf(schemaName, slug).includes(p) ? await this.store.read(p) : null;
-      if (!current) throw new NotFoundError(`${schemaName}/${slug} has no file ${name}.`, { path: p });
-      const result = await this.commitChanges(
-        [{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }],
-        ctx,
-        renderMessage(this.project.config.commit.message, {
-          action: 'delete',
-          schema: schemaName,
-          slug: `${slug}/${name}`,
-        }),
-      );
-      this.index.put(p, null, result);
-      this.afterCommit(result);
-      return { commit: result };
-    });
   }
 
   /**
@@ -601,26 +512,6 @@ export class Repository {
     };
   }
 
-  get mediaDir(): string {
-    return this.project.config.media.dir;
-  }
-
-  /** Every file under the media folder. */
-  async listMedia(): Promise<MediaFile[]> {
-    const dir = this.mediaDir;
-    const out: MediaFile[] = [];
-    for (const p of await this.store.list(dir).catch(() => [])) {
-      // A link is never served (fileProblems() reports it).
-      const file = await this.store.read(p).catch((error: unknown) => {
-        if (error instanceof InvalidPathError) return null;
-        throw error;
-      });
-      if (file)
-        out.push({ path: p, url: this.mediaUrl(p), size: file.bytes.byteLength, version: file.version });
-    }
-    return out;
-  }
-
   /**
    * Lines every replica shares through the Git remote (when writes are pushed), e.g. revoked
    * sessions; null for a store without Git.
@@ -631,62 +522,11 @@ export class Repository {
 
   /** Files Mimsy cannot serve: entries it cannot address and symbolic links (content or media). */
   async fileProblems(): Promise<UnaddressableFile[]> {
-    const media = await findSymlinks(this.project.root, this.mediaDir);
+    const media = await findSymlinks(this.project.root, this.media.dir);
     return [
       ...this.index.unaddressable.values(),
       ...media.map((p) => ({ path: p, schema: 'media', message: symlinkError(p).message })),
     ];
-  }
-
-  mediaUrl(p: string): string {
-    const base = this.project.config.media.publicPath.replace(/\/$/, '');
-    return `${base}/${p.slice(this.mediaDir.length + 1)}`;
-  }
-
-  /** Repository path of a media file given its path inside the media folder (checked). */
-  mediaPath(inside: string): string {
-    const p = `${this.mediaDir}/${inside}`;
-    resolveInRoot(this.root, p);
-    return p;
-  }
-
-  /** Commits a new media file at `inside` (relative to the media folder); never overwrites. */
-  async addMedia(
-    inside: string,
-    bytes: Uint8Array,
-    ctx: WriteContext,
-  ): Promise<{ file: MediaFile; commit: CommitInfo }> {
-    const p = this.mediaPath(inside);
-    const result = await this.commitChanges(
-      [{ path: p, bytes, expected: null }],
-      ctx,
-      renderMessage(this.project.config.commit.message, { action: 'upload', schema: 'media', slug: inside }),
-    );
-    this.afterCommit(result);
-    return {
-      file: { path: p, url: this.mediaUrl(p), size: bytes.byteLength, version: result.versions[p]! },
-      commit: result,
-    };
-  }
-
-  removeMedia(inside: string, ctx: WriteContext & { ifMatch?: string }): Promise<{ commit: CommitInfo }> {
-    return this.fresh(() => this.removeMediaNow(inside, ctx));
-  }
-
-  private async removeMediaNow(
-    inside: string,
-    ctx: WriteContext & { ifMatch?: string },
-  ): Promise<{ commit: CommitInfo }> {
-    const p = this.mediaPath(inside);
-    const current = await this.store.read(p);
-    if (!current) throw new NotFoundError(`There is no media file ${inside}.`, { path: p });
-    const result = await this.commitChanges(
-      [{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }],
-      ctx,
-      renderMessage(this.project.config.commit.message, { action: 'delete', schema: 'media', slug: inside }),
-    );
-    this.afterCommit(result);
-    return { commit: result };
   }
 
   create(schemaName: string, input: EntryInput & { slug?: string }, ctx: WriteContext): Promise<WriteResult> {

@@ -128,7 +128,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     slug: string,
   ): Promise<void> => {
     const entry = app.repo.getOrThrow(schema, slug);
-    await sendEntry(request, reply, entry, app.repo.resources(schema, entry.slug));
+    await sendEntry(request, reply, entry, app.repo.bundles.list(schema, entry.slug));
   };
   const readHistory = async (
     reply: FastifyReply,

@@ -1,3 +1,5 @@
+// Size: ~420 lines — the media library's and page bundles' routes share the upload pipeline
+// (multipart staging, content sniffing, limits, free names) and the safe way of serving a file.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -178,7 +180,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
         response: { 200: Type.Object({ items: Type.Array(Type.Ref(MediaFile)) }), ...commonErrors },
       },
     },
-    async () => ({ items: await app.repo.listMedia() }),
+    async () => ({ items: await app.repo.media.list() }),
   );
 
   app.post(
@@ -207,7 +209,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
       await receiveUploads(request, options, async ({ file, name, type }) => {
         const bytes = await readFile(file); // one file in memory at a time, while it is committed
         const { saved } = await underFreeName(name, type.ext, 'this month', (free) =>
-          app.repo.addMedia(`${folder}/${free}`, bytes, author(request)),
+          app.repo.media.add(`${folder}/${free}`, bytes, author(request)),
         );
         items.push(saved.file);
         commits.push(saved.commit);
@@ -222,7 +224,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
     const header = request.headers['if-match'];
     const ifMatch =
       typeof header === 'string' ? header.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') : undefined;
-    return app.repo.removeMedia(rest, { ...author(request), ...(ifMatch ? { ifMatch } : {}) });
+    return app.repo.media.remove(rest, { ...author(request), ...(ifMatch ? { ifMatch } : {}) });
   };
   app.delete(
     '/api/media/:path',
@@ -258,7 +260,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
   ) => {
     const params = request.params;
     const rest = inside(params.path ?? params['*'] ?? '');
-    const file = await app.repo.store.read(app.repo.mediaPath(rest));
+    const file = await app.repo.store.read(app.repo.media.path(rest));
     if (!file) throw httpError(ErrorCodes.NOT_FOUND, `There is no media file ${rest}.`);
     return sendFile(reply, rest, file);
   };
@@ -312,7 +314,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
   ) => {
     const { schema, slug } = bundleOf(request);
     const { name } = request.query;
-    const file = await app.repo.readResource(schema, slug, name);
+    const file = await app.repo.bundles.read(schema, slug, name);
     if (!file) throw httpError(ErrorCodes.NOT_FOUND, `${schema}/${slug} has no file ${name}.`);
     return sendFile(reply, name, file);
   };
@@ -348,7 +350,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
     await receiveUploads(request, options, async ({ file, name, type }) => {
       const bytes = await readFile(file);
       const { name: savedName, saved } = await underFreeName(name, type.ext, 'in this bundle', (free) =>
-        app.repo.addResource(schema, slug, free, bytes, author(request)),
+        app.repo.bundles.add(schema, slug, free, bytes, author(request)),
       );
       items.push({ path: saved.path, name: savedName, version: saved.version });
       commits.push(saved.commit);
@@ -394,7 +396,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
   ) => {
     const { schema, slug } = bundleOf(request);
     const { name } = request.query;
-    return app.repo.removeResource(schema, slug, name, {
+    return app.repo.bundles.remove(schema, slug, name, {
       ...author(request),
       ifMatch: requireIfMatch(request),
     });

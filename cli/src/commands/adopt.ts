@@ -1,17 +1,23 @@
 // `mimsy init --from hugo|jekyll|astro|eleventy|auto`: adopts an existing site as it is. Detects the
 // generator from its config, finds its content and data folders by that generator's conventions,
 // infers one schema per collection, and commits only new files (mimsy.config.json, schemas/).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE, decodeEntry, FORMAT_EXTENSIONS } from '@mimsy/core';
+import { detect, type Generator } from '../adopt/plan.js';
+export { detect } from '../adopt/plan.js';
+import { planAstro } from '../adopt/astro.js';
+import { planEleventy } from '../adopt/eleventy.js';
+import { planHugo } from '../adopt/hugo.js';
+import { planJekyll } from '../adopt/jekyll.js';
+import { dirsIn, exists, filesIn, isDir } from '../adopt/site.js';
 import type { ContentFormat } from '@mimsy/core';
 import { UserError } from '../errors.js';
 import { commitFiles } from '../commit-files.js';
 import * as infer from './schema-infer.js';
 import * as validate from './validate.js';
 
-export const GENERATORS = ['hugo', 'jekyll', 'astro', 'eleventy'] as const;
-export type Generator = (typeof GENERATORS)[number];
+export { GENERATORS, type Generator } from '../adopt/plan.js';
 const NAMES: Record<Generator, string> = {
   hugo: 'Hugo',
   jekyll: 'Jekyll',
@@ -50,275 +56,6 @@ export interface AdoptResult {
   checked: number;
 }
 
-const exists = (root: string, p: string): boolean => existsSync(path.join(root, p));
-const isDir = (root: string, p: string): boolean => {
-  try {
-    return statSync(path.join(root, p)).isDirectory();
-  } catch {
-    return false;
-  }
-};
-const dirsIn = (root: string, p: string): string[] =>
-  isDir(root, p)
-    ? readdirSync(path.join(root, p), { withFileTypes: true })
-        .filter(
-          (d) =>
-            d.isDirectory() &&
-            !d.name.startsWith('.') &&
-            !d.name.startsWith('_') &&
-            d.name !== 'node_modules',
-        )
-        .map((d) => d.name)
-        .sort()
-    : [];
-const filesIn = (root: string, p: string): string[] =>
-  isDir(root, p)
-    ? readdirSync(path.join(root, p), { withFileTypes: true })
-        .filter((d) => d.isFile() && !d.name.startsWith('.'))
-        .map((d) => d.name)
-        .sort()
-    : [];
-
-/** The generator whose configuration file the folder has. */
-export function detect(root: string): Generator | null {
-  const any = (...names: string[]): boolean => names.some((n) => exists(root, n));
-  if (any('hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json', 'config/_default')) return 'hugo';
-  if (any('astro.config.mjs', 'astro.config.js', 'astro.config.ts', 'astro.config.mts', 'astro.config.cjs'))
-    return 'astro';
-  if (any('_config.yml', '_config.yaml')) return 'jekyll';
-  if (
-    any(
-      '.eleventy.js',
-      '.eleventy.cjs',
-      'eleventy.config.js',
-      'eleventy.config.mjs',
-      'eleventy.config.cjs',
-      'eleventy.config.ts',
-    )
-  )
-    return 'eleventy';
-  // Hugo before 0.110 named its config config.toml/yaml/json.
-  if (any('config.toml', 'config.yaml', 'config.yml') && isDir(root, 'content')) return 'hugo';
-  return null;
-}
-
-/** A site configuration file read as data (TOML, YAML or JSON), or {} when absent or unreadable. */
-function readConfig(root: string, names: string[]): Record<string, unknown> {
-  for (const name of names) {
-    if (!exists(root, name)) continue;
-    const ext = name.split('.').pop()!;
-    const format: ContentFormat = ext === 'toml' ? 'toml' : ext === 'json' ? 'json' : 'yaml';
-    try {
-      return decodeEntry({ format }, readFileSync(path.join(root, name))).data;
-    } catch {
-      return {};
-    }
-  }
-  return {};
-}
-
-interface Plan {
-  media: { dir: string; publicPath: string };
-  /** Folders of entries (and the name each collection gets). */
-  folders: { name: string; folder: string; slug?: string }[];
-  /** Data folders: each file a singleton, each subfolder a collection. */
-  data: string[];
-  /** Pages outside any collection folder (a Jekyll site's `about.md`): one singleton each. */
-  pages?: string[];
-  skipped: { path: string; reason: string }[];
-}
-
-function planHugo(root: string): Plan {
-  const config = readConfig(root, [
-    'hugo.toml',
-    'hugo.yaml',
-    'hugo.yml',
-    'hugo.json',
-    'config.toml',
-    'config.yaml',
-    'config.yml',
-    'config.json',
-    'config/_default/hugo.toml',
-    'config/_default/config.toml',
-  ]);
-  const contentDir = typeof config.contentDir === 'string' ? config.contentDir : 'content';
-  const languages = Object.keys((config.languages as Record<string, unknown> | undefined) ?? {});
-  const folders: Plan['folders'] = [];
-  // content/<lang>/ when the site keeps one tree per language.
-  const trees =
-    languages.length > 1 && languages.every((l) => isDir(root, `${contentDir}/${l}`))
-      ? languages.map((l) => ({ dir: `${contentDir}/${l}`, suffix: `-${l}` }))
-      : [{ dir: contentDir, suffix: '' }];
-  for (const tree of trees) {
-    for (const section of dirsIn(root, tree.dir))
-      folders.push({ name: `${section}${tree.suffix}`, folder: `${tree.dir}/${section}` });
-    if (filesIn(root, tree.dir).length) folders.push({ name: `pages${tree.suffix}`, folder: tree.dir });
-  }
-  const media = isDir(root, 'static')
-    ? { dir: 'static', publicPath: '/' }
-    : { dir: 'assets', publicPath: '/' };
-  return { media, folders, data: isDir(root, 'data') ? ['data'] : [], skipped: [] };
-}
-
-function planJekyll(root: string): Plan {
-  const config = readConfig(root, ['_config.yml', '_config.yaml']);
-  const base = typeof config.collections_dir === 'string' ? config.collections_dir : '';
-  const at = (p: string): string => (base ? `${base}/${p}` : p);
-  const folders: Plan['folders'] = [];
-  if (isDir(root, at('_posts')))
-    folders.push({ name: 'posts', folder: at('_posts'), slug: '{{now}}-{{title}}' });
-  if (isDir(root, at('_drafts'))) folders.push({ name: 'drafts', folder: at('_drafts') });
-  const collections = config.collections;
-  const names = Array.isArray(collections)
-    ? collections.map(String)
-    : Object.keys((collections as Record<string, unknown>) ?? {});
-  for (const name of names)
-    if (name !== 'posts' && isDir(root, at(`_${name}`))) folders.push({ name, folder: at(`_${name}`) });
-  // Pages are files with front matter outside `_` folders (Jekyll copies the rest as they are):
-  // those at the root are singletons, a folder of them is a collection.
-  const excluded = new Set([
-    '_site',
-    'node_modules',
-    'vendor',
-    'assets',
-    'schemas',
-    ...(base ? [base] : []),
-    ...(Array.isArray(config.exclude) ? config.exclude.map((e) => String(e).replace(/^\/|\/$/g, '')) : []),
-  ]);
-  const skipped: Plan['skipped'] = [];
-  const pages: string[] = [];
-  for (const f of filesIn(root, '').filter((f) => MARKDOWN_PAGE.test(f) && !excluded.has(f))) {
-    if (hasFrontMatter(root, f)) pages.push(f);
-    else
-      skipped.push({
-        path: f,
-        reason: 'no front matter: Jekyll copies it as it is, it is not a page',
-      });
-  }
-  for (const dir of dirsIn(root, ''))
-    if (!dir.startsWith('_') && !excluded.has(dir) && holdsPages(root, dir, excluded))
-      folders.push({ name: dir, folder: dir });
-  return {
-    media: { dir: 'assets', publicPath: '/assets' },
-    folders,
-    data: isDir(root, '_data') ? ['_data'] : [],
-    pages,
-    skipped,
-  };
-}
-
-const MARKDOWN_PAGE = /\.(md|markdown)$/i;
-
-/** Whether a file starts with a YAML front matter fence (after a byte order mark). */
-function hasFrontMatter(root: string, file: string): boolean {
-  return /^(\uFEFF)?---[ \t]*\r?\n/.test(readFileSync(path.join(root, file), 'utf8').slice(0, 16));
-}
-
-/** Whether a folder (or one below it, not excluded) holds a Markdown page with front matter. */
-function holdsPages(root: string, dir: string, excluded: Set<string>): boolean {
-  return (
-    filesIn(root, dir).some((f) => MARKDOWN_PAGE.test(f) && hasFrontMatter(root, `${dir}/${f}`)) ||
-    dirsIn(root, dir).some((d) => !excluded.has(`${dir}/${d}`) && holdsPages(root, `${dir}/${d}`, excluded))
-  );
-}
-
-function planAstro(root: string): Plan {
-  const folders: Plan['folders'] = [];
-  const skipped: Plan['skipped'] = [];
-  const configFile = [
-    'src/content.config.ts',
-    'src/content.config.mjs',
-    'src/content.config.js',
-    'src/content/config.ts',
-    'src/content/config.mjs',
-    'src/content/config.js',
-  ].find((f) => exists(root, f));
-  if (configFile) {
-    const source = readFileSync(path.join(root, configFile), 'utf8');
-    // `const blog = defineCollection({ loader: glob({ base: './src/content/blog', pattern: '…' }) })`
-    for (const m of source.matchAll(
-      /(?:const|let)\s+(\w+)\s*=\s*defineCollection\(\s*\{([\s\S]*?)\}\s*\)\s*;?/g,
-    )) {
-      const [, name, body] = m as unknown as [string, string, string];
-      const glob = /glob\(\s*\{([^}]*)\}/.exec(body);
-      const baseMatch = glob && /base\s*:\s*['"`]([^'"`]+)['"`]/.exec(glob[1]!);
-      if (baseMatch)
-        folders.push({
-          name: name.toLowerCase(),
-          folder: baseMatch[1]!.replace(/^\.\//, '').replace(/\/$/, ''),
-        });
-      else if (/file\(/.test(body))
-        skipped.push({
-          path: configFile,
-          reason: `collection "${name}" is one data file (file() loader); Mimsy edits one entry per file`,
-        });
-      else if (isDir(root, `src/content/${name}`))
-        folders.push({ name: name.toLowerCase(), folder: `src/content/${name}` });
-    }
-  }
-  if (folders.length === 0)
-    for (const dir of dirsIn(root, 'src/content')) folders.push({ name: dir, folder: `src/content/${dir}` });
-  const media = isDir(root, 'public')
-    ? { dir: 'public', publicPath: '/' }
-    : { dir: 'src/assets', publicPath: '/src/assets' };
-  return { media, folders, data: [], skipped };
-}
-
-function planEleventy(root: string): Plan {
-  const configFile = [
-    'eleventy.config.js',
-    'eleventy.config.mjs',
-    'eleventy.config.cjs',
-    'eleventy.config.ts',
-    '.eleventy.js',
-    '.eleventy.cjs',
-  ].find((f) => exists(root, f));
-  const source = configFile ? readFileSync(path.join(root, configFile), 'utf8') : '';
-  const input =
-    /input\s*:\s*['"`]([^'"`]+)['"`]/
-      .exec(source)?.[1]
-      ?.replace(/^\.\/?/, '')
-      .replace(/\/$/, '') ?? '';
-  const output =
-    /output\s*:\s*['"`]([^'"`]+)['"`]/.exec(source)?.[1]?.replace(/^\.\//, '').replace(/\/$/, '') ?? '_site';
-  const data = /data\s*:\s*['"`]([^'"`]+)['"`]/.exec(source)?.[1] ?? '_data';
-  const folders: Plan['folders'] = [];
-  const skip = new Set([
-    output,
-    'node_modules',
-    'schemas',
-    'public',
-    'assets',
-    'css',
-    'js',
-    'img',
-    'images',
-    '_includes',
-    '_layouts',
-  ]);
-  for (const dir of dirsIn(root, input)) {
-    const folder = input ? `${input}/${dir}` : dir;
-    if (skip.has(dir)) continue;
-    const hasContent = (d: string): boolean =>
-      filesIn(root, d).some((f) => /\.(md|markdown)$/i.test(f)) ||
-      dirsIn(root, d).some((s) => hasContent(`${d}/${s}`));
-    if (hasContent(folder)) folders.push({ name: dir, folder });
-  }
-  // Eleventy renders every Markdown file, with or without front matter: the top ones are pages.
-  const pages = filesIn(root, input)
-    .filter((f) => MARKDOWN_PAGE.test(f) && f.toLowerCase() !== 'readme.md')
-    .map((f) => (input ? `${input}/${f}` : f));
-  const dataDir = input ? `${input}/${data}` : data;
-  return {
-    media: { dir: isDir(root, 'public') ? 'public' : 'img', publicPath: '/' },
-    folders,
-    data: isDir(root, dataDir) ? [dataDir] : [],
-    pages,
-    skipped: [],
-  };
-}
-
-/** The fields of one file's values (a singleton's): every key Mimsy can name and type. */
 function inferFields(data: Record<string, unknown>): Record<string, unknown>[] {
   return Object.entries(data)
     .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k))

@@ -1,3 +1,5 @@
+// Size: ~460 lines — every check of mimsy.config.json and schemas/*.json with its fix text;
+// what depends on a field's type lives in fields/<type>.ts, the rest is shared by every type.
 import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
 import { isValidSchemaName, contentPathProblem } from '../paths.js';

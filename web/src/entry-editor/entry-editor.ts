@@ -1,3 +1,5 @@
+// Size: ~440 lines, most of it the form's template and styles; loading is a @lit/task, saving
+// a SaveController, conflicts <mimsy-conflict-resolver>.
 import { css, html, LitElement, nothing } from 'lit';
 import { Task, TaskStatus } from '@lit/task';
 import type { Entry, Schema } from '@mimsy/core/types';
