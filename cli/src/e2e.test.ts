@@ -454,6 +454,47 @@ describe('the mimsy binary', () => {
     expect(json).toMatchObject({ conflicts: [file], inProgress: 'merge' });
   });
 
+  it('writes all of a large report to a pipe before it exits (not the first 64 KB)', () => {
+    expect(mimsy(work, 'init', 'large', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'large');
+    for (let i = 0; i < 400; i++)
+      writeFileSync(
+        path.join(site, `content/posts/bulk-${i}.md`),
+        `---\ntitle: Bulk ${i}\ndate: 2026-01-01T00:00:00Z\nauthor: ada\nlegacyKey${i}: x\n---\nBody.\n`,
+      );
+    const r = mimsy(site, '--json', 'validate');
+    expect(r.stdout.length).toBeGreaterThan(65_536);
+    const report = JSON.parse(r.stdout) as { checked: number };
+    expect(report.checked).toBeGreaterThan(400);
+  });
+
+  it('a rebase the developer stopped half-way is reported and left alone by status and sync', () => {
+    expect(mimsy(work, 'init', 'rebasing', '--template', 'blog').code).toBe(0);
+    const site = path.join(work, 'rebasing');
+    const file = 'content/posts/why-git.md';
+    const commit = (from: string, to: string, message: string): void => {
+      writeFileSync(path.join(site, file), readFileSync(path.join(site, file), 'utf8').replace(from, to));
+      git(site, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-qam', message);
+    };
+    git(site, 'checkout', '-q', '-b', 'side');
+    commit('readingTime: 5', 'readingTime: 6', 'side');
+    git(site, 'checkout', '-q', 'main');
+    commit('readingTime: 5', 'readingTime: 7', 'main');
+    git(site, 'checkout', '-q', 'side');
+    spawnSync('git', ['-c', 'user.name=A', '-c', 'user.email=a@example.com', 'rebase', 'main'], {
+      cwd: site,
+    });
+    const rebaseDir = path.join(site, '.git', 'rebase-merge');
+    expect(existsSync(rebaseDir)).toBe(true);
+    const json = JSON.parse(mimsy(site, '--json', 'status').stdout) as { inProgress: string };
+    expect(json.inProgress).toBe('rebase');
+    expect(existsSync(rebaseDir), "status must not abort the developer's rebase").toBe(true);
+    const sync = mimsy(site, 'sync');
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toMatch(/rebase is in progress.*git rebase --continue.*git rebase --abort/s);
+    expect(existsSync(rebaseDir), 'sync must not abort it either').toBe(true);
+  });
+
   it("dev prints the server's warnings as sentences, not JSON log lines", async () => {
     expect(mimsy(work, 'init', 'devlog', '--template', 'blog').code).toBe(0);
     const site = path.join(work, 'devlog');

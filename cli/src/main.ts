@@ -350,6 +350,10 @@ export async function main(argv: string[]): Promise<void> {
   const program = createProgram(runner);
   await program.parseAsync(argv);
   process.exitCode = exitCode;
-  // The only exit. A running server (serve, dev) stops on its own signal handlers instead.
-  if (!keepRunning) process.exit(exitCode);
+  // The only exit. A running server (serve, dev) stops on its own signal handlers instead. Output
+  // to a pipe is written asynchronously once the pipe is full: exiting at once would cut a large
+  // report at 64 KB, so the exit waits until everything written has gone out.
+  if (keepRunning) return;
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((done) => s.write('', done))));
+  process.exit(exitCode);
 }

@@ -237,3 +237,51 @@ describe('a Hugo site, adopted as it is', () => {
     );
   });
 });
+
+describe('nested collection folders', () => {
+  let nested: TempRepo | undefined;
+  afterEach(() => nested?.cleanup());
+
+  it('give each file to the deepest folder that holds it, whatever the schemas are named', async () => {
+    const schema = (folder: string): string =>
+      JSON.stringify({
+        kind: 'collection',
+        folder,
+        format: 'markdown',
+        fields: [
+          { name: 'title', type: 'string', required: true },
+          { name: 'body', type: 'markdown' },
+        ],
+      });
+    nested = makeTempRepo({
+      files: {
+        'mimsy.config.json': JSON.stringify({ version: 1 }),
+        // "pages" sorts before "zposts": the outer folder must not win by its name.
+        'schemas/pages.json': schema('content'),
+        'schemas/zposts.json': schema('content/posts'),
+        'content/_index.md': PAGE('Home'),
+        'content/about.md': PAGE('About'),
+        'content/posts/_index.md': PAGE('Posts'),
+        'content/posts/first.md': PAGE('First'),
+        'content/posts/2026/second.md': PAGE('Second'),
+      },
+    });
+    const repo = await Repository.open(nested.dir, { watch: false, history: false });
+    try {
+      expect(
+        repo
+          .list('zposts')
+          .items.map((e) => e.slug)
+          .sort(),
+      ).toEqual(['2026/second', '_index', 'first']);
+      expect(
+        repo
+          .list('pages')
+          .items.map((e) => e.slug)
+          .sort(),
+      ).toEqual(['_index', 'about']);
+    } finally {
+      await repo.close();
+    }
+  });
+});

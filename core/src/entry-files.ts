@@ -35,11 +35,18 @@ export class EntryFiles {
 
   /** The collection a path is in (its folder), or the singleton it is. */
   schemaOf(path: string): Schema | null {
+    // A collection's folder may hold another's (`content` and `content/posts`): the deepest wins.
+    let found: Schema | null = null;
     for (const schema of this.schemas) {
-      if (schema.kind === 'singleton' ? path === schema.file : path.startsWith(`${schema.folder}/`))
-        return schema;
+      if (schema.kind === 'singleton') {
+        if (path === schema.file) return schema;
+      } else if (
+        path.startsWith(`${schema.folder}/`) &&
+        (!found || schema.folder!.length > found.folder!.length)
+      )
+        found = schema;
     }
-    return null;
+    return found;
   }
 
   /** A file's extension among the schema's, and its name without it (null when none matches). */

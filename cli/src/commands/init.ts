@@ -44,7 +44,7 @@ const GITIGNORE =
 /** Whether `dir` is inside a Git work tree (through core's Git store, which checks this at open). */
 async function insideGit(dir: string): Promise<boolean> {
   try {
-    await (await GitStore.open(dir)).close();
+    await (await GitStore.open(dir, { recover: false })).close();
     return true;
   } catch (error) {
     if (error instanceof MimsyError && error.code === ErrorCodes.NOT_A_REPOSITORY) return false;

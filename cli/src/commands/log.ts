@@ -46,7 +46,7 @@ export async function run(options: { cwd: string; args?: string[]; limit?: strin
   }
   const project = await loadProject(root);
   const paths = [...project.schemas.values()].map((s) => s.folder ?? s.file!);
-  const store = await GitStore.open(root);
+  const store = await GitStore.open(root, { recover: false }); // it only looks
   try {
     return { entry: null, commits: await store.log([...paths, project.config.media.dir], { limit }) };
   } finally {

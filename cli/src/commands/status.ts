@@ -20,7 +20,7 @@ export interface StatusResult {
 export async function run(options: { cwd: string }): Promise<StatusResult> {
   const root = await repositoryRoot(options.cwd);
   const project = await loadProject(root);
-  const store = await GitStore.open(root);
+  const store = await GitStore.open(root, { recover: false }); // it only looks
   let git: RemoteStatus;
   let tree: Awaited<ReturnType<GitStore['workTree']>>;
   try {

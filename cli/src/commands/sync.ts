@@ -27,7 +27,12 @@ export async function run(options: SyncOptions): Promise<SyncResult> {
   const branch = options.branch ?? config.git.branch;
   const store = await GitStore.open(root);
   try {
-    const dirty = (await store.workTree()).uncommitted;
+    const tree = await store.workTree();
+    if (tree.inProgress)
+      throw new UserError(
+        `A ${tree.inProgress} is in progress in this repository, so nothing was synced. Finish it ("git ${tree.inProgress} --continue", after resolving the files "git status" lists) or go back ("git ${tree.inProgress} --abort"), then run "mimsy sync" again.`,
+      );
+    const dirty = tree.uncommitted;
     if (dirty.length && !options.autostash) {
       throw new UserError(
         `There are ${dirty.length} uncommitted change(s) (e.g. ${dirty[0]!.slice(3)}). Commit them first, or run "mimsy sync --autostash" to set them aside during the sync.`,

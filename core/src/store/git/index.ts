@@ -37,6 +37,11 @@ export interface GitStoreOptions {
   committer?: Person;
   /** Called with a line for each recovery step taken at open. */
   onRecover?: (message: string) => void;
+  /**
+   * Recover an interrupted write at open (default true). A command that only looks (status, log)
+   * opens with false: it never removes another process's lock or touches the work tree.
+   */
+  recover?: boolean;
 }
 
 /**
@@ -50,7 +55,7 @@ export class GitStore implements ContentStore, ContentWriter {
   readonly recovered: string[] = [];
   readonly writer: ContentWriter = this;
   readonly remote: GitRemote;
-  private readonly history_: GitLog;
+  private readonly gitLog: GitLog;
   private readonly committer: GitCommitter;
   private readonly publisher: GitPublisher;
   private readonly indexes: GitIndexes;
@@ -59,10 +64,10 @@ export class GitStore implements ContentStore, ContentWriter {
   private constructor(private readonly ctx: GitContext) {
     this.indexes = new GitIndexes(ctx);
     this.files = new ReadOnlyFsStore(ctx.root);
-    this.history_ = new GitLog(ctx);
+    this.gitLog = new GitLog(ctx);
     this.publisher = new GitPublisher(ctx, this.indexes);
     this.remote = new GitRemote(ctx, this.indexes, this.publisher);
-    this.committer = new GitCommitter(ctx, this.indexes, this.history_, () => this.recover());
+    this.committer = new GitCommitter(ctx, this.indexes, this.gitLog, () => this.recover());
   }
 
   get root(): string {
@@ -117,7 +122,7 @@ export class GitStore implements ContentStore, ContentWriter {
         rootStat.dev === gitStat.dev ? { tempDir: gitDir } : {},
       ),
     );
-    await store.ctx.queue.run(() => store.recover(options.onRecover));
+    if (options.recover !== false) await store.ctx.queue.run(() => store.recover(options.onRecover));
     return store;
   }
 
@@ -169,20 +174,20 @@ export class GitStore implements ContentStore, ContentWriter {
   }
 
   history(p: string, options: HistoryOptions = {}): Promise<CommitInfo[]> {
-    return this.history_.history(p, options);
+    return this.gitLog.history(p, options);
   }
 
   readAt(p: string, sha: string): Promise<Uint8Array | null> {
-    return this.history_.readAt(p, sha);
+    return this.gitLog.readAt(p, sha);
   }
 
   lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>> {
-    return this.history_.lastCommits(dirs);
+    return this.gitLog.lastCommits(dirs);
   }
 
   /** Commits touching any of `paths` (content folders, the media folder), newest first. */
   log(paths: string[], options: HistoryOptions = {}): Promise<CommitInfo[]> {
-    return this.history_.log(paths, options);
+    return this.gitLog.log(paths, options);
   }
 
   /**

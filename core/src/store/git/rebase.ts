@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, MimsyError } from '../../errors.js';
 import type { GitContext } from './context.js';
@@ -11,6 +13,13 @@ import { gitMessage } from './replay.js';
  * conflict of either kind puts the branch, the files and the stash list back as they were.
  */
 export async function rebaseOnto(ctx: GitContext, indexes: GitIndexes, upstream: string): Promise<void> {
+  const stopped = inProgress(ctx);
+  if (stopped)
+    throw new MimsyError(
+      ErrorCodes.SYNC_CONFLICT,
+      `A ${stopped} is in progress in this repository (started outside Mimsy), so nothing was pulled. Finish it ("git ${stopped} --continue") or go back ("git ${stopped} --abort"), then sync again.`,
+      { inProgress: stopped },
+    );
   const head = await ctx.head();
   if (!head) {
     await ctx.git(['reset', '--hard', '--quiet', upstream]);
@@ -26,11 +35,16 @@ export async function rebaseOnto(ctx: GitContext, indexes: GitIndexes, upstream:
       .split('\n')
       .filter(Boolean)
       .map((p) => ctx.fromGitPath(p));
+  // The marker says the rebase is Mimsy's: recovery may abort it after a crash, never one of yours.
+  const marker = rebaseMarker(ctx);
+  await writeFile(marker, head);
   try {
     await ctx.git(['-c', 'commit.gpgsign=false', ...ctx.committerArgs, 'rebase', '--quiet', upstream]);
+    await rm(marker, { force: true });
   } catch (error) {
     const files = await conflicted();
     await ctx.git(['rebase', '--abort']).catch(() => undefined);
+    await rm(marker, { force: true });
     if (dirty) await stash('pop', '--quiet'); // onto the commit it was made on: clean
     throw new MimsyError(
       ErrorCodes.SYNC_CONFLICT,
@@ -58,6 +72,18 @@ export async function rebaseOnto(ctx: GitContext, indexes: GitIndexes, upstream:
       { cause: error },
     );
   }
+}
+
+/** The file that marks a rebase as Mimsy's own (while `mimsy sync` runs one). */
+export function rebaseMarker(ctx: GitContext): string {
+  return path.join(ctx.gitDir, 'mimsy-rebase');
+}
+
+/** A rebase or merge stopped half-way in the work tree, or null. */
+export function inProgress(ctx: GitContext): 'rebase' | 'merge' | null {
+  if (existsSync(path.join(ctx.gitDir, 'rebase-merge')) || existsSync(path.join(ctx.gitDir, 'rebase-apply')))
+    return 'rebase';
+  return existsSync(path.join(ctx.gitDir, 'MERGE_HEAD')) ? 'merge' : null;
 }
 
 /** The untracked files saved in the newest stash (its third parent), relative to the root. */

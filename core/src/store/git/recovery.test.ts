@@ -36,6 +36,38 @@ describe('recovery at open', () => {
     await store.close();
   });
 
+  it("aborts mimsy sync's own rebase killed half-way, and leaves a rebase stopped by hand alone", async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'base\n' } });
+    const id = ['-c', 'user.name=A', '-c', 'user.email=a@x.io'];
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.write('content/a.md', 'side\n');
+    repo.git(...id, 'commit', '-qam', 'side');
+    repo.git('checkout', '-q', 'main');
+    repo.write('content/a.md', 'main\n');
+    repo.git(...id, 'commit', '-qam', 'main');
+    repo.git('checkout', '-q', 'side');
+    const stopped = (): boolean => existsSync(path.join(repo.dir, '.git', 'rebase-merge'));
+    try {
+      repo.git(...id, 'rebase', 'main'); // conflicts: stops half-way
+    } catch {
+      // expected
+    }
+    expect(stopped()).toBe(true);
+    // The developer's own rebase: recovery must not touch it.
+    let store = await GitStore.open(repo.dir);
+    await store.close();
+    expect(stopped()).toBe(true);
+    expect(store.recovered.join('\n')).not.toMatch(/rebase/);
+    // The same state left by a killed `mimsy sync` (its marker is there): put back as it was.
+    writeFileSync(path.join(repo.dir, '.git', 'mimsy-rebase'), '');
+    store = await GitStore.open(repo.dir);
+    await store.close();
+    expect(stopped()).toBe(false);
+    expect(store.recovered.join('\n')).toMatch(/aborted a rebase/);
+    expect(repo.git('rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('side');
+    expect(existsSync(path.join(repo.dir, '.git', 'mimsy-rebase'))).toBe(false);
+  });
+
   it('rolls back a write interrupted between the file and the commit', async () => {
     repo = makeTempRepo({ files: { 'content/a.md': 'original\n' } });
     const head = repo.git('rev-parse', 'HEAD').trim();

@@ -5,6 +5,7 @@ import { resolveInRoot } from '../../paths.js';
 import { removeFileAndEmptyParents, TEMP_MARKER, writeFileAtomic } from '../fs.js';
 import type { GitContext } from './context.js';
 import { JOURNAL, type GitIndexes } from './indexes.js';
+import { inProgress, rebaseMarker } from './rebase.js';
 import { cleanReplay, recoverMove } from './replay.js';
 
 /** What a write was about to do, written before touching the working tree (see docs/architecture.md). */
@@ -40,13 +41,14 @@ export async function recover(
       note('removed a stale .git/index.lock left by an interrupted Git process');
     }
   }
-  // A `git rebase` (mimsy sync) killed half-way: put the branch back where it was.
-  if (
-    existsSync(path.join(ctx.gitDir, 'rebase-merge')) ||
-    existsSync(path.join(ctx.gitDir, 'rebase-apply'))
-  ) {
-    await ctx.git(['rebase', '--abort']).catch(() => undefined);
-    note('aborted a rebase interrupted half-way; local commits are as they were before it');
+  // A `git rebase` of mimsy sync killed half-way: put the branch back where it was. A rebase
+  // without the marker is the developer's own, stopped on purpose: left alone.
+  if (existsSync(rebaseMarker(ctx))) {
+    if (inProgress(ctx) === 'rebase') {
+      await ctx.git(['rebase', '--abort']).catch(() => undefined);
+      note('aborted a rebase interrupted half-way; local commits are as they were before it');
+    }
+    await rm(rebaseMarker(ctx), { force: true });
   }
   // A damaged .git/index (disk trouble, a killed tool): rebuild it from HEAD; files stay as they are.
   if (existsSync(path.join(ctx.gitDir, 'index'))) {

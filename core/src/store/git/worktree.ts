@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Person } from '../../types.js';
 import type { GitContext } from './context.js';
+import { inProgress } from './rebase.js';
 import { gitEnvironment, gitRunner } from './run.js';
 
 export interface WorkTreeState {
@@ -25,12 +25,7 @@ export async function workTree(
   const conflicts = lines(await ctx.git(['diff', '--name-only', '--diff-filter=U'])).map((p) =>
     ctx.fromGitPath(p),
   );
-  const inProgress =
-    existsSync(path.join(ctx.gitDir, 'rebase-merge')) || existsSync(path.join(ctx.gitDir, 'rebase-apply'))
-      ? 'rebase'
-      : existsSync(path.join(ctx.gitDir, 'MERGE_HEAD'))
-        ? 'merge'
-        : null;
+  const stopped = inProgress(ctx);
   const branches: { branch: string; commits: number }[] = [];
   if (options.branches) {
     const upstream =
@@ -47,7 +42,7 @@ export async function workTree(
         ),
       });
   }
-  return { uncommitted, conflicts, inProgress, branches };
+  return { uncommitted, conflicts, inProgress: stopped, branches };
 }
 
 /**
