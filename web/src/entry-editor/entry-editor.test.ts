@@ -56,6 +56,8 @@ describe('<mimsy-entry-editor>', () => {
     await editor.updateComplete;
     editor.slug = 'second'; // the editor moves on before the first answer arrives
     await editor.updateComplete;
+    // Zero-delay turns, not waits for time: each lets the answer just released run through the
+    // task's promise chain before the next is released, so the order of arrival is the test.
     answer('second');
     await new Promise((r) => setTimeout(r, 0));
     answer('first'); // late: must not replace what is shown
