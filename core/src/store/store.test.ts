@@ -8,6 +8,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -280,6 +281,65 @@ describe('Git adapter specifics', () => {
     expect(repo.git('rev-parse', '--shared-index-path').trim()).toBe(''); // the repository's index is not split
     expect(repo.git('status', '--porcelain')).toBe('');
     expect(repo.git('fsck', '--strict', '--no-dangling').trim()).toBe('');
+  });
+
+  it('commits on a detached HEAD, moving HEAD and leaving no scratch ref', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    const before = repo.git('rev-parse', 'HEAD').trim();
+    repo.git('checkout', '--quiet', '--detach');
+    store = await GitStore.open(repo.dir);
+    const made = await store.commit([{ path: 'content/a.md', bytes: enc.encode('A2\n') }], opts('update a'));
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(made.sha);
+    expect(repo.git('rev-parse', 'HEAD^').trim()).toBe(before);
+    expect(repo.git('rev-parse', 'main').trim()).toBe(before); // the branch stays where it was
+    expect(repo.git('for-each-ref', 'refs/mimsy').trim()).toBe('');
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('fails and puts the files back when the branch moved while the write was made', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    // Someone commits between the write's check of HEAD and its commit: the moment the store
+    // looks up the branch to commit on.
+    const ctx = (store as unknown as { ctx: { branch: () => Promise<string | null> } }).ctx;
+    const branch = ctx.branch.bind(ctx);
+    ctx.branch = async () => {
+      repo.git('commit', '--quiet', '--allow-empty', '-m', 'made meanwhile');
+      return branch();
+    };
+    await expect(
+      store.commit([{ path: 'content/a.md', bytes: enc.encode('A2\n') }], opts('update a')),
+    ).rejects.toThrow(/Not updating refs\/heads\/main/);
+    expect(repo.git('log', '--format=%s', '-1').trim()).toBe('made meanwhile'); // kept, not dropped
+    expect(readFileSync(path.join(repo.dir, 'content/a.md'), 'utf8')).toBe('A\n');
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('commits paths with spaces, quotes, brackets and non-ASCII letters, and binary bytes', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const names = [
+      'content/with space.md',
+      'content/quote"d.md',
+      'content/#hash and [brackets].md',
+      'content/café.md',
+    ];
+    await store.commit(
+      [
+        ...names.map((p) => ({ path: p, bytes: enc.encode(`${p}\n`), expected: null })),
+        { path: 'content/b.bin', bytes, expected: null },
+      ],
+      opts('odd names'),
+    );
+    const listed = repo
+      .git('-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', '--name-only', 'HEAD')
+      .split('\0');
+    for (const p of [...names, 'content/b.bin']) expect(listed).toContain(p);
+    expect(execFileSync('git', ['cat-file', 'blob', 'HEAD:content/b.bin'], { cwd: repo.dir })).toEqual(
+      Buffer.from(bytes),
+    );
+    expect(repo.git('status', '--porcelain')).toBe('');
   });
 
   it('writes nothing and makes no commit when the bytes are unchanged', async () => {

@@ -3,20 +3,24 @@ import { assertNoSymlink, resolveInRoot } from '../../paths.js';
 import { blobId } from '../../version.js';
 import { readInRoot, removeFileAndEmptyParents, writeFileAtomic } from '../fs.js';
 import { preconditionFailure, type CommitOptions, type CommitResult, type FileChange } from '../port.js';
-import { cleanIdentity, type GitContext } from './context.js';
-import { SPLIT_INDEX, type GitIndexes } from './indexes.js';
+import type { GitContext } from './context.js';
+import { committerIdentity, FastImportStream, identity, rawDate, SCRATCH_REF } from './fast-import.js';
+import type { GitIndexes } from './indexes.js';
 import type { GitLog } from './log.js';
 import { journalPath, type Journal } from './recovery.js';
 
 /**
  * Makes one commit from a set of file changes, all or nothing: checks every precondition, writes
- * a journal, writes the files atomically, then commits from the private index with plumbing and
- * moves HEAD by compare-and-swap. A failure puts the files back; when even that fails, recovery
- * runs before the next write. Runs in the write queue.
+ * a journal, writes the files atomically, then commits their bytes with one `git fast-import`,
+ * which moves the branch only forward from the commit the write was checked against. A failure
+ * puts the files back; when even that fails, recovery runs before the next write. Runs in the
+ * write queue.
  */
 export class GitCommitter {
   /** A failed write could not be rolled back; recovery runs before the next one. */
   private mustRecover = false;
+  /** Who commits (`Name <email>`), read from Git at the first write. */
+  private committer: string | undefined;
 
   constructor(
     private readonly ctx: GitContext,
@@ -66,83 +70,86 @@ export class GitCommitter {
     } catch (error) {
       throw storageError(error) ?? error;
     }
-    const gitPaths = changes.map((c) => ctx.gitPath(c.path));
+    const date = new Date();
+    let sha: string;
     try {
       for (const change of changes) {
         const absolute = resolveInRoot(ctx.root, change.path);
         if (change.bytes === null) await removeFileAndEmptyParents(absolute, ctx.root);
         else await writeFileAtomic(absolute, change.bytes, ctx.tempOptions);
       }
-      await this.commitFromPrivateIndex(head, gitPaths, options);
+      sha = await this.commitWithFastImport(head, changes, options, date);
     } catch (error) {
-      indexes.forget(); // it may hold part of this write: rebuild it next time
+      const gitPaths = changes.map((c) => ctx.gitPath(c.path));
       // When even the roll-back fails (a full disk), the journal stays and recovery runs again
       // before the next write: the working tree never keeps an uncommitted half of a write.
       if (await this.rollback(changes, befores, gitPaths)) await indexes.syncIndex();
       else this.mustRecover = true;
       throw storageError(error) ?? ctx.gitError('commit', error);
     }
-    const sha = (await ctx.head())!;
-    indexes.mirrors(sha);
-    // The repository's own index catches up after the last of the writes queued now (the journal
-    // stays until then, and recovery redoes this step after a crash).
-    for (const p of gitPaths) indexes.stale.add(p);
-    if (ctx.queue.size <= 1) await indexes.syncIndex();
+    // The repository's own index catches up after the commit (never before: someone's `git commit`
+    // meanwhile would take this write's change), once per burst: the last of the writes queued now
+    // does it for all (the journal lists them until then, and recovery redoes it after a crash).
+    for (const change of changes) indexes.stale.add(ctx.gitPath(change.path));
+    if (indexes.ownIndexDue) await indexes.syncIndex();
     return {
       sha,
       author: { ...options.author },
-      date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      date: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       message: options.message,
       versions,
     };
   }
 
   /**
-   * Mimsy commits from its own index (.git/mimsy-index, kept equal to HEAD): the commit holds
-   * exactly these paths whatever else is staged, and Git never scans the whole work tree.
-   * Plumbing rather than `git commit`: half the process time in a large repository, and HEAD
-   * moves only by a compare-and-swap from the commit this write was checked against.
+   * One `git fast-import` makes the commit from the write's bytes on top of `head`: no index is
+   * read or written, so the commit holds exactly these paths whatever else is staged, Git never
+   * scans the work tree, hooks and signing do not run, and it is one process where the plumbing
+   * way (update-index, write-tree, commit-tree, update-ref) was four. The branch moves only
+   * forward from `head`: when something else moved it meanwhile, fast-import leaves it alone and
+   * the write fails (and is rolled back).
    */
-  private async commitFromPrivateIndex(
+  private async commitWithFastImport(
     head: string | null,
-    gitPaths: string[],
+    changes: FileChange[],
     options: CommitOptions,
-  ): Promise<void> {
-    const { ctx, indexes } = this;
-    await indexes.preparePrivateIndex(head);
-    const env = { GIT_INDEX_FILE: indexes.privateFile };
-    await ctx.plumbing.run([...SPLIT_INDEX, 'update-index', '--add', '--remove', '--', ...gitPaths], { env });
-    const tree = (await ctx.plumbing.run([...SPLIT_INDEX, 'write-tree'], { env })).trim();
-    await indexes.forgetReplacedSharedIndex();
-    const commit = (
-      await ctx.plumbing.run(
-        [
-          ...ctx.committerArgs,
-          '-c',
-          'commit.gpgsign=false',
-          'commit-tree',
-          tree,
-          ...(head ? ['-p', head] : []),
-          '-F',
-          '-',
-        ],
-        {
-          env: {
-            GIT_AUTHOR_NAME: cleanIdentity(options.author.name) || 'Unknown',
-            GIT_AUTHOR_EMAIL: cleanIdentity(options.author.email) || 'unknown@localhost',
-          },
-          input: options.message,
-        },
-      )
-    ).trim();
-    await ctx.plumbing.run([
-      'update-ref',
-      '-m',
-      `commit: ${options.message.split('\n')[0]}`,
-      'HEAD',
-      commit,
-      head ?? '0'.repeat(40),
-    ]);
+    date: Date,
+  ): Promise<string> {
+    const { ctx } = this;
+    this.committer ??= await committerIdentity(ctx.plumbing);
+    const branch = await ctx.branch();
+    // A detached HEAD: build on a scratch ref, then move HEAD by compare-and-swap.
+    const ref = branch ?? SCRATCH_REF;
+    const stream = new FastImportStream();
+    const when = rawDate(date);
+    stream.commit(ref, {
+      author: `${identity(options.author.name || 'Unknown', options.author.email || 'unknown@localhost')} ${when}`,
+      committer: `${this.committer} ${when}`,
+      message: options.message,
+      from: head,
+    });
+    for (const change of changes) {
+      if (change.bytes === null) stream.remove(ctx.gitPath(change.path));
+      else stream.put(ctx.gitPath(change.path), change.bytes);
+    }
+    stream.end();
+    const [commit] = await stream.run(ctx.plumbing, { force: branch === null });
+    if (branch === null) {
+      try {
+        await ctx.plumbing.run([
+          'update-ref',
+          '--no-deref',
+          '-m',
+          `commit: ${options.message.split('\n')[0]}`,
+          'HEAD',
+          commit!,
+          head ?? '0'.repeat(40),
+        ]);
+      } finally {
+        await ctx.plumbing.run(['update-ref', '-d', SCRATCH_REF]).catch(() => undefined);
+      }
+    }
+    return commit!;
   }
 
   /** Puts the files of a failed write back; false when that failed too. */

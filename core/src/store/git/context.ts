@@ -69,6 +69,12 @@ export class GitContext {
     }
   }
 
+  /** The branch HEAD points to (`refs/heads/main`), or null when HEAD is detached. */
+  async branch(): Promise<string | null> {
+    const head = (await readFile(path.join(this.gitDir, 'HEAD'), 'utf8')).trim();
+    return head.startsWith('ref: ') ? head.slice(5).trim() : null;
+  }
+
   /** Whether `remote` is configured in the repository. */
   async hasRemote(remote: string): Promise<boolean> {
     const remotes = await this.git(['remote']).catch(() => '');

@@ -195,7 +195,8 @@ export class GitStore implements ContentStore, ContentWriter {
    * merge or rebase stopped half-way, and local branches under `branches` with how many commits
    * each has that `upstream` lacks.
    */
-  workTree(options: { branches?: string; upstream?: string } = {}): Promise<WorkTreeState> {
+  async workTree(options: { branches?: string; upstream?: string } = {}): Promise<WorkTreeState> {
+    await this.indexes.flush(); // `git status` compares with the repository's own index
     return workTree(this.ctx, options);
   }
 
@@ -216,6 +217,7 @@ export class GitStore implements ContentStore, ContentWriter {
 
   async close(): Promise<void> {
     await this.publisher.idle();
-    return this.ctx.queue.idle();
+    await this.ctx.queue.idle();
+    await this.indexes.flush();
   }
 }

@@ -122,7 +122,6 @@ export class GitPublisher {
    * are acknowledged as pending. Runs in the write queue.
    */
   private async publishBatch(batch: Waiter[]): Promise<void> {
-    await this.indexes.syncIndex(); // moving the working tree checks it against the index
     const all = new Set(batch);
     try {
       await this.publishNow(batch, all);
@@ -249,9 +248,9 @@ export class GitPublisher {
     const up = await revParse(plumbing, upstreamRef);
     const head = await ctx.head();
     if (!up || head === up) return none;
+    await indexes.syncIndex(); // moving the working tree checks it against the index
     if (!head) {
       await ctx.git(['reset', '--hard', '--quiet', up]);
-      indexes.forget();
       const changed = (await plumbing.run(['ls-files', '-z'])).split('\0').filter(Boolean);
       this.announce(changed);
       return { ...none, changed };
@@ -271,7 +270,6 @@ export class GitPublisher {
       if (!commits) {
         // A merge made outside Mimsy: let git rebase handle it (conflicts abort, losing nothing).
         await rebaseOnto(ctx, indexes, upstreamRef);
-        indexes.forget();
         const changed = await changedPaths(plumbing, head, (await ctx.head())!);
         this.announce(changed);
         return { ...none, changed };
@@ -290,7 +288,6 @@ export class GitPublisher {
     const { tip, replayed } = await replayCommits(plumbing, keep, up);
     if (parked.length) await this.park(parked, options.remote);
     const changed = tip === head ? [] : await moveTo(plumbing, head, tip);
-    indexes.forget();
     this.announce(changed);
     return { changed, dropped, replayed };
   }

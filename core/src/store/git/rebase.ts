@@ -60,7 +60,6 @@ export async function rebaseOnto(ctx: GitContext, indexes: GitIndexes, upstream:
     await stash('pop', '--quiet'); // keeps the stash when it does not apply cleanly
   } catch (error) {
     const files = await conflicted();
-    indexes.forget();
     await ctx.git(['reset', '--hard', '--quiet', head]);
     const untracked = await stashedUntracked(ctx);
     if (untracked.length) await ctx.git(['clean', '--force', '--quiet', '--', ...untracked]);

@@ -7,6 +7,7 @@ import type { GitContext } from './context.js';
 import { JOURNAL, type GitIndexes } from './indexes.js';
 import { inProgress, rebaseMarker } from './rebase.js';
 import { cleanReplay, recoverMove } from './replay.js';
+import { SCRATCH_REF } from './fast-import.js';
 
 /** What a write was about to do, written before touching the working tree (see docs/architecture.md). */
 export interface Journal {
@@ -65,8 +66,9 @@ export async function recover(
   const moved = await recoverMove(ctx.plumbing);
   if (moved) note(moved);
   await cleanReplay(ctx.plumbing);
-  // The private index is rebuilt from HEAD on the next write; after a crash it may hold half a write.
   await indexes.clearAfterCrash();
+  // A write on a detached HEAD killed between its fast-import and moving HEAD.
+  await ctx.plumbing.run(['update-ref', '-d', SCRATCH_REF]).catch(() => undefined);
   let journal: Journal | null = null;
   try {
     journal = JSON.parse(await readFile(journalPath(ctx), 'utf8')) as Journal;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { GitRun } from './run.js';
 import { GitCommandError } from './run.js';
 import { writeFileAtomic } from '../fs.js';
+import { committerIdentity, FastImportStream, identity, rawDate } from './fast-import.js';
 
 /**
  * The Git plumbing behind replicas sharing one remote (see docs/scaling.md): replaying local
@@ -142,73 +143,53 @@ export async function replayCommits(
     meta.set(sha, { name, email, date, message: message.join('\0').replace(/\n$/, '') });
   }
   // One diff-tree for all commits: "<sha>" then ":<modes> <blobs> <status>", "<path>" pairs.
-  const changes = new Map<string, string[]>();
+  const changes = new Map<string, { path: string; mode: string; blob: string | null }[]>();
   let current = '';
   let pending: string | null = null;
   for (const token of splitZ(
     await git.run(['diff-tree', '-r', '--no-renames', '-z', '--stdin'], { input: shas.join('\n') + '\n' }),
   )) {
     if (pending !== null) {
-      const [, newMode = '', , newBlob = '', status = ''] = pending.slice(1).split(' ');
-      const line = status === 'D' ? `D ${quotePath(token)}` : `M ${newMode} ${newBlob} ${quotePath(token)}`;
-      const lines = changes.get(current) ?? [];
-      if (lines.length === 0) changes.set(current, lines);
-      lines.push(line);
+      const [, mode = '', , blob = '', status = ''] = pending.slice(1).split(' ');
+      const list = changes.get(current) ?? [];
+      if (list.length === 0) changes.set(current, list);
+      list.push({ path: token, mode, blob: status === 'D' ? null : blob });
       pending = null;
     } else if (token.startsWith(':')) pending = token;
     else current = token.trim();
   }
   // The committer is whoever replays (as `git commit-tree` would have it), at this moment.
-  const committer = (await git.run([...git.committerArgs, 'var', 'GIT_COMMITTER_IDENT'])).trim();
-  const stream: string[] = ['feature done'];
+  const committer = `${await committerIdentity(git)} ${rawDate()}`;
+  const stream = new FastImportStream();
   for (const [i, sha] of shas.entries()) {
     const info = meta.get(sha);
     if (!info) throw new Error(`commit ${sha} has no metadata`);
-    stream.push(
-      `commit ${REPLAY_REF}`,
-      `mark :${i + 1}`,
-      `author ${identity(info.name)} <${identity(info.email)}> ${info.date}`,
-      `committer ${committer}`,
-      `data ${Buffer.byteLength(info.message)}`,
-      info.message,
-      ...(i === 0 ? [`from ${onto}`] : []),
-      ...(changes.get(sha) ?? []),
-      '',
-    );
-  }
-  for (const [i] of shas.entries()) stream.push(`get-mark :${i + 1}`);
-  stream.push('done', '');
-  try {
-    const marks = (await git.run(['fast-import', '--quiet', '--force'], { input: stream.join('\n') })).split(
-      '\n',
-    );
-    for (const [i, sha] of shas.entries()) {
-      const made = marks[i]?.trim() ?? '';
-      if (!SHA.test(made)) throw new Error(`fast-import gave no commit for ${sha}`);
-      replayed.set(sha, made);
+    stream.commit(REPLAY_REF, {
+      author: `${identity(info.name, info.email)} ${info.date}`,
+      committer,
+      message: info.message,
+      from: i === 0 ? onto : null,
+    });
+    for (const c of changes.get(sha) ?? []) {
+      if (c.blob === null) stream.remove(c.path);
+      else stream.putBlob(c.path, c.blob, c.mode);
     }
+    stream.end();
+  }
+  try {
+    const made = await stream.run(git, { force: true });
+    for (const [i, sha] of shas.entries()) replayed.set(sha, made[i]!);
   } finally {
     await dropReplayRef(git);
   }
   return { tip: replayed.get(shas[shas.length - 1]!)!, replayed };
 }
 
-const SHA = /^[0-9a-f]{40}$/;
 /** fast-import must name a branch for the commits it builds; it is deleted straight after. */
 const REPLAY_REF = 'refs/mimsy/replay';
 
 async function dropReplayRef(git: ReplicaGit): Promise<void> {
   await git.run(['update-ref', '-d', REPLAY_REF]).catch(() => undefined);
-}
-
-/** A path as fast-import reads it: always C-quoted, so spaces, quotes and newlines are safe. */
-function quotePath(p: string): string {
-  return `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-/** fast-import takes a name or e-mail up to `<` or `>`; Mimsy's commits never contain those. */
-function identity(text: string): string {
-  return text.replace(/[<>\n]/g, '');
 }
 
 interface MoveJournal {

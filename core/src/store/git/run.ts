@@ -4,8 +4,8 @@ import { execa } from 'execa';
 export interface RunOptions {
   /** Extra environment for this call (e.g. GIT_INDEX_FILE, GIT_AUTHOR_*). */
   env?: Record<string, string>;
-  /** Bytes written to git's standard input. */
-  input?: string;
+  /** What is written to git's standard input (text, or bytes such as a fast-import stream). */
+  input?: string | Uint8Array;
 }
 
 /** Runs one git command in a fixed folder; resolves to its standard output. */
