@@ -52,6 +52,25 @@ async function signIn(page: Page, name: string): Promise<void> {
   sessions.set(name, await page.context().storageState());
 }
 
+/** Whether the admin's local drafts (IndexedDB) hold `text` anywhere. */
+async function draftKept(page: Page, text: string): Promise<boolean> {
+  return page.evaluate(
+    (wanted) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('mimsy-drafts');
+        open.onerror = () => resolve(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('drafts')) return resolve(false);
+          const all = db.transaction('drafts').objectStore('drafts').getAll();
+          all.onsuccess = () => resolve(JSON.stringify(all.result).includes(wanted));
+          all.onerror = () => resolve(false);
+        };
+      }),
+    text,
+  );
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -288,7 +307,14 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media' }).click();
     await page.getByText('2 file(s)').waitFor();
     const png = readFileSync(path.join(ROOT, 'examples/blog/public/media/2026/11/cover.png'));
-    await page.getByLabel('Upload files').setInputFiles([
+    // By keyboard alone: Tab reaches the button, Enter opens the file chooser.
+    const choose = page.getByRole('button', { name: 'Choose files…' });
+    await waitFor(async () => {
+      await page.keyboard.press('Tab');
+      return choose.evaluate((b) => b.matches(':focus'));
+    });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await chooser.setFiles([
       { name: 'Team Photo.png', mimeType: 'image/png', buffer: png },
       { name: 'second.png', mimeType: 'image/png', buffer: png },
     ]);
@@ -538,6 +564,140 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await files.getByText('Deleted summit-view.png.').waitFor();
     expect(repo.git('ls-files', 'content/posts/walk')).not.toContain('summit-view.png');
     await page.context().close();
+  });
+
+  it("ties each field's hint and error to its control in the accessibility tree", async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts/new');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Title is required').waitFor();
+    // Chromium's own accessibility tree (what a screen reader gets), through the DevTools protocol.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: {
+        role?: { value?: string };
+        name?: { value?: string };
+        description?: { value?: string };
+        properties?: { name: string; value: { value?: unknown } }[];
+      }[];
+    };
+    const control = (name: string) => {
+      const node = nodes.find((n) => n.role?.value === 'textbox' && n.name?.value === name);
+      if (!node) throw new Error(`no textbox named ${name} in the accessibility tree`);
+      const invalid = node.properties?.find((p) => p.name === 'invalid')?.value.value;
+      return { description: node.description?.value ?? '', invalid };
+    };
+    const title = control('Title');
+    expect(title.description).toContain('Title is required');
+    expect(title.invalid).toBe('true');
+    const summary = control('Summary');
+    expect(summary.description).toContain('One or two sentences for lists and feeds.');
+    expect(summary.invalid ?? 'false').toBe('false');
+    await page.context().close();
+  });
+
+  it('saves a number typed and not yet left with Ctrl+S', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts/entries/2026/year-in-review');
+    const minutes = page.getByLabel('Reading time (minutes)');
+    await minutes.fill('9'); // focus stays in the field: no change event yet
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('show', 'HEAD:content/posts/2026/year-in-review.md')).toContain('readingTime: 9\n');
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|update posts/2026/year-in-review');
+    await expect(minutes.inputValue()).resolves.toBe('9');
+    await page.context().close();
+  });
+
+  it('asks before Back leaves unsaved edits, and stays with them when told to', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts');
+    await page.goto(server.url + '/collections/posts/entries/guides/images');
+    const summary = page.getByLabel('Summary');
+    await summary.fill('Typed and not saved.');
+    const asked: string[] = [];
+    page.once('dialog', (d) => (asked.push(d.message()), void d.dismiss()));
+    // The browser's Back (history.back() is what the button and Alt+Left do; page.goBack would
+    // wait for a page load that a single-page app's Back never has).
+    await page.evaluate(() => history.back());
+    await waitFor(() => asked.length === 1);
+    expect(page.url()).toMatch(/\/collections\/posts\/entries\/guides\/images$/);
+    await expect(summary.inputValue()).resolves.toBe('Typed and not saved.');
+    // Told to leave: it goes.
+    page.once('dialog', (d) => void d.accept());
+    await page.evaluate(() => history.back());
+    await page.getByRole('heading', { name: 'Posts' }).waitFor();
+    await page.context().close();
+  });
+
+  it('keeps typed text in the browser through a closed tab and offers it back, with what it changes', async () => {
+    const context = await browser.newContext();
+    let page = await open(context);
+    await signIn(page, 'eddie');
+    const address = server.url + '/collections/posts/entries/guides/writing-markdown';
+    await page.goto(address);
+    await page.getByLabel('Summary').fill('Kept by the browser while the tab crashed.');
+    await page.getByLabel('Reading time (minutes)').fill('42');
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    await waitFor(() => draftKept(page, '"readingTime":42')); // kept within a moment of the last key
+    await page.close({ runBeforeUnload: false }); // a crashed or killed tab: no prompt, no save
+    page = await open(context);
+    await page.goto(address);
+    const offer = page.getByRole('region', { name: 'Unsaved changes' });
+    await offer.waitFor();
+    await offer.getByText('+ Kept by the browser while the tab crashed.').waitFor();
+    await offer.getByText('+ 42').waitFor();
+    await shot(page, '14-draft-offer');
+    await offer.getByRole('button', { name: 'Restore unsaved changes' }).click();
+    await expect(page.getByLabel('Summary').inputValue()).resolves.toBe(
+      'Kept by the browser while the tab crashed.',
+    );
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(head); // nothing saved behind the editor's back
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const file = repo.git('show', 'HEAD:content/posts/guides/writing-markdown.md');
+    expect(file).toContain('summary: Kept by the browser while the tab crashed.');
+    expect(file).toContain('readingTime: 42\n');
+    // Saved: the draft is gone, so opening the entry again offers nothing.
+    await page.reload();
+    await page.getByLabel('Summary').waitFor();
+    await expect(page.getByRole('region', { name: 'Unsaved changes' }).count()).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('offers a draft typed on an older version through the conflict screen, not over the newer save', async () => {
+    const context = await browser.newContext();
+    let page = await open(context);
+    await signIn(page, 'eddie');
+    const address = server.url + '/collections/posts/entries/hello-world';
+    await page.goto(address);
+    await page.getByLabel('Summary').fill('Eddie typed this offline.');
+    await waitFor(() => draftKept(page, 'Eddie typed this offline.'));
+    await page.close({ runBeforeUnload: false });
+    // Meanwhile Grace saves the same entry.
+    const other = await open(await browser.newContext());
+    await signIn(other, 'grace');
+    await other.goto(address);
+    await other.getByLabel('Summary').fill('Grace saved this.');
+    await other.getByRole('button', { name: 'Save' }).click();
+    await other.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await other.context().close();
+    page = await open(context);
+    consoleWatch.expectFailure(page, 409, /^\/api\/collections\/posts\/entries\/hello-world$/);
+    await page.goto(address);
+    const offer = page.getByRole('region', { name: 'Unsaved changes' });
+    await offer.getByText(/saved by someone since/).waitFor();
+    await offer.getByRole('button', { name: 'Restore unsaved changes' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Someone else saved this entry meanwhile/ })
+      .waitFor();
+    expect(repo.git('show', 'HEAD:content/posts/hello-world.md')).toContain('summary: Grace saved this.');
+    await context.close();
   });
 
   it('produced no console errors and no uncaught exceptions beyond those provoked on purpose', () => {

@@ -146,12 +146,20 @@ export class MimsyApp extends LitElement {
     return this.renderRoot.querySelector<GuardedView>('main > *');
   }
 
+  /** The address shown, to go back to when the editor stays after Back or Forward. */
+  private shown = location.pathname + location.search;
+
+  /** Whether the current view may be left: no unsaved changes, or the editor says to drop them. */
+  private mayLeave(question = 'You have unsaved changes. Leave without saving?'): boolean {
+    return !this.currentView()?.dirty || confirm(question);
+  }
+
   /** Navigates unless the current view has unsaved changes the editor does not want to lose. */
-  go(path: string, replace = false): void {
-    const view = this.currentView();
-    if (view?.dirty && !confirm('You have unsaved changes. Leave without saving?')) return;
+  go(path: string, replace = false, asked = false): void {
+    if (!asked && !this.mayLeave()) return;
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
+    this.shown = location.pathname + location.search;
     this.route = parseRoute(location.pathname);
   }
 
@@ -160,7 +168,13 @@ export class MimsyApp extends LitElement {
     this.go(event.detail.path);
   };
 
+  /** Back and Forward: the browser has moved already, so staying means putting the address back. */
   private onPopState = (): void => {
+    if (!this.mayLeave()) {
+      history.pushState(null, '', this.shown);
+      return;
+    }
+    this.shown = location.pathname + location.search;
     this.route = parseRoute(location.pathname);
   };
 
@@ -186,10 +200,16 @@ export class MimsyApp extends LitElement {
   }
 
   private async logout(): Promise<void> {
+    if (
+      !this.mayLeave(
+        'You have unsaved changes. Sign out without saving? They stay in this browser, and opening the entry again offers them back.',
+      )
+    )
+      return;
     await this.api.logout();
     this.user = null;
     this.stopEvents?.();
-    this.go('/login');
+    this.go('/login', false, true);
   }
 
   private view(): unknown {

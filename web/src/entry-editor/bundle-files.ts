@@ -51,14 +51,6 @@ export class MimsyBundleFiles extends LitElement {
         font-size: 0.8rem;
         word-break: break-all;
       }
-      .visually-hidden {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip-path: inset(50%);
-        white-space: nowrap;
-      }
     `,
   ];
 

@@ -16,6 +16,9 @@ import './conflict-resolver.js';
 import type { Resolution } from './conflict-resolver.js';
 import { BODY, fieldsOf, splitFields } from './conflict.js';
 import { SaveController } from './save-controller.js';
+import { DraftController, draftKey, type FormState } from './drafts.js';
+import './draft-offer.js';
+import { commitPendingInput } from '../app/pending-input.js';
 
 export { savedText } from './save-controller.js';
 
@@ -105,6 +108,10 @@ export class MimsyEntryEditor extends LitElement {
       this.changedElsewhere = true;
   });
   private readonly saver = new SaveController(this, () => void this.save());
+  /** What was typed and not saved, kept in the browser (IndexedDB) and offered back. */
+  private readonly drafts = new DraftController(this, () => this.formState());
+  /** A restored draft was typed on this version: saving is based on it (a 409 when it is old). */
+  private restoredVersion: string | null = null;
   /** The entry for the current schema and slug; a run for an earlier one never lands. */
   private readonly loader = new Task(this, {
     args: () => [this.schema.name, this.schema.kind, this.slug] as const,
@@ -138,8 +145,13 @@ export class MimsyEntryEditor extends LitElement {
     return this.session.api;
   }
 
-  /** Unsaved changes: the shell asks before leaving. */
+  /** Unsaved changes: the shell asks before leaving (after taking in what is being typed). */
   get dirty(): boolean {
+    commitPendingInput();
+    return this.isDirty();
+  }
+
+  private isDirty(): boolean {
     if (!this.entry) return this.touched.size > 0;
     return (
       JSON.stringify(this.data) !== JSON.stringify(this.entry.data) ||
@@ -150,6 +162,37 @@ export class MimsyEntryEditor extends LitElement {
 
   private get readonly(): boolean {
     return this.session.user.role === 'viewer';
+  }
+
+  /** The draft key of what the form shows: per user, collection and entry ('' for a new one). */
+  private draftKey(slug = this.entry?.slug ?? this.slug): string {
+    const who = this.session.user.email || this.session.user.name;
+    return draftKey(who, this.schema.name, this.schema.kind === 'singleton' ? null : (slug ?? ''));
+  }
+
+  private formState(): FormState | null {
+    if (this.loader.status !== TaskStatus.COMPLETE) return null;
+    return {
+      key: this.draftKey(),
+      version: this.entry?.version ?? null,
+      data: this.data,
+      body: this.body,
+      slug: this.newSlug,
+      dirty: this.isDirty(),
+    };
+  }
+
+  private restoreDraft(): void {
+    const draft = this.drafts.offer;
+    if (!draft) return;
+    this.data = structuredClone(draft.data);
+    this.body = draft.body;
+    if (draft.slug) this.newSlug = draft.slug;
+    this.touched = new Set([...this.touched, '*']);
+    if (this.entry && draft.version && draft.version !== this.entry.version)
+      this.restoredVersion = draft.version;
+    this.drafts.taken();
+    this.message = { kind: 'ok', text: 'Unsaved changes restored. Save to keep them.' };
   }
 
   /** The form shows `entry` (null: a new one, with the schema's defaults). */
@@ -165,6 +208,8 @@ export class MimsyEntryEditor extends LitElement {
     this.data = entry ? structuredClone(entry.data) : applyDefaults(this.schema as unknown as Schema, {});
     this.body = entry?.body ?? '';
     this.newSlug = entry?.slug ?? '';
+    this.restoredVersion = null;
+    void this.drafts.opened();
     if (entry?.parseError)
       this.message = {
         kind: 'error',
@@ -201,6 +246,7 @@ export class MimsyEntryEditor extends LitElement {
     for (const key of Object.keys(server))
       if (key === pointer || key.startsWith(pointer + '/')) delete server[key];
     this.serverErrors = server;
+    this.drafts.changed();
   }
 
   private navigate(path: string): void {
@@ -211,6 +257,7 @@ export class MimsyEntryEditor extends LitElement {
 
   async save(options: { base?: Entry } = {}): Promise<void> {
     if (this.readonly || this.saver.saving) return;
+    commitPendingInput(); // a number typed and not yet left, saved with Ctrl+S
     this.touched = new Set([...this.touched, '*']);
     const issues = validateEntry(
       this.schema as unknown as Schema,
@@ -223,13 +270,17 @@ export class MimsyEntryEditor extends LitElement {
     }
     this.message = null;
     try {
-      const saved = await this.saver.save(this.api, this.schema, options.base ?? this.entry, {
+      const restored =
+        this.restoredVersion && this.entry ? { ...this.entry, version: this.restoredVersion } : null;
+      const keyBefore = this.draftKey();
+      const saved = await this.saver.save(this.api, this.schema, options.base ?? restored ?? this.entry, {
         data: this.data,
         body: this.body,
         slug: this.newSlug,
       });
       if (!saved) return;
       this.afterSave(saved.entry, saved.text);
+      void this.drafts.done(keyBefore, this.draftKey(saved.entry.slug));
       if (saved.created || (this.schema.kind === 'collection' && saved.entry.slug !== this.slug))
         this.navigate(href({ name: 'entry', schema: this.schema.name, slug: saved.entry.slug }));
     } catch (error) {
@@ -250,6 +301,7 @@ export class MimsyEntryEditor extends LitElement {
     this.data = structuredClone(entry.data);
     this.body = entry.body ?? '';
     this.newSlug = entry.slug;
+    this.restoredVersion = null;
     this.conflict = null;
     this.changedElsewhere = false;
     this.touched = new Set();
@@ -304,8 +356,10 @@ export class MimsyEntryEditor extends LitElement {
         return;
       }
     }
+    const key = this.draftKey();
     this.entry = null;
     this.touched = new Set();
+    void this.drafts.done(key);
     this.dispatchEvent(new CustomEvent('mimsy-changed', { bubbles: true, composed: true }));
     this.navigate(href({ name: 'list', schema: this.schema.name }));
   }
@@ -334,6 +388,17 @@ export class MimsyEntryEditor extends LitElement {
               This entry was changed elsewhere since you opened it. Saving will let you compare both versions.
               <button @click=${() => void this.loader.run()}>Load the new version</button>
             </div>`
+          : nothing
+      }
+      ${
+        this.drafts.offer && !this.readonly
+          ? html`<mimsy-draft-offer
+              .schema=${this.schema}
+              .draft=${this.drafts.offer}
+              .current=${{ data: this.data, body: this.body, version: this.entry?.version ?? null }}
+              @mimsy-restore-draft=${() => this.restoreDraft()}
+              @mimsy-discard-draft=${() => void this.drafts.discard()}
+            ></mimsy-draft-offer>`
           : nothing
       }
       ${this.message ? html`<p class=${this.message.kind === 'error' ? 'error' : 'muted'} role=${this.message.kind === 'error' ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
@@ -389,7 +454,7 @@ export class MimsyEntryEditor extends LitElement {
                 <input
                   .value=${this.newSlug}
                   ?readonly=${this.readonly}
-                  @input=${(e: Event) => ((this.newSlug = (e.target as HTMLInputElement).value.trim()), (this.touched = new Set([...this.touched, '/slug'])))}
+                  @input=${(e: Event) => ((this.newSlug = (e.target as HTMLInputElement).value.trim()), (this.touched = new Set([...this.touched, '/slug'])), this.drafts.changed())}
                 />
                 ${errors['/slug'] ? html`<span class="error">${errors['/slug']}</span>` : nothing}
               </label>`

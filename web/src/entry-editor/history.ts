@@ -1,9 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { CommitInfo, Entry } from '@mimsy/core/types';
 import type { ApiClient, SchemaInfo } from '../api/client.js';
-import { labelOf } from '../fields/label.js';
 import { theme } from '../styles/theme.js';
-import { asDiffText, diffLines } from './diff.js';
+import { changedFields, fieldDiffs, fieldDiffStyles } from './field-diffs.js';
 
 /**
  * `<mimsy-history>` — the commits that touched an entry, a diff of any revision against the
@@ -25,6 +24,7 @@ export class MimsyHistory extends LitElement {
   };
   static override styles = [
     theme,
+    fieldDiffStyles,
     css`
       :host {
         display: block;
@@ -47,21 +47,6 @@ export class MimsyHistory extends LitElement {
       }
       li button[aria-pressed='true'] {
         border-color: var(--m-accent);
-      }
-      pre {
-        margin: 0;
-        white-space: pre-wrap;
-        font-size: 0.88rem;
-      }
-      .removed {
-        background: color-mix(in srgb, var(--m-danger) 18%, transparent);
-      }
-      .added {
-        background: color-mix(in srgb, var(--m-ok) 18%, transparent);
-      }
-      h3 {
-        font-size: 1rem;
-        margin: 0.8rem 0 0.3rem;
       }
     `,
   ];
@@ -119,18 +104,10 @@ export class MimsyHistory extends LitElement {
 
   private renderDiff(): unknown {
     const rev = this.revision!;
-    const fields = this.schema.fields.map((f) => f.name);
-    const keys = [...new Set([...fields, ...Object.keys(rev.data), ...Object.keys(this.current.data)])];
-    const value = (e: Entry, k: string): unknown => (k === this.schema.bodyField ? e.body : e.data[k]);
-    const changed = keys.filter((k) => asDiffText(value(rev, k)) !== asDiffText(value(this.current, k)));
-    if (!changed.length) return html`<p class="muted">This revision is the same as the current entry.</p>`;
+    if (!changedFields(this.schema, rev, this.current).length)
+      return html`<p class="muted">This revision is the same as the current entry.</p>`;
     return html`<p class="muted">What changed from this revision to the current entry:</p>
-      ${changed.map((k) => {
-        const field = this.schema.fields.find((f) => f.name === k) ?? { name: k };
-        return html`<h3>${labelOf(field)}</h3>
-          <pre>
-${diffLines(asDiffText(value(rev, k)), asDiffText(value(this.current, k))).map((l) => html`<div class=${l.kind}>${l.kind === 'removed' ? '− ' : l.kind === 'added' ? '+ ' : '  '}${l.text}</div>`)}</pre>`;
-      })}`;
+      ${fieldDiffs(this.schema, rev, this.current)}`;
   }
 
   override render(): unknown {

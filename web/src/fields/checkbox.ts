@@ -15,7 +15,7 @@ export class MimsyCheckbox extends FieldWidget {
       type="checkbox"
       id=${this.inputId}
       aria-label=${labelOf(this.field)}
-      aria-describedby=${this.describedBy}
+      data-control
       .checked=${this.value === true}
       ?disabled=${this.readonly}
       @change=${(e: Event) => emitValue(this, (e.target as HTMLInputElement).checked)}

@@ -55,13 +55,25 @@ export class MimsyField extends FieldWidget {
   ];
   private readonly uid = `mimsy-field-${++counter}`;
 
+  /** The hint and error elements shown, which the widget's controls point to. */
+  private shown: Element[] = [];
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    super.updated(changed);
+    const now = [...this.renderRoot.querySelectorAll('.hint, .error')];
+    if (now.length === this.shown.length && now.every((el, i) => el === this.shown[i])) return;
+    this.shown = now;
+    this.requestUpdate(); // hands them to the widget (one more render, then stable)
+  }
+
   private widget(): unknown {
     const tag = widgetOf(this.field.type);
     return staticHtml`<${tag}
       .field=${this.field}
       .value=${this.value}
       .inputId=${`${this.uid}-input`}
-      .describedBy=${`${this.uid}-hint ${this.uid}-error`}
+      .describers=${this.shown}
+      ?invalid=${Boolean(this.errors[this.at])}
       .errors=${this.errors}
       .at=${this.at}
       .api=${this.api}
@@ -78,7 +90,7 @@ export class MimsyField extends FieldWidget {
       >
       ${f.hint ? html`<span class="hint muted" id=${`${this.uid}-hint`}>${f.hint}</span>` : nothing}
       ${this.widget()}
-      ${error ? html`<span class="error" id=${`${this.uid}-error`} role="alert">${labelOf(f)} ${error}</span>` : nothing}
+      ${error ? html`<span class="error" id=${`${this.uid}-error`} role="alert">${`${labelOf(f)} ${error}`}</span>` : nothing}
     `;
   }
 }

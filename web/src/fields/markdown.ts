@@ -95,7 +95,7 @@ export class MimsyMarkdown extends FieldWidget {
         <textarea
           id=${this.inputId}
           aria-label=${labelOf(this.field)}
-          aria-describedby=${this.describedBy}
+          data-control
           ?readonly=${this.readonly}
           .value=${typeof this.value === 'string' ? this.value : ''}
           @input=${(e: Event) => emitValue(this, (e.target as HTMLTextAreaElement).value)}

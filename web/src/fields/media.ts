@@ -81,13 +81,19 @@ export class MimsyMedia extends FieldWidget {
         ${
           this.readonly
             ? nothing
-            : html`<label class="button"
-                  >Upload<input
-                    type="file"
-                    hidden
-                    accept=${this.field.type === 'image' ? 'image/*' : '*/*'}
-                    @change=${(e: Event) => void this.upload((e.target as HTMLInputElement).files)}
-                /></label>
+            : html`<input
+                  class="visually-hidden"
+                  type="file"
+                  tabindex="-1"
+                  aria-hidden="true"
+                  accept=${this.field.type === 'image' ? 'image/*' : '*/*'}
+                  @change=${(e: Event) => void this.upload((e.target as HTMLInputElement).files)}
+                /><button
+                  type="button"
+                  @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}
+                >
+                  Upload…
+                </button>
                 <button @click=${async () => (this.library = this.library ? null : await this.api.media())}>
                   ${this.library ? 'Close library' : 'Choose…'}
                 </button>`

@@ -28,11 +28,7 @@ export class MimsySelect extends FieldWidget {
     );
     if (this.field.multiple) {
       const chosen = Array.isArray(this.value) ? (this.value as string[]) : [];
-      return html`<fieldset
-        id=${this.inputId}
-        aria-describedby=${this.describedBy}
-        aria-label=${labelOf(this.field)}
-      >
+      return html`<fieldset id=${this.inputId} data-control aria-label=${labelOf(this.field)}>
         ${options.map(
           (o) =>
             html`<label
@@ -56,7 +52,7 @@ export class MimsySelect extends FieldWidget {
     return html`<select
       id=${this.inputId}
       aria-label=${labelOf(this.field)}
-      aria-describedby=${this.describedBy}
+      data-control
       ?disabled=${this.readonly}
       @change=${(e: Event) => emitValue(this, (e.target as HTMLSelectElement).value || undefined)}
     >

@@ -18,7 +18,7 @@ const INPUT_TYPE: Partial<Record<Field['type'], string>> = {
 
 /**
  * `<mimsy-text-input>` — one-line values: string, slug, url, email, number, date, datetime, color.
- * @property field, value, inputId, describedBy, readonly
+ * @property field, value, inputId, describers, invalid, readonly
  * @fires mimsy-value
  */
 export class MimsyTextInput extends FieldWidget {
@@ -52,6 +52,17 @@ export class MimsyTextInput extends FieldWidget {
     else emitValue(this, raw === '' ? undefined : raw);
   }
 
+  /**
+   * While typing: text as it comes; a number or date once the browser reads it as one (half-typed
+   * ones, such as "-", read as empty and wait for `change`), so a value is never only in the box.
+   */
+  private input(el: HTMLInputElement): void {
+    const t = this.field.type;
+    if ((t === 'number' || t === 'date' || t === 'datetime') && (el.value === '' || !el.validity.valid))
+      return;
+    this.change(el.value);
+  }
+
   override render(): unknown {
     const f = this.field;
     const shown =
@@ -67,10 +78,10 @@ export class MimsyTextInput extends FieldWidget {
       ?readonly=${this.readonly}
       ?required=${f.required === true}
       step=${f.type === 'number' && !f.integer ? 'any' : '1'}
-      aria-describedby=${this.describedBy}
+      data-control
       aria-label=${labelOf(f)}
       @change=${(e: Event) => this.change((e.target as HTMLInputElement).value)}
-      @input=${(e: Event) => f.type !== 'number' && f.type !== 'datetime' && f.type !== 'date' && this.change((e.target as HTMLInputElement).value)}
+      @input=${(e: Event) => this.input(e.target as HTMLInputElement)}
     />`;
     if (f.type !== 'color') return input;
     return html`<div class="color">

@@ -23,7 +23,7 @@ export class MimsyTextarea extends FieldWidget {
     return html`<textarea
       id=${this.inputId}
       aria-label=${labelOf(this.field)}
-      aria-describedby=${this.describedBy}
+      data-control
       ?readonly=${this.readonly}
       .value=${typeof this.value === 'string' ? this.value : ''}
       @input=${(e: Event) => emitValue(this, (e.target as HTMLTextAreaElement).value || undefined)}

@@ -7,7 +7,8 @@ import type { ApiClient } from '../api/client.js';
  * @property field - the schema field (for list items: `of` with the list's name)
  * @property value - the current value
  * @property inputId - id for the widget's main control
- * @property describedBy - ids of the hint and error, for aria-describedby
+ * @property describers - the field's hint and error elements, which describe its controls
+ * @property invalid - the value has an error (aria-invalid on its controls)
  * @property errors - JSON pointer → message for the whole entry (nested widgets pass it on)
  * @property at - this value's JSON pointer
  * @property api - the API client (relations, media)
@@ -19,7 +20,8 @@ export class FieldWidget extends LitElement {
     field: { attribute: false },
     value: { attribute: false },
     inputId: { attribute: false },
-    describedBy: { attribute: false },
+    describers: { attribute: false },
+    invalid: { type: Boolean },
     errors: { attribute: false },
     at: { attribute: false },
     api: { attribute: false },
@@ -28,7 +30,8 @@ export class FieldWidget extends LitElement {
   declare field: Field;
   declare value: unknown;
   declare inputId: string;
-  declare describedBy: string;
+  declare describers: Element[];
+  declare invalid: boolean;
   declare errors: Record<string, string>;
   declare at: string;
   declare api: ApiClient;
@@ -39,5 +42,20 @@ export class FieldWidget extends LitElement {
     this.errors = {};
     this.at = '';
     this.readonly = false;
+    this.describers = [];
+    this.invalid = false;
+  }
+
+  /**
+   * Ties the hint and error (in `<mimsy-field>`'s shadow root) to the controls marked
+   * `data-control` (in this one) by element reference: ids do not cross shadow roots, element
+   * references to an enclosing tree do. Errors also set aria-invalid.
+   */
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    super.updated(changed);
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-control]')) {
+      el.ariaDescribedByElements = this.describers;
+      el.ariaInvalid = this.invalid ? 'true' : null;
+    }
   }
 }

@@ -118,14 +118,19 @@ export class MimsyMediaLibrary extends LitElement {
               }}
             >
               <p>Drop images or PDFs here, or</p>
-              <label class="button"
-                >Choose files<input
-                  type="file"
-                  multiple
-                  hidden
-                  aria-label="Upload files"
-                  @change=${(e: Event) => void this.upload((e.target as HTMLInputElement).files)}
-              /></label>
+              <input
+                class="visually-hidden"
+                type="file"
+                multiple
+                tabindex="-1"
+                aria-hidden="true"
+                @change=${(e: Event) => void this.upload((e.target as HTMLInputElement).files)}
+              /><button
+                type="button"
+                @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}
+              >
+                Choose files…
+              </button>
               ${this.progress !== null ? html`<progress aria-label="Upload progress" max="1" .value=${this.progress}></progress>` : nothing}
             </div>`
           : nothing

@@ -33,6 +33,15 @@ export const theme = css`
       --m-card: #1e1e27;
     }
   }
+  /* Out of sight, still in the page: a file input opened by a real button (keyboard users). */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   :focus-visible {
     outline: 3px solid var(--m-accent);
     outline-offset: 2px;
