@@ -121,16 +121,22 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)('the admin in Chromium', () => {
-  it('signs in and shows the dashboard with entry counts', async () => {
+  it('signs in, returns to the page asked for, and shows the dashboard with entry counts', async () => {
     const page = await open(await browser.newContext());
-    await page.goto(server.url + '/collections/posts');
-    await page.waitForURL('**/login');
+    await page.goto(server.url + '/collections/posts?q=git');
+    await page.waitForURL(/\/login\?next=%2Fcollections%2Fposts%3Fq%3Dgit$/);
     consoleWatch.expectFailure(page, 401, /^\/api\/auth\/login$/);
     await page.getByLabel('Password').fill('wrong');
     await page.getByLabel('Name or email').fill('eddie');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'The name or password is wrong.' }).waitFor();
-    await signIn(page, 'eddie');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/collections\/posts\?q=git$/); // the link opened before signing in
+    await page.getByRole('heading', { name: 'Posts' }).waitFor();
+    sessions.set('eddie', await page.context().storageState());
+    await page.goto(server.url + '/');
+    await page.getByRole('heading', { name: 'Content' }).waitFor();
     await expect(page.getByRole('link', { name: /Blog posts\s*7 entries/ }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: /Site settings/ }).isVisible()).resolves.toBe(true);
     await shot(page, '01-dashboard');
@@ -595,6 +601,36 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     expect(summary.description).toContain('One or two sentences for lists and feeds.');
     expect(summary.invalid ?? 'false').toBe('false');
     await page.context().close();
+  });
+
+  it('gives every control a touch target of at least 44 px on a 390 px phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const page = await open(context);
+    await signIn(page, 'eddie');
+    await page.goto(server.url + '/collections/posts/entries/hello-world');
+    await page.getByLabel('Title', { exact: true }).waitFor();
+    const small = await page.evaluate(() => {
+      const out: string[] = [];
+      const visit = (root: Document | ShadowRoot): void => {
+        for (const el of root.querySelectorAll<HTMLElement>('*')) {
+          if (el.shadowRoot) visit(el.shadowRoot);
+          if (!el.matches('button, .button, input, select, textarea') || el.matches('.visually-hidden'))
+            continue;
+          const box = el.getBoundingClientRect();
+          if (box.width === 0 && box.height === 0) continue; // not shown
+          const narrow = el.matches('input[type=checkbox], input[type=radio]') && box.width < 44;
+          if (box.height < 44 || narrow)
+            out.push(
+              `${el.tagName.toLowerCase()} "${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+            );
+        }
+      };
+      visit(document);
+      return out;
+    });
+    expect(small).toEqual([]);
+    await shot(page, '15-editor-390px');
+    await context.close();
   });
 
   it('saves a number typed and not yet left with Ctrl+S', async () => {

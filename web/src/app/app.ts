@@ -8,7 +8,7 @@ import {
 } from '../api/client.js';
 import { theme } from '../styles/theme.js';
 import { ContextProvider } from '@lit/context';
-import { href, parseRoute, type Route } from './router.js';
+import { href, parseRoute, type Route, returnTo } from './router.js';
 import { apiContext, entryEventsContext, userContext } from './context.js';
 import '../login/login.js';
 import '../dashboard/dashboard.js';
@@ -128,8 +128,9 @@ export class MimsyApp extends LitElement {
         this.stopEvents = this.api.events((event) =>
           this.entryEvents.dispatchEvent(new CustomEvent('mimsy-entry-event', { detail: event })),
         );
-        if (this.route.name === 'login') this.go('/', true);
-      } else if (this.route.name !== 'login') this.go('/login', true);
+        if (this.route.name === 'login') this.go(returnTo(location.search), true);
+      } else if (this.route.name !== 'login')
+        this.go(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
     } catch (error) {
       this.error = (error as Error).message;
     }

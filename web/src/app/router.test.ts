@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseRoute, type Route } from './router.js';
+import { href, parseRoute, returnTo, type Route } from './router.js';
 
 describe('routes', () => {
   it.each<Route>([
@@ -15,5 +15,22 @@ describe('routes', () => {
   });
   it('answers not-found for anything else', () => {
     expect(parseRoute('/collections/posts/bogus').name).toBe('not-found');
+  });
+});
+
+describe('returnTo', () => {
+  it.each([
+    ['?next=%2Fcollections%2Fposts%3Fq%3Dgit', '/collections/posts?q=git'],
+    ['?next=%2Fcollections%2Fposts%2Fentries%2Fguides%2Fintro', '/collections/posts/entries/guides/intro'],
+    ['', '/'],
+    ['?next=', '/'],
+    ['?next=%2F%2Fevil.example', '/'],
+    ['?next=%2F%5Cevil.example', '/'],
+    ['?next=https%3A%2F%2Fevil.example%2F', '/'],
+    ['?next=javascript%3Aalert(1)', '/'],
+    ['?next=%2Fapi%2Fauth%2Flogout', '/'],
+    ['?next=%2Fmedia%2Fx.png', '/'],
+  ])('%s → %s', (search, expected) => {
+    expect(returnTo(search)).toBe(expected);
   });
 });

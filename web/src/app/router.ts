@@ -48,3 +48,12 @@ export function href(route: Route): string {
       return '/';
   }
 }
+
+/**
+ * Where sign-in goes on to: the address asked for before it (`?next=`), when that is a page of
+ * the admin — never another site (`//host`, `/\host`) or the API.
+ */
+export function returnTo(search: string): string {
+  const next = new URLSearchParams(search).get('next') ?? '';
+  return /^\/(?![/\\])/.test(next) && !/^\/(api|media)(\/|$)/.test(next) ? next : '/';
+}

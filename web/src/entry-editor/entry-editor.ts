@@ -22,6 +22,9 @@ import { commitPendingInput } from '../app/pending-input.js';
 
 export { savedText } from './save-controller.js';
 
+/** How long "Saved." and the like stay on screen. */
+const CONFIRMATION_MS = 8000;
+
 function asText(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
@@ -141,6 +144,15 @@ export class MimsyEntryEditor extends LitElement {
     this.showHistory = false;
   }
 
+  /** A confirmation ("Saved.") goes away by itself after a while; errors stay until acted on. */
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('message') || this.message?.kind !== 'ok') return;
+    const shown = this.message;
+    setTimeout(() => {
+      if (this.message === shown) this.message = null;
+    }, CONFIRMATION_MS);
+  }
+
   private get api(): ApiClient {
     return this.session.api;
   }
@@ -246,6 +258,8 @@ export class MimsyEntryEditor extends LitElement {
     for (const key of Object.keys(server))
       if (key === pointer || key.startsWith(pointer + '/')) delete server[key];
     this.serverErrors = server;
+    if (this.message?.text.startsWith('Not saved:') && !this.conflict && !Object.keys(this.errors()).length)
+      this.message = null; // "Not saved: 2 field(s) need attention", and they no longer do
     this.drafts.changed();
   }
 

@@ -33,6 +33,20 @@ export const theme = css`
       --m-card: #1e1e27;
     }
   }
+  /* Touch: every control at least 44 × 44 px (WCAG 2.5.5), on phones and wherever the pointer is a finger. */
+  @media (pointer: coarse), (max-width: 40rem) {
+    button,
+    .button,
+    input,
+    select,
+    textarea {
+      min-height: 44px;
+    }
+    input[type='checkbox'],
+    input[type='radio'] {
+      min-width: 44px;
+    }
+  }
   /* Out of sight, still in the page: a file input opened by a real button (keyboard users). */
   .visually-hidden {
     position: absolute;
