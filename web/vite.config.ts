@@ -1,9 +1,20 @@
 import { defaultClientConditions, defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 // The admin talks to the API only; in dev, Vite proxies /api and /media to a running server.
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (only @mimsy/core's pure modules are used).
   resolve: { conditions: ['@mimsy/source', ...defaultClientConditions] },
+  // Every text file of the build also as .br and .gz: the API serves them precompressed
+  // (@fastify/static preCompressed), so nothing is compressed per request.
+  plugins: [
+    compression({
+      include: /\.(js|css|html|svg|json)$/,
+      exclude: /config\.js$/, // written at start in the admin image
+      algorithms: ['brotliCompress', 'gzip'],
+      skipIfLargerOrEqual: true,
+    }),
+  ],
   build: {
     outDir: 'dist',
     target: 'es2022',

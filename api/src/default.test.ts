@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempRepo } from '@mimsy/core/testing';
 import { loadSettings } from './settings.js';
@@ -116,6 +117,34 @@ describe('serving the built admin', () => {
     expect(apiMiss.statusCode).toBe(404);
     expect(apiMiss.json<{ error: { code: string } }>().error.code).toBe('MIMSY_ERR_ROUTE_NOT_FOUND');
     expect((await t.app.inject('/api/schemas')).statusCode).toBe(401); // the API stays protected
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('sends the precompressed copy the browser accepts (brotli, gzip), else the file as is', async () => {
+    const dist = mkdtempSync(path.join(tmpdir(), 'mimsy-dist-'));
+    mkdirSync(path.join(dist, 'assets'));
+    const js = 'export const hello = "world";\n'.repeat(200);
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Mimsy</title>');
+    writeFileSync(path.join(dist, 'assets', 'app-3f9a1c2b.js'), js);
+    writeFileSync(path.join(dist, 'assets', 'app-3f9a1c2b.js.br'), brotliCompressSync(js));
+    writeFileSync(path.join(dist, 'assets', 'app-3f9a1c2b.js.gz'), gzipSync(js));
+    t = await makeApp({ webDist: dist });
+    const get = (encoding?: string) =>
+      t.app.inject({
+        url: '/assets/app-3f9a1c2b.js',
+        headers: encoding ? { 'accept-encoding': encoding } : {},
+      });
+    const br = await get('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(js);
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(js);
+    const plain = await get();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(js);
     rmSync(dist, { recursive: true, force: true });
   });
 });

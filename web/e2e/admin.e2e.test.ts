@@ -633,6 +633,18 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await context.close();
   });
 
+  it('is served precompressed: every script of the build as brotli to a browser that takes it', async () => {
+    const page = await open(await browser.newContext());
+    const html = await (await page.request.get(server.url + '/')).text();
+    const scripts = [...html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      const res = await page.request.get(server.url + src, { headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.headers()['content-encoding']).toBe('br');
+    }
+    await page.context().close();
+  });
+
   it('saves a number typed and not yet left with Ctrl+S', async () => {
     const page = await open(await browser.newContext());
     await signIn(page, 'eddie');

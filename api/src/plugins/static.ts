@@ -5,14 +5,15 @@ import type { FastifyInstance } from 'fastify';
 const ADMIN_CSP =
   "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** A Vite build's hashed file (assets/index-3f9a1c2b.js): its name changes with its content. */
-const HASHED = /[/\\]assets[/\\][^/\\]*[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2|svg|png|webp)$/;
+/** A Vite build's hashed file (assets/index-3f9a1c2b.js, or its .br/.gz): its name changes with its content. */
+const HASHED = /[/\\]assets[/\\][^/\\]*[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2|svg|png|webp)(\.br|\.gz)?$/;
 
 function adminHeaders(res: SetHeadersResponse, file: string): void {
   res.setHeader('cache-control', HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('content-security-policy', ADMIN_CSP);
   res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('vary', 'accept-encoding'); // a cache keeps the brotli, gzip and plain copies apart
 }
 
 /**
@@ -33,6 +34,9 @@ export async function serveAdmin(app: FastifyInstance, dist: string): Promise<vo
       wildcard: false, // a route per file found at start, so that "/*" stays free for the fallback
       index: false,
       serveDotFiles: false,
+      // The build holds each text file also as .br and .gz (web/vite.config.ts): sent as the
+      // browser accepts.
+      preCompressed: true,
       cacheControl: false, // adminHeaders decides
       setHeaders: adminHeaders,
     });
