@@ -119,12 +119,36 @@ export class MimsyEntryList extends LitElement {
   // Properties set before this lazily loaded element was defined arrive with the first update,
   // so the first load happens there rather than in connectedCallback.
   override firstUpdated(): void {
-    this.sort = this.schema.sort ?? 'slug';
+    // Search, sort, filters and page come from the address, so a link or a reload shows the same list.
+    const params = new URLSearchParams(location.search);
+    this.q = params.get('q') ?? '';
+    this.sort = params.get('sort') ?? this.schema.sort ?? 'slug';
+    const filter: Record<string, string> = {};
+    for (const f of this.filterable()) {
+      const value = params.get(`f.${f.name}`);
+      if (value) filter[f.name] = value;
+    }
+    this.filter = filter;
+    const cursor = params.get('cursor');
+    this.cursors = cursor ? [null, cursor] : [null];
     void this.load();
+  }
+
+  /** Puts search, sort, filters and page in the address (replacing it: typing is not history). */
+  private remember(): void {
+    const params = new URLSearchParams();
+    if (this.q) params.set('q', this.q);
+    if (this.sort !== (this.schema.sort ?? 'slug')) params.set('sort', this.sort);
+    for (const [name, value] of Object.entries(this.filter)) if (value) params.set(`f.${name}`, value);
+    const cursor = this.cursors[this.cursors.length - 1];
+    if (cursor) params.set('cursor', cursor);
+    const search = params.size ? `?${params}` : '';
+    if (search !== location.search) history.replaceState(history.state, '', location.pathname + search);
   }
 
   private async load(): Promise<void> {
     this.loading = true;
+    this.remember();
     try {
       const page = await this.api.list(this.schema.name, {
         limit: 50,
@@ -161,8 +185,17 @@ export class MimsyEntryList extends LitElement {
     );
   }
 
+  /** Fields an order by makes sense for (not pictures, files, links, long text or groups). */
   private sortable(): Field[] {
-    return this.schema.fields.filter((f) => !['list', 'object', 'markdown', 'text'].includes(f.type));
+    const orderable: Field['type'][] = ['string', 'slug', 'number', 'date', 'datetime', 'select', 'boolean'];
+    return this.schema.fields.filter((f) => orderable.includes(f.type) && f.name !== this.schema.bodyField);
+  }
+
+  /** An entry its schema marks as not published: a yes/no field `draft` that is yes. */
+  private isDraft(e: Entry): boolean {
+    return (
+      this.schema.fields.some((f) => f.type === 'boolean' && f.name === 'draft') && e.data.draft === true
+    );
   }
 
   override render(): unknown {
@@ -197,6 +230,7 @@ export class MimsyEntryList extends LitElement {
             html`<label
               >${labelOf(f)}
               <select
+                .value=${this.filter[f.name] ?? ''}
                 @change=${(e: Event) => {
                   this.filter = { ...this.filter, [f.name]: (e.target as HTMLSelectElement).value };
                   this.restart();
@@ -240,6 +274,7 @@ export class MimsyEntryList extends LitElement {
                   <a href=${href({ name: 'entry', schema: this.schema.name, slug: e.slug })}
                     >${(title && typeof e.data[title] === 'string' && e.data[title]) || e.slug}</a
                   >
+                  ${this.isDraft(e) ? html` <span class="badge">Draft</span>` : nothing}
                   ${e.parseError ? html` <span class="badge error" title=${e.parseError.message}>cannot be read</span>` : nothing}
                   ${e.problems?.length ? html` <span class="badge error" title=${e.problems.map((p) => `${p.path} ${p.message}`).join('\n')}>${e.problems.length} problem(s)</span>` : nothing}
                 </td>
