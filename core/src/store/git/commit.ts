@@ -123,7 +123,7 @@ export class GitCommitter {
     const stream = new FastImportStream();
     const when = rawDate(date);
     stream.commit(ref, {
-      author: `${identity(options.author.name || 'Unknown', options.author.email || 'unknown@localhost')} ${when}`,
+      author: `${identity(options.author.name, options.author.email)} ${when}`,
       committer: `${this.committer} ${when}`,
       message: options.message,
       from: head,

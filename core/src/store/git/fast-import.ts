@@ -85,10 +85,10 @@ export function quotePath(p: string): string {
   return `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-/** `Name <email>`: fast-import takes a name or e-mail up to `<` or `>`. */
+/** `Name <email>`: fast-import takes a name or e-mail up to `<` or `>` (empty ones get a stand-in). */
 export function identity(name: string, email: string): string {
   const clean = (text: string): string => text.replace(/[<>\n\r\0]/g, '').trim();
-  return `${clean(name)} <${clean(email)}>`;
+  return `${clean(name) || 'Unknown'} <${clean(email) || 'unknown@localhost'}>`;
 }
 
 /**
