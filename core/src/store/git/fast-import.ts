@@ -1,3 +1,4 @@
+import { cleanIdentity } from './context.js';
 import type { ReplicaGit } from './replay.js';
 
 /**
@@ -87,8 +88,7 @@ export function quotePath(p: string): string {
 
 /** `Name <email>`: fast-import takes a name or e-mail up to `<` or `>` (empty ones get a stand-in). */
 export function identity(name: string, email: string): string {
-  const clean = (text: string): string => text.replace(/[<>\n\r\0]/g, '').trim();
-  return `${clean(name) || 'Unknown'} <${clean(email) || 'unknown@localhost'}>`;
+  return `${cleanIdentity(name) || 'Unknown'} <${cleanIdentity(email) || 'unknown@localhost'}>`;
 }
 
 /**
