@@ -2,7 +2,7 @@
 # The Mimsy API (mimsy-api). Build context: the repository root.
 #   docker build -f docker/api.Dockerfile -t mimsy-api .
 
-FROM node:20.19-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 ENV PNPM_HOME=/pnpm
 ENV PATH=/pnpm:$PATH
 RUN npm install -g pnpm@10.34.9
@@ -20,7 +20,7 @@ COPY api api
 RUN pnpm --filter @mimsy/core --filter @mimsy/api run build \
  && pnpm --filter @mimsy/api deploy --prod --legacy /out
 
-FROM node:20.19-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 # git: the content repository is a Git work tree; tini: signals reach Node (graceful SIGTERM).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates tini \

@@ -3,7 +3,7 @@
 #   docker build -f docker/web.Dockerfile -t mimsy-web .
 # MIMSY_API_BASE (default: same origin) is written into /config.js at start: no rebuild needed.
 
-FROM node:20.19-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 ENV PNPM_HOME=/pnpm
 ENV PATH=/pnpm:$PATH
 RUN npm install -g pnpm@10.34.9
@@ -21,6 +21,7 @@ RUN pnpm --filter @mimsy/web run build
 
 FROM nginxinc/nginx-unprivileged:1.27-alpine AS runtime
 COPY docker/web.nginx.conf /etc/nginx/conf.d/default.conf
+COPY docker/web-security-headers.conf /etc/nginx/mimsy/security-headers.conf
 COPY docker/web-config.sh /docker-entrypoint.d/40-mimsy-config.sh
 COPY --from=build /src/web/dist /usr/share/nginx/html
 USER 101

@@ -1,4 +1,4 @@
-import { defaultClientConditions, defineConfig, type PluginOption } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import { compression } from 'vite-plugin-compression2';
 
 // The admin talks to the API only; in dev, Vite proxies /api and /media to a running server.
@@ -8,13 +8,12 @@ export default defineConfig({
   // Every text file of the build also as .br and .gz: the API serves them precompressed
   // (@fastify/static preCompressed), so nothing is compressed per request.
   plugins: [
-    // Its types name the newest vite (the one vitest brings); the plugin runs on ours alike.
     compression({
       include: /\.(js|css|html|svg|json)$/,
       exclude: /config\.js$/, // written at start in the admin image
       algorithms: ['brotliCompress', 'gzip'],
       skipIfLargerOrEqual: true,
-    }) as unknown as PluginOption,
+    }),
   ],
   build: {
     outDir: 'dist',

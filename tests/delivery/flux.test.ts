@@ -1,7 +1,8 @@
 // The Flux tree, offline: every kustomization builds (resources resolved here: the kustomize binary
 // cannot be installed on our machines), every object validates against the Kubernetes and Flux
 // schemas, image automation picks the newest timestamp tag, and no plaintext Secret is committed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
@@ -16,17 +17,11 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { API_PREFIXES } from '../../web/src/app/router.js';
+import { build, type K8sObject, kustomizationDirs } from './model/kustomize.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FLUX = path.join(ROOT, 'flux');
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  [key: string]: unknown;
-}
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Namespace': Namespace,
@@ -44,59 +39,35 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'image.toolkit.fluxcd.io/v1/ImageUpdateAutomation': ImageUpdateAutomation,
 };
 
-/** `kustomize build` for what this tree uses: resources (files and folders) and a namespace. */
-function build(dir: string): K8sObject[] {
-  const file = path.join(dir, 'kustomization.yaml');
-  if (!existsSync(file)) throw new Error(`${path.relative(ROOT, dir)} has no kustomization.yaml`);
-  const k = parse(readFileSync(file, 'utf8')) as {
-    resources?: string[];
-    namespace?: string;
-    [key: string]: unknown;
-  };
-  const unsupported = Object.keys(k).filter(
-    (key) => !['apiVersion', 'kind', 'resources', 'namespace'].includes(key),
-  );
-  if (unsupported.length)
-    throw new Error(
-      `${path.relative(ROOT, file)} uses ${unsupported.join(', ')}: teach this test to build it`,
-    );
-  const out: K8sObject[] = [];
-  for (const resource of k.resources ?? []) {
-    const target = path.resolve(dir, resource);
-    if (statSync(target).isDirectory()) out.push(...build(target));
-    else
-      for (const doc of parseAllDocuments(readFileSync(target, 'utf8')))
-        if (doc.contents) out.push(doc.toJS() as K8sObject);
-  }
-  if (k.namespace)
-    for (const o of out)
-      if (o.kind !== 'Namespace' && !['ClusterRole', 'ClusterRoleBinding'].includes(o.kind))
-        o.metadata.namespace = k.namespace;
-  return out;
-}
-
-function kustomizationDirs(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...kustomizationDirs(p));
-    else if (entry.name === 'kustomization.yaml') out.push(dir);
-  }
-  return out;
-}
-
-const overlays = kustomizationDirs(FLUX);
+// Every folder a Flux Kustomization (or the bootstrap) applies: the cluster entry has no
+// kustomization.yaml (Flux generates one), the others do.
+const overlays = [path.join(FLUX, 'clusters/production'), ...kustomizationDirs(FLUX)];
 const built = new Map(overlays.map((d) => [path.relative(ROOT, d), build(d)]));
 const all = [...built.values()].flat();
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!kubectl && process.env.CI)
+  throw new Error('kubectl is missing: install it (apt-get install kubectl; .ci/run does).');
 
 describe('flux/', () => {
   it('has a cluster entry, the app, and a place for encrypted secrets', () => {
     expect([...built.keys()].sort()).toEqual([
       'flux/apps/mimsy',
       'flux/clusters/production',
+      'flux/namespaces',
       'flux/secrets/production',
     ]);
   });
+
+  it.skipIf(!kubectl).each(kustomizationDirs(FLUX).map((d) => path.relative(ROOT, d)))(
+    '%s: the real `kubectl kustomize` builds the same objects as the model’s builder',
+    (dir) => {
+      const out = spawnSync('kubectl', ['kustomize', path.join(ROOT, dir)], { encoding: 'utf8' });
+      expect(out.stderr).toBe('');
+      const real = parseAllDocuments(out.stdout).map((d) => d.toJS() as K8sObject);
+      const key = (o: K8sObject): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      expect(real.map(key).sort()).toEqual(built.get(dir)!.map(key).sort());
+    },
+  );
 
   it.each([...built.entries()])(
     '%s builds, and every object validates against its schema',
@@ -109,29 +80,30 @@ describe('flux/', () => {
     },
   );
 
-  it('Flux Kustomizations point at folders that build, depend on ones that exist, prune, wait and decrypt with SOPS', () => {
+  it('Flux Kustomizations point at folders that build, from the bootstrap’s source, in the order namespaces → secrets → apps', () => {
     const kustomizations = all.filter((o) => o.kind === 'Kustomization') as unknown as {
       metadata: { name: string };
       spec: {
         path: string;
         prune: boolean;
         wait: boolean;
+        sourceRef: { name: string };
         dependsOn?: { name: string }[];
         decryption?: { provider: string };
       };
     }[];
-    expect(kustomizations.length).toBeGreaterThanOrEqual(2);
-    const names = kustomizations.map((k) => k.metadata.name);
-    for (const k of kustomizations) {
-      expect(built.has(path.normalize(k.spec.path.replace(/^\.\//, ''))), k.spec.path).toBe(true);
-      expect(k.spec.prune).toBe(true);
-      expect(k.spec.wait).toBe(true);
-      expect(k.spec.decryption?.provider).toBe('sops');
-      for (const d of k.spec.dependsOn ?? []) expect(names).toContain(d.name);
+    const byName = Object.fromEntries(kustomizations.map((k) => [k.metadata.name, k.spec]));
+    expect(Object.keys(byName).sort()).toEqual(['mimsy-apps', 'mimsy-namespaces', 'mimsy-secrets']);
+    for (const [name, k] of Object.entries(byName)) {
+      expect(built.has(path.normalize(k.path.replace(/^\.\//, ''))), k.path).toBe(true);
+      expect(k.sourceRef.name, name).toBe('flux-system');
+      expect(k.wait, name).toBe(true);
+      // Namespaces are not pruned: removing one from Git must not delete its volumes with it.
+      expect(k.prune, name).toBe(name !== 'mimsy-namespaces');
     }
-    expect(kustomizations.find((k) => k.metadata.name === 'mimsy-apps')!.spec.dependsOn).toEqual([
-      { name: 'mimsy-secrets' },
-    ]);
+    expect(byName['mimsy-secrets']!.decryption?.provider).toBe('sops');
+    expect(byName['mimsy-secrets']!.dependsOn).toEqual([{ name: 'mimsy-namespaces' }]);
+    expect(byName['mimsy-apps']!.dependsOn).toEqual([{ name: 'mimsy-secrets' }]);
   });
 
   it('workloads run as non-root on a read-only root file system, with probes, resources and a disruption budget', () => {
@@ -174,7 +146,7 @@ describe('flux/', () => {
     }
   });
 
-  it('the Ingress sends /api and /media to the API and the rest to the admin, over TLS', () => {
+  it('the Ingress sends the API’s paths to the API and the rest to the admin, over TLS', () => {
     const ingress = all.find((o) => o.kind === 'Ingress') as unknown as {
       spec: {
         tls: unknown[];
@@ -185,6 +157,8 @@ describe('flux/', () => {
     expect(
       Object.fromEntries(ingress.spec.rules[0]!.http.paths.map((p) => [p.path, p.backend.service.name])),
     ).toEqual({ '/api': 'mimsy-api', '/media': 'mimsy-api', '/': 'mimsy-web' });
+    // …which are exactly the prefixes the admin keeps its own pages out of (web/src/app/router.ts).
+    expect(API_PREFIXES.map((p) => `/${p}`)).toEqual(['/api', '/media']);
   });
 });
 

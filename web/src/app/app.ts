@@ -8,7 +8,7 @@ import {
 } from '../api/client.js';
 import { theme } from '../styles/theme.js';
 import { ContextProvider } from '@lit/context';
-import { href, parseRoute, type Route, returnTo } from './router.js';
+import { API_PREFIXES, href, parseRoute, type Route, returnTo } from './router.js';
 import { apiContext, entryEventsContext, userContext } from './context.js';
 import '../login/login.js';
 import '../dashboard/dashboard.js';
@@ -195,7 +195,8 @@ export class MimsyApp extends LitElement {
       anchor.origin !== location.origin
     )
       return;
-    if (anchor.pathname.startsWith('/api/') || anchor.pathname.startsWith('/media/')) return;
+    // A link to a file the API serves (a media file, an export) is a real navigation.
+    if ((API_PREFIXES as readonly string[]).includes(anchor.pathname.split('/')[1] ?? '')) return;
     event.preventDefault();
     this.go(anchor.pathname + anchor.search);
   }

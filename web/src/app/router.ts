@@ -1,4 +1,10 @@
 /** The admin's routes, as parsed from a path. */
+/**
+ * Path prefixes the API answers (a proxy or the Ingress sends them to it, not to the admin): no
+ * page of the admin may live under one, or a reload or a shared link of it would reach the API.
+ */
+export const API_PREFIXES = ['api', 'media'] as const;
+
 export type Route =
   | { name: 'login' }
   | { name: 'dashboard' }
@@ -16,7 +22,7 @@ export function parseRoute(pathname: string): Route {
     .map(decodeURIComponent);
   if (parts.length === 1 && parts[0] === '') return { name: 'dashboard' };
   if (parts[0] === 'login') return { name: 'login' };
-  if (parts[0] === 'media' && parts.length === 1) return { name: 'media' };
+  if (parts[0] === 'library' && parts.length === 1) return { name: 'media' };
   if (parts[0] === 'collections' && parts[1]) {
     if (parts.length === 2) return { name: 'list', schema: parts[1] };
     if (parts[2] === 'new' && parts.length === 3) return { name: 'new', schema: parts[1] };
@@ -43,7 +49,7 @@ export function href(route: Route): string {
     case 'singleton':
       return `/singletons/${encodeURIComponent(route.schema)}`;
     case 'media':
-      return '/media';
+      return '/library';
     default:
       return '/';
   }
@@ -55,5 +61,6 @@ export function href(route: Route): string {
  */
 export function returnTo(search: string): string {
   const next = new URLSearchParams(search).get('next') ?? '';
-  return /^\/(?![/\\])/.test(next) && !/^\/(api|media)(\/|$)/.test(next) ? next : '/';
+  const top = next.split(/[/?#]/)[1] ?? '';
+  return /^\/(?![/\\])/.test(next) && !(API_PREFIXES as readonly string[]).includes(top) ? next : '/';
 }
