@@ -102,7 +102,7 @@ describe('the Git token', () => {
         cwd: remote.bare,
         encoding: 'utf8',
       }).trim(),
-    ).toBe('update posts/hello-world');
+    ).toBe('update posts/hello-world (title)');
   });
 
   it('is not in the error of a failed first clone, nor in its cause', async () => {

@@ -227,6 +227,28 @@ describe('writing', () => {
     expect(reserved.statusCode).toBe(400);
   });
 
+  it('puts the editor’s message first in the commit, before the generated one naming the changed fields', async () => {
+    const url = '/api/collections/posts/entries/why-git';
+    const current = (await t.app.inject({ url, headers: editor() })).json<EntryJson>();
+    const saved = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...editor(), 'if-match': current.version },
+      payload: { data: { title: 'Why Git' }, message: 'Shorter title for the newsletter' },
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(t.repo.git('log', '-1', '--format=%B').trim()).toBe(
+      'Shorter title for the newsletter\n\nupdate posts/why-git (title)',
+    );
+    const tooLong = await t.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...editor(), 'if-match': saved.json<{ entry: EntryJson }>().entry.version },
+      payload: { data: { title: 'x' }, message: 'm'.repeat(2001) },
+    });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
   it('refuses to delete an entry others refer to, unless forced; needs If-Match', async () => {
     const url = '/api/collections/authors/entries/grace';
     const grace = (await t.app.inject({ url, headers: editor() })).json<EntryJson>();

@@ -71,6 +71,15 @@ export const ListResponse = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** The editor's own description of a change, put first in its commit message (optional). */
+const CommitNote = Type.Optional(
+  Type.String({
+    maxLength: 2000,
+    description:
+      'What the change is, in the editor’s words: the commit message’s first line (the generated message — which entry, which fields — follows it)',
+  }),
+);
+
 export const CreateBody = Type.Object(
   {
     slug: Type.Optional(
@@ -78,6 +87,7 @@ export const CreateBody = Type.Object(
     ),
     data: Type.Record(Type.String(), Type.Unknown()),
     body: Type.Optional(Type.String()),
+    message: CommitNote,
   },
   { additionalProperties: false },
 );
@@ -93,6 +103,7 @@ export const UpdateBody = Type.Object(
     slug: Type.Optional(
       Type.String({ maxLength: 200, description: 'A new slug renames the entry (one commit)' }),
     ),
+    message: CommitNote,
   },
   { additionalProperties: false },
 );
@@ -109,6 +120,7 @@ export const PatchBody = Type.Object(
     slug: Type.Optional(
       Type.String({ maxLength: 200, description: 'A new slug renames the entry (one commit)' }),
     ),
+    message: CommitNote,
   },
   { additionalProperties: false },
 );
@@ -117,12 +129,17 @@ export const SingletonPatchBody = Type.Object(
   {
     data: PatchBody.properties.data,
     body: PatchBody.properties.body,
+    message: CommitNote,
   },
   { additionalProperties: false },
 );
 
 export const SingletonBody = Type.Object(
-  { data: Type.Record(Type.String(), Type.Unknown()), body: Type.Optional(Type.String()) },
+  {
+    data: Type.Record(Type.String(), Type.Unknown()),
+    body: Type.Optional(Type.String()),
+    message: CommitNote,
+  },
   { additionalProperties: false },
 );
 

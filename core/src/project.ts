@@ -14,7 +14,7 @@ export const DEFAULT_CONFIG: MimsyConfig = {
   schemas: 'schemas',
   media: { dir: 'public/media', publicPath: '/media' },
   git: { branch: 'main', remote: 'origin', push: 'auto' },
-  commit: { message: '{{action}} {{schema}}/{{slug}}' },
+  commit: { message: '{{action}} {{schema}}/{{slug}}{{fields}}' },
   ignore: [],
 };
 

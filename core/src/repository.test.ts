@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempRepo, SMALL_REPO, type TempRepo } from './testing/fixtures.js';
 import { waitFor } from './testing/wait.js';
 import { ConflictError, InvalidPathError, MimsyError, NotFoundError, ValidationError } from './errors.js';
-import { Repository } from './repository.js';
+import { changedFields, Repository, withNote } from './repository.js';
 import type { Entry, EntryEvent } from './types.js';
 
 const ada = { author: { name: 'Ada Lovelace', email: 'ada@example.com' } };
@@ -149,6 +149,31 @@ describe('on examples/blog', () => {
     expect(repo.git('log', '-1', '--format=%an').trim()).toBe('Grace Hopper');
   });
 
+  it('says in the commit message which fields an update changed, after the editor’s own words', async () => {
+    const hello = mimsy.get('posts', 'hello-world')!;
+    const { layout: _layout, ...data } = hello.data;
+    const { entry } = await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: { ...data, title: 'Hello again', tags: ['git'] }, body: `${hello.body!}\nMore.\n` },
+      { ...grace, ifMatch: hello.version },
+    );
+    expect(repo.git('log', '-1', '--format=%B').trim()).toBe('update posts/hello-world (title, tags, body)');
+    await mimsy.update(
+      'posts',
+      'hello-world',
+      { data: { ...data, title: 'Hello, world', tags: ['git'] }, body: entry.body! },
+      {
+        ...ada,
+        ifMatch: entry.version,
+        message: 'Put the old title back\r\n\nIt was in the newsletter.\u0007',
+      },
+    );
+    expect(repo.git('log', '-1', '--format=%B').trim()).toBe(
+      'Put the old title back\n\nIt was in the newsletter.\n\nupdate posts/hello-world (title)',
+    );
+  });
+
   it('saving unchanged values makes no change at all', async () => {
     const head = repo.git('rev-parse', 'HEAD').trim();
     const hello = mimsy.get('posts', 'hello-world')!;
@@ -256,6 +281,41 @@ describe('on examples/blog', () => {
     await expect(mimsy.updateSingleton('posts', { data: {} }, { ...ada, ifMatch: null })).rejects.toThrow(
       /collection, not a singleton/,
     );
+  });
+});
+
+describe('commit messages', () => {
+  it('withNote puts the editor’s words first, cleaned, and keeps the generated message', () => {
+    expect(withNote('update posts/a (title)', undefined)).toBe('update posts/a (title)');
+    expect(withNote('update posts/a (title)', '  \n ')).toBe('update posts/a (title)');
+    expect(withNote('update posts/a', 'Fix typo\x1b[31m')).toBe('Fix typo[31m\n\nupdate posts/a');
+    const long = withNote('update posts/a', 'x'.repeat(250));
+    expect(long.split('\n')[0]).toHaveLength(200);
+    expect(long).toBe(`${'x'.repeat(200)}\n\n${'x'.repeat(50)}\n\nupdate posts/a`);
+    expect(withNote('g', 'y'.repeat(5000)).length).toBeLessThan(2010);
+  });
+
+  it('changedFields lists changed values in the schema’s order, then the body, comparing by value', () => {
+    const schema = {
+      name: 'posts',
+      bodyField: 'body',
+      fields: [{ name: 'title' }, { name: 'date' }, { name: 'tags' }],
+    } as unknown as Parameters<typeof changedFields>[0];
+    const d = (s: string): Date => new Date(s);
+    expect(
+      changedFields(
+        schema,
+        { data: { tags: ['a'], title: 'A', date: d('2026-01-01'), extra: { x: 1 } }, body: 'b' },
+        { data: { tags: ['a', 'b'], title: 'A', date: d('2026-01-01'), extra: { x: 1 } }, body: 'b' },
+      ),
+    ).toEqual(['tags']);
+    expect(
+      changedFields(
+        schema,
+        { data: { title: 'A', gone: 1 }, body: 'b' },
+        { data: { title: 'B', date: 'x' }, body: 'c' },
+      ),
+    ).toEqual(['title', 'date', 'gone', 'body']);
   });
 });
 

@@ -60,6 +60,68 @@ export interface OpenOptions {
 
 export interface WriteContext {
   author: Person;
+  /**
+   * What the editor says the change is (optional): it becomes the commit message's first line, and
+   * the generated message (which entry, which fields) follows it as the body.
+   */
+  message?: string;
+}
+
+/** An entry's file as a write found it (null: none yet) and what it held. */
+interface Current {
+  p: string;
+  file: StoredFile | null;
+  previous: Record<string, unknown>;
+  body: string | undefined;
+}
+
+/** The longest editor's message kept (longer ones are cut): a commit message, not a document. */
+const NOTE_LIMIT = 2000;
+
+/**
+ * The commit message with the editor's own words first: control characters other than line
+ * breaks removed, the first line at most 200 characters (the rest of it moves to the body).
+ */
+export function withNote(generated: string, note: string | undefined): string {
+  const text = (note ?? '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '')
+    .trim()
+    .slice(0, NOTE_LIMIT);
+  if (!text) return generated;
+  const [first = '', ...rest] = text.split('\n');
+  const subject = first.length > 200 ? first.slice(0, 200) : first;
+  const body = [first.length > 200 ? first.slice(200) : '', ...rest].join('\n').trim();
+  return [subject, body, generated].filter(Boolean).join('\n\n');
+}
+
+/**
+ * The names of the fields an update changes (the body under the schema's body field name), in
+ * the schema's order, then any others: what the default commit message lists.
+ */
+export function changedFields(
+  schema: Schema,
+  before: { data: Record<string, unknown>; body?: string | undefined },
+  after: { data: Record<string, unknown>; body?: string | undefined },
+): string[] {
+  const names = new Set([...Object.keys(before.data), ...Object.keys(after.data)]);
+  const changed = [...names].filter((k) => !sameValue(before.data[k], after.data[k]));
+  if (schema.bodyField && (before.body ?? '') !== (after.body ?? '')) changed.push(schema.bodyField);
+  const order = new Map(schema.fields.map((f, i) => [f.name, i]));
+  return changed.sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 export interface EntryInput {
@@ -320,8 +382,19 @@ export class Repository {
     return this.index.get(name, '');
   }
 
-  private message(action: string, schema: Schema, slug: string, data: Record<string, unknown>): string {
-    const vars: Record<string, string> = { action, schema: schema.name, slug: slug || schema.name };
+  private message(
+    action: string,
+    schema: Schema,
+    slug: string,
+    data: Record<string, unknown>,
+    fields: string[] = [],
+  ): string {
+    const vars: Record<string, string> = {
+      action,
+      schema: schema.name,
+      slug: slug || schema.name,
+      fields: fields.length ? ` (${fields.join(', ')})` : '',
+    };
     for (const [k, v] of Object.entries(data))
       if (typeof v === 'string' && !(k in vars))
         vars[k] = v.split('\n')[0]!.replace(CONTROL, '').slice(0, 100);
@@ -368,7 +441,7 @@ export class Repository {
       () =>
         this.writer.commit(changes, {
           author: ctx.author,
-          message,
+          message: withNote(message, ctx.message),
           ...(this.replicated ? { publish: { remote: this.git.remote, branch: this.git.branch } } : {}),
         }),
     );
@@ -589,16 +662,7 @@ export class Repository {
     );
   }
 
-  private async readCurrent(
-    schema: Schema,
-    slug: string,
-    ifMatch: string | null,
-  ): Promise<{
-    p: string;
-    file: StoredFile | null;
-    previous: Record<string, unknown>;
-    body: string | undefined;
-  }> {
+  private async readCurrent(schema: Schema, slug: string, ifMatch: string | null): Promise<Current> {
     const p = this.pathOf(schema, slug);
     const file = await this.store.read(p);
     if (ifMatch !== (file?.version ?? null))
@@ -653,7 +717,7 @@ export class Repository {
   private async writeUpdate(
     schema: Schema,
     slug: string,
-    { p, file }: { p: string; file: StoredFile | null },
+    { p, file, previous, body: previousBody }: Current,
     data: Record<string, unknown>,
     inputBody: string | undefined,
     inputSlug: string | undefined,
@@ -687,7 +751,8 @@ export class Repository {
           ];
     let result: CommitResult;
     try {
-      const message = this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data);
+      const fields = changedFields(schema, { data: previous, body: previousBody }, { data, body });
+      const message = this.message(newSlug === slug ? 'update' : 'rename', schema, newSlug, data, fields);
       result = await this.commitChanges(changes, ctx, message);
     } catch (error) {
       if (
@@ -783,7 +848,7 @@ export class Repository {
 
   private async writeSingleton(
     schema: Schema,
-    { p, file }: { p: string; file: StoredFile | null },
+    { p, file, previous, body: previousBody }: Current,
     data: Record<string, unknown>,
     inputBody: string | undefined,
     ctx: WriteContext & { ifMatch: string | null },
@@ -791,12 +856,13 @@ export class Repository {
     const body = schema.bodyField ? (inputBody ?? '') : undefined;
     this.validate(schema, data, body, ['']);
     const bytes = encodeEntry(schema, { data, body: body ?? '' }, file?.bytes, p);
+    const fields = file ? changedFields(schema, { data: previous, body: previousBody }, { data, body }) : [];
     const result = await this.commitEntry(
       schema,
       '',
       [{ path: p, bytes, expected: ctx.ifMatch }],
       ctx,
-      this.message('update', schema, '', data),
+      this.message(file ? 'update' : 'create', schema, '', data, fields),
     );
     return { entry: this.record(schema, '', p, bytes, result), commit: result };
   }

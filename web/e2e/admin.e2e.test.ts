@@ -219,9 +219,15 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     expect(file).toContain('# Hello\n\nFrom **Chromium**.');
 
     await page.getByLabel('Title', { exact: true }).fill('Made in the browser, edited');
+    await page.getByLabel('Describe the change').fill('Say where it was edited');
+    await page.getByLabel('Title', { exact: true }).focus();
     await page.keyboard.press('Control+s');
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('update posts/made-in-the-browser');
+    // The editor's words first, then which entry and which fields.
+    expect(repo.git('log', '-1', '--format=%B').trim()).toBe(
+      'Say where it was edited\n\nupdate posts/made-in-the-browser (title)',
+    );
+    expect(await page.getByLabel('Describe the change').inputValue()).toBe('');
     expect(repo.git('diff', '--numstat', 'HEAD~1', 'HEAD').trim()).toBe(
       '1\t1\tcontent/posts/made-in-the-browser.md',
     );
@@ -665,7 +671,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.keyboard.press('Control+s');
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(repo.git('show', 'HEAD:content/posts/2026/year-in-review.md')).toContain('readingTime: 9\n');
-    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|update posts/2026/year-in-review');
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|update posts/2026/year-in-review (readingTime)');
     await expect(minutes.inputValue()).resolves.toBe('9');
     await page.context().close();
   });

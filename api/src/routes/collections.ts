@@ -19,7 +19,6 @@ import {
 } from '../schemas.js';
 import {
   assertSha,
-  author,
   entryJson,
   etag,
   parseEntryPath,
@@ -27,6 +26,7 @@ import {
   sendEntry,
   sendJson,
   withoutUndefined,
+  writeContext,
 } from './route-helpers.js';
 
 const SchemaParam = Type.Object({ schema: Type.String({ maxLength: 64 }) });
@@ -108,7 +108,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { schema } = request.params;
-      const result = await app.repo.create(schema, withoutUndefined(request.body), author(request));
+      const result = await app.repo.create(schema, withoutUndefined(request.body), writeContext(request));
       return reply
         .code(201)
         .header('location', `/api/collections/${schema}/entries/${result.entry.slug}`)
@@ -158,7 +158,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ): Promise<Static<typeof WriteResponse>> => {
     const ifMatch = requireIfMatch(request);
     const result = await app.repo.update(schema, slug, withoutUndefined(body), {
-      ...author(request),
+      ...writeContext(request),
       ifMatch,
     });
     void reply.header('etag', etag(result.entry.version));
@@ -173,7 +173,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ): Promise<Static<typeof WriteResponse>> => {
     const ifMatch = requireIfMatch(request);
     const result = await app.repo.patch(schema, slug, withoutUndefined(changes), {
-      ...author(request),
+      ...writeContext(request),
       ifMatch,
     });
     void reply.header('etag', etag(result.entry.version));
@@ -186,7 +186,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     force = false,
   ): Promise<Static<typeof DeleteResponse>> => {
     const ifMatch = requireIfMatch(request);
-    return app.repo.remove(schema, slug, { ...author(request), ifMatch, force });
+    return app.repo.remove(schema, slug, { ...writeContext(request), ifMatch, force });
   };
   const revert = async (
     request: FastifyRequest,
@@ -198,7 +198,7 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ifMatch = requireIfMatch(request);
     app.repo.getOrThrow(schema, slug);
     const result = await app.repo.revert(schema, slug, sha, {
-      ...author(request),
+      ...writeContext(request),
       ifMatch,
     });
     void reply.header('etag', etag(result.entry.version));

@@ -78,6 +78,15 @@ export function author(request: FastifyRequest): { author: { name: string; email
   return { author: { name: request.user!.name, email: request.user!.email } };
 }
 
+/** Who writes, and what they say the change is (`message` in a JSON request body, optional). */
+export function writeContext(request: FastifyRequest): {
+  author: { name: string; email: string };
+  message?: string;
+} {
+  const message = (request.body as { message?: unknown } | null | undefined)?.message;
+  return { ...author(request), ...(typeof message === 'string' && message.trim() ? { message } : {}) };
+}
+
 /**
  * Splits the wildcard part of /entries/* into the slug and the sub-resource. Slugs cannot have a
  * later segment named "history" or "revert" (core's slug rules), so this is unambiguous.

@@ -12,7 +12,14 @@ import {
   SingletonPatchBody,
   WriteResponse,
 } from '../schemas.js';
-import { assertSha, author, etag, requireIfMatch, sendEntry, withoutUndefined } from './route-helpers.js';
+import {
+  assertSha,
+  etag,
+  requireIfMatch,
+  sendEntry,
+  withoutUndefined,
+  writeContext,
+} from './route-helpers.js';
 
 const Params = Type.Object({ schema: Type.String({ maxLength: 64 }) });
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
@@ -67,7 +74,7 @@ export const singletonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const input: { data: Record<string, unknown>; body?: string } = { data: body.data };
       if (body.body !== undefined) input.body = body.body;
-      const result = await app.repo.updateSingleton(schema, input, { ...author(request), ifMatch });
+      const result = await app.repo.updateSingleton(schema, input, { ...writeContext(request), ifMatch });
       return reply.header('etag', etag(result.entry.version)).send(result);
     },
   );
@@ -90,7 +97,7 @@ export const singletonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { schema } = request.params;
       const ifMatch = requireIfMatch(request);
       const result = await app.repo.patchSingleton(schema, withoutUndefined(request.body), {
-        ...author(request),
+        ...writeContext(request),
         ifMatch,
       });
       return reply.header('etag', etag(result.entry.version)).send(result);
@@ -155,7 +162,7 @@ export const singletonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const current = app.repo.singleton(schema);
       if (!current) throw httpError(ErrorCodes.NOT_FOUND, `The singleton ${schema} has no file yet.`);
       const result = await app.repo.revert(schema, '', request.body.sha, {
-        ...author(request),
+        ...writeContext(request),
         ifMatch: requireIfMatch(request),
       });
       return reply.header('etag', etag(result.entry.version)).send(result);

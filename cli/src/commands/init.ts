@@ -114,7 +114,7 @@ async function create(root: string, options: InitOptions): Promise<InitResult> {
           schemas: 'schemas',
           media: { dir: 'public/media', publicPath: '/media' },
           git: { branch: 'main', remote: 'origin', push: 'auto' },
-          commit: { message: '{{action}} {{schema}}/{{slug}}' },
+          commit: { message: '{{action}} {{schema}}/{{slug}}{{fields}}' },
         },
         null,
         2,

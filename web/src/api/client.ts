@@ -160,7 +160,7 @@ export class ApiClient {
 
   async create(
     schema: string,
-    input: { slug?: string; data: Record<string, unknown>; body?: string },
+    input: { slug?: string; data: Record<string, unknown>; body?: string; message?: string },
   ): Promise<WriteResult> {
     return (
       await this.request<WriteResult>('POST', `/api/collections/${encodeURIComponent(schema)}/entries`, {
@@ -173,7 +173,7 @@ export class ApiClient {
     schema: string,
     slug: string,
     version: string,
-    input: { slug?: string; data: Record<string, unknown>; body?: string },
+    input: { slug?: string; data: Record<string, unknown>; body?: string; message?: string },
   ): Promise<WriteResult> {
     return (
       await this.request<WriteResult>('PUT', this.entryPath(schema, slug), {
@@ -201,7 +201,7 @@ export class ApiClient {
   async saveSingleton(
     schema: string,
     version: string | null,
-    input: { data: Record<string, unknown>; body?: string },
+    input: { data: Record<string, unknown>; body?: string; message?: string },
   ): Promise<WriteResult> {
     const headers: Record<string, string> = version
       ? { 'if-match': `"${version}"` }

@@ -54,6 +54,7 @@ export class MimsyEntryEditor extends LitElement {
     conflict: { state: true },
     changedElsewhere: { state: true },
     showHistory: { state: true },
+    commitNote: { state: true },
   };
   static override styles = [
     theme,
@@ -61,6 +62,11 @@ export class MimsyEntryEditor extends LitElement {
       form {
         display: grid;
         gap: 1.1rem;
+      }
+      .commit-note {
+        display: grid;
+        gap: 0.25rem;
+        margin-top: 1rem;
       }
       .actions {
         display: flex;
@@ -99,6 +105,8 @@ export class MimsyEntryEditor extends LitElement {
   declare conflict: Entry | null;
   declare changedElsewhere: boolean;
   declare showHistory: boolean;
+  /** The editor's description of the change, sent with the next save. */
+  declare commitNote: string;
 
   private readonly session = new SessionController(this, (event) => {
     const mine = this.schema.kind === 'singleton' ? '' : this.slug;
@@ -142,6 +150,7 @@ export class MimsyEntryEditor extends LitElement {
     this.conflict = null;
     this.changedElsewhere = false;
     this.showHistory = false;
+    this.commitNote = '';
   }
 
   /** A confirmation ("Saved.") goes away by itself after a while; errors stay until acted on. */
@@ -291,8 +300,10 @@ export class MimsyEntryEditor extends LitElement {
         data: this.data,
         body: this.body,
         slug: this.newSlug,
+        message: this.commitNote,
       });
       if (!saved) return;
+      this.commitNote = '';
       this.afterSave(saved.entry, saved.text);
       void this.drafts.done(keyBefore, this.draftKey(saved.entry.slug));
       if (saved.created || (this.schema.kind === 'collection' && saved.entry.slug !== this.slug))
@@ -489,28 +500,37 @@ export class MimsyEntryEditor extends LitElement {
         ${
           this.readonly
             ? html`<p class="muted">You can read this content; your role does not allow changes.</p>`
-            : html`<div class="actions">
-                <button
-                  class="primary"
-                  type="submit"
-                  ?disabled=${this.saver.saving || Boolean(this.entry?.parseError)}
-                >
-                  ${this.saver.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
-                </button>
-                <span class="muted">Ctrl/⌘+S</span>
-                ${
-                  this.entry
-                    ? html`<button
-                        type="button"
-                        aria-expanded=${this.showHistory ? 'true' : 'false'}
-                        @click=${() => (this.showHistory = !this.showHistory)}
-                      >
-                        History
-                      </button>`
-                    : nothing
-                }
-                ${this.entry && this.schema.kind === 'collection' ? html`<button class="danger" type="button" @click=${() => void this.deleteEntry()}>Delete</button>` : nothing}
-              </div>`
+            : html`<label class="commit-note"
+                  >Describe the change <span class="muted">(optional, goes into the history)</span>
+                  <input
+                    type="text"
+                    maxlength="2000"
+                    autocomplete="off"
+                    .value=${this.commitNote}
+                    @input=${(e: Event) => (this.commitNote = (e.target as HTMLInputElement).value)}
+                /></label>
+                <div class="actions">
+                  <button
+                    class="primary"
+                    type="submit"
+                    ?disabled=${this.saver.saving || Boolean(this.entry?.parseError)}
+                  >
+                    ${this.saver.saving ? 'Saving…' : isNew ? 'Create' : 'Save'}
+                  </button>
+                  <span class="muted">Ctrl/⌘+S</span>
+                  ${
+                    this.entry
+                      ? html`<button
+                          type="button"
+                          aria-expanded=${this.showHistory ? 'true' : 'false'}
+                          @click=${() => (this.showHistory = !this.showHistory)}
+                        >
+                          History
+                        </button>`
+                      : nothing
+                  }
+                  ${this.entry && this.schema.kind === 'collection' ? html`<button class="danger" type="button" @click=${() => void this.deleteEntry()}>Delete</button>` : nothing}
+                </div>`
         }
       </form>
     `;

@@ -8,6 +8,8 @@ export interface Draft {
   body?: string;
   /** A new slug (create) or a rename (update); '' keeps it. */
   slug: string;
+  /** What the editor says the change is: first in the commit message ('' leaves it generated). */
+  message?: string;
 }
 
 /** A finished save: the entry as written, its commit, and how to say it. */
@@ -51,7 +53,11 @@ export class SaveController implements ReactiveController {
     if (this.saving) return null;
     this.saving = true;
     this.host.requestUpdate();
-    const payload = schema.bodyField ? { data: draft.data, body: draft.body ?? '' } : { data: draft.data };
+    const payload = {
+      data: draft.data,
+      ...(schema.bodyField ? { body: draft.body ?? '' } : {}),
+      ...(draft.message?.trim() ? { message: draft.message.trim() } : {}),
+    };
     try {
       if (schema.kind === 'singleton') {
         const result = await api.saveSingleton(schema.name, base?.version ?? null, payload);

@@ -231,7 +231,7 @@ describe('replicas on one Git remote', () => {
     ]);
     const branch = status.parked[0]!.branch;
     expect(branch).toMatch(/^mimsy\/unpublished-\d{14}-[0-9a-f]{7}$/);
-    expect(git(bare, 'log', '-1', '--format=%s', branch)).toBe('update posts/first');
+    expect(git(bare, 'log', '-1', '--format=%s', branch)).toBe('update posts/first (title)');
     expect(git(bare, 'show', `${branch}:content/posts/first.md`)).toMatch(/Offline edit/);
     expect(git(dirs[0]!, 'rev-parse', 'HEAD')).toBe(remoteHead(bare));
     expect(again.get('posts', 'first')!.data.title).toBe('Online edit');
