@@ -37,6 +37,9 @@ import { FileWatcher } from './watch.js';
 /** Control characters never belong in a commit subject. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/g;
+/** …nor, but for line breaks, in its body. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f]/g;
 
 /** Backoff of the background push of commits the remote did not take yet. */
 const RETRY_MIN_MS = 1000;
@@ -85,7 +88,7 @@ const NOTE_LIMIT = 2000;
 export function withNote(generated: string, note: string | undefined): string {
   const text = (note ?? '')
     .replace(/\r\n?/g, '\n')
-    .replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '')
+    .replace(CONTROL_BUT_NEWLINE, '')
     .trim()
     .slice(0, NOTE_LIMIT);
   if (!text) return generated;
