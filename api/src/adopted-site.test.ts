@@ -180,6 +180,52 @@ describe('a Hugo-style site over HTTP', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(t.repo.git('show', 'HEAD:data/authors/ada.toml')).toBe('name = "Ada Lovelace" # first\n');
   });
+
+  it('lists a deleted page bundle in "Recently deleted" and restores it with its files', async () => {
+    const trip = (await get('/api/collections/docs/entries/trip')).json<{
+      version: string;
+      resources: string[];
+    }>();
+    const files = [...trip.resources].sort();
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/collections/docs/entries/trip?force=true',
+      headers: { ...t.as('editor'), 'if-match': trip.version },
+    });
+    expect(removed.statusCode).toBe(200);
+    const deleted = (await get('/api/collections/docs/deleted')).json<{
+      items: { slug: string; data: object }[];
+    }>();
+    expect(deleted.items).toMatchObject([{ slug: 'trip', data: { title: 'Trip' } }]);
+    const viewer = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/restore',
+      headers: { ...t.as('viewer'), 'content-type': 'application/json' },
+      payload: { slug: 'trip' },
+    });
+    expect(viewer.statusCode).toBe(403);
+    const restored = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/restore',
+      headers: { ...t.as('editor'), 'content-type': 'application/json' },
+      payload: { slug: 'trip', message: 'Deleted by mistake' },
+    });
+    expect(restored.statusCode, restored.body).toBe(201);
+    expect(restored.headers.location).toBe('/api/collections/docs/entries/trip');
+    expect(t.repo.git('log', '-1', '--format=%B').trim()).toBe('Deleted by mistake\n\nrestore docs/trip');
+    expect(t.repo.git('show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(
+      ['content/docs/trip/index.md', ...files].map((f) => `A\t${f}`).sort(),
+    );
+    expect((await get('/api/collections/docs/entries/trip')).json()).toMatchObject({ resources: files });
+    expect((await get('/api/collections/docs/deleted')).json()).toEqual({ items: [] });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/collections/docs/restore',
+      headers: { ...t.as('editor'), 'content-type': 'application/json' },
+      payload: { slug: 'trip' },
+    });
+    expect(again.statusCode).toBe(409);
+  });
 });
 
 describe('a strict schema over HTTP', () => {

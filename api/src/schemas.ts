@@ -61,16 +61,6 @@ export const Commit = Type.Object(
   { $id: 'Commit' },
 );
 
-export const WriteResponse = Type.Object({ entry: Type.Ref(Entry), commit: Type.Ref(Commit) });
-export const DeleteResponse = Type.Object({ commit: Type.Ref(Commit) });
-export const HistoryResponse = Type.Object({ items: Type.Array(Type.Ref(Commit)) });
-
-export const ListResponse = Type.Object({
-  items: Type.Array(Type.Ref(Entry), { description: 'Entries without their Markdown body' }),
-  total: Type.Integer(),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
-
 /** The editor's own description of a change, put first in its commit message (optional). */
 const CommitNote = Type.Optional(
   Type.String({
@@ -79,6 +69,30 @@ const CommitNote = Type.Optional(
       'What the change is, in the editor’s words: the commit message’s first line (the generated message — which entry, which fields — follows it)',
   }),
 );
+
+export const WriteResponse = Type.Object({ entry: Type.Ref(Entry), commit: Type.Ref(Commit) });
+export const DeleteResponse = Type.Object({ commit: Type.Ref(Commit) });
+export const HistoryResponse = Type.Object({ items: Type.Array(Type.Ref(Commit)) });
+export const DeletedResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      slug: Type.String(),
+      path: Type.String(),
+      data: Type.Record(Type.String(), Type.Unknown(), { description: 'Its values as they were' }),
+      deleted: Type.Ref(Commit, { description: 'The commit that deleted it' }),
+    }),
+  ),
+});
+export const RestoreBody = Type.Object(
+  { slug: Type.String({ maxLength: 400 }), message: CommitNote },
+  { additionalProperties: false },
+);
+
+export const ListResponse = Type.Object({
+  items: Type.Array(Type.Ref(Entry), { description: 'Entries without their Markdown body' }),
+  total: Type.Integer(),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const CreateBody = Type.Object(
   {

@@ -231,6 +231,12 @@ export class ContentIndex {
    * Places a path without reading it: resources and ignored files are recorded (never read),
    * problems reported; 'entry' means the file must be read and ingested.
    */
+  /** The entry a path is (or, deleted, was) the file of, by the placement rules; null otherwise. */
+  entryOf(path: string): { schema: string; slug: string } | null {
+    const place = this.files.place(path, this.bundleLookup);
+    return place?.kind === 'entry' ? { schema: place.schema.name, slug: place.slug } : null;
+  }
+
   private classify(path: string): Placement['kind'] | null {
     const placement = this.files.place(path, this.bundleLookup);
     this.unaddressable.delete(path);

@@ -258,6 +258,37 @@ describe('on examples/blog', () => {
     ).toBe(true);
   });
 
+  it('lists deleted entries (not renamed or re-created ones) and restores one as a new commit', async () => {
+    const why = mimsy.get('posts', 'why-git')!;
+    const hello = mimsy.get('posts', 'hello-world')!;
+    await mimsy.update(
+      'posts',
+      'why-git',
+      { data: why.data, body: why.body!, slug: 'essays/why-git' },
+      { ...ada, ifMatch: why.version },
+    );
+    await mimsy.remove('posts', 'hello-world', { ...grace, ifMatch: hello.version, force: true });
+    const images = mimsy.get('posts', 'guides/images')!;
+    await mimsy.remove('posts', 'guides/images', { ...ada, ifMatch: images.version, force: true });
+    await mimsy.create('posts', { slug: 'guides/images', data: { ...images.data }, body: 'Again.' }, ada);
+
+    const deleted = await mimsy.deleted('posts');
+    expect(deleted.map((d) => d.slug)).toEqual(['hello-world']);
+    expect(deleted[0]).toMatchObject({
+      path: 'content/posts/hello-world.md',
+      data: { title: 'Hello, world' },
+      deleted: { author: { name: 'Grace Hopper' }, message: 'delete posts/hello-world' },
+    });
+
+    const { entry } = await mimsy.restoreDeleted('posts', 'hello-world', ada);
+    expect(entry.data.title).toBe('Hello, world');
+    expect(entry.version).toBe(hello.version); // the very same bytes
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('Ada Lovelace|restore posts/hello-world');
+    expect(await mimsy.deleted('posts')).toEqual([]);
+    await expect(mimsy.restoreDeleted('posts', 'hello-world', ada)).rejects.toBeInstanceOf(ConflictError);
+    await expect(mimsy.restoreDeleted('posts', 'never-was', ada)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('reverts to an earlier revision as a new commit', async () => {
     const site = mimsy.singleton('site')!;
     const first = await mimsy.updateSingleton(

@@ -70,6 +70,14 @@ export interface WriteContext {
   message?: string;
 }
 
+/** An entry that a commit deleted: its values as they were, and that commit. */
+export interface DeletedEntry {
+  slug: string;
+  path: string;
+  data: Record<string, unknown>;
+  deleted: CommitInfo;
+}
+
 /** An entry's file as a write found it (null: none yet) and what it held. */
 interface Current {
   p: string;
@@ -874,6 +882,82 @@ export class Repository {
   async history(schemaName: string, slug: string, options: { limit?: number } = {}): Promise<CommitInfo[]> {
     const schema = this.schema(schemaName);
     return this.store.history(this.pathOf(schema, slug), options);
+  }
+
+  /**
+   * Entries of a collection that commits deleted and that do not exist now, newest deletion first,
+   * each with its values as they were and the deleting commit (what "Recently deleted" lists).
+   */
+  async deleted(schemaName: string, options: { limit?: number } = {}): Promise<DeletedEntry[]> {
+    const schema = this.collection(schemaName);
+    const limit = Math.max(1, Math.min(200, options.limit ?? 50));
+    const found = new Map<string, DeletedEntry>();
+    // A deleted bundle lists its page and its files: more deletions than entries are read.
+    for (const d of await this.store.deletions([schema.folder!], { limit: limit * 4 })) {
+      const at = this.index.entryOf(d.path);
+      if (!at || at.schema !== schema.name || found.has(at.slug) || this.index.get(schema.name, at.slug))
+        continue;
+      const bytes = await this.store.readAt(d.path, d.parent);
+      if (!bytes) continue;
+      const { parent: _parent, path: _path, ...commit } = d;
+      const entry = toEntry(schema, at.slug, { path: d.path, bytes, version: blobId(bytes) });
+      found.set(at.slug, { slug: at.slug, path: d.path, data: entry.data, deleted: commit });
+      if (found.size >= limit) break;
+    }
+    return [...found.values()];
+  }
+
+  /** Brings a deleted entry back, as it was before its latest deletion, as a new commit. */
+  restoreDeleted(schemaName: string, slug: string, ctx: WriteContext): Promise<WriteResult> {
+    return this.fresh(async () => {
+      const schema = this.collection(schemaName);
+      assertSafeId(slug);
+      if (this.index.get(schema.name, slug))
+        throw this.conflict(
+          schema,
+          slug,
+          new ConflictError('exists', await this.store.read(this.pathOf(schema, slug))),
+        );
+      const deletions = await this.store.deletions([schema.folder!]);
+      const deletion = deletions.find((d) => this.index.entryOf(d.path)?.slug === slug);
+      if (!deletion)
+        throw new NotFoundError(`${schemaName}/${slug} was never deleted here: nothing to restore.`, {
+          schema: schemaName,
+          slug,
+        });
+      // A page bundle comes back with the files its deletion took along.
+      const bundle = EntryFiles.bundleOf(schema, deletion.path);
+      const taken =
+        bundle?.kind === 'leaf'
+          ? deletions.filter(
+              (d) => d.sha === deletion.sha && d.path.startsWith(`${schema.folder}/${bundle.dir}/`),
+            )
+          : [deletion];
+      const changes: FileChange[] = [];
+      for (const d of taken) {
+        const old = await this.store.readAt(d.path, d.parent);
+        if (old) changes.push({ path: d.path, bytes: old, expected: null });
+      }
+      const bytes = changes.find((c) => c.path === deletion.path)!.bytes!;
+      const data = toEntry(schema, slug, { path: deletion.path, bytes, version: blobId(bytes) }).data;
+      const result = await this.commitEntry(
+        schema,
+        slug,
+        changes,
+        ctx,
+        this.message('restore', schema, slug, data),
+      );
+      // The bundle's page first, so that its files are known as its resources.
+      const entry = this.record(schema, slug, deletion.path, bytes, result);
+      for (const c of changes)
+        if (c.path !== deletion.path)
+          this.index.put(
+            c.path,
+            { path: c.path, bytes: c.bytes!, version: result.versions[c.path]! },
+            result,
+          );
+      return { entry: this.index.get(schema.name, slug) ?? entry, commit: result };
+    });
   }
 
   /** The entry as it was at a commit, or a NotFoundError. */

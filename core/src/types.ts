@@ -174,6 +174,13 @@ export interface ListResult {
   nextCursor: string | null;
 }
 
+/** A file's deletion: the commit that deleted it, and the one before (which still has it). */
+export interface Deletion extends CommitInfo {
+  path: string;
+  /** The deleting commit's first parent: read the file there to restore it. */
+  parent: string;
+}
+
 export interface CommitInfo {
   sha: string;
   author: Person;

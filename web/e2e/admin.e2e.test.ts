@@ -671,8 +671,46 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.keyboard.press('Control+s');
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(repo.git('show', 'HEAD:content/posts/2026/year-in-review.md')).toContain('readingTime: 9\n');
-    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|update posts/2026/year-in-review (readingTime)');
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe(
+      'eddie|update posts/2026/year-in-review (readingTime)',
+    );
     await expect(minutes.inputValue()).resolves.toBe('9');
+    await page.context().close();
+  });
+
+  it('finds a deleted entry in "Recently deleted" and restores it as a new commit', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    const before = repo.git('show', 'HEAD:content/posts/why-git.md');
+    await page.goto(server.url + '/collections/posts/entries/why-git');
+    page.on('dialog', (d) => void d.accept()); // "Delete …?", then "others refer to it: delete anyway?"
+    consoleWatch.expectFailure(page, 409, /^\/api\/collections\/posts\/entries\/why-git$/); // MIMSY_ERR_REFERENCED
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Posts' }).waitFor();
+    expect(repo.git('ls-files', 'content/posts/why-git.md').trim()).toBe('');
+
+    await page.getByRole('link', { name: 'Recently deleted' }).click();
+    await page.getByRole('heading', { name: 'Recently deleted' }).waitFor();
+    // Earlier tests may have changed its title: the row is found by its slug.
+    const restore = page
+      .getByRole('row')
+      .filter({ hasText: 'why-git' })
+      .getByRole('button', { name: /^Restore / });
+    await restore.focus();
+    await page.keyboard.press('Enter'); // reachable and operable by keyboard
+    await waitFor(() => /\/collections\/posts\/entries\/why-git$/.test(page.url()));
+    await page.getByRole('button', { name: 'Delete' }).waitFor(); // the editor of an existing entry
+    expect(page.url()).toMatch(/\/collections\/posts\/entries\/why-git$/);
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe('eddie|restore posts/why-git');
+    expect(repo.git('show', 'HEAD:content/posts/why-git.md')).toBe(before);
+    await page.goto(server.url + '/collections/posts/deleted');
+    await page.getByRole('heading', { name: 'Recently deleted' }).waitFor();
+    // Back in place, so no longer listed (other tests' deletions may be).
+    await waitFor(
+      async () =>
+        !(await page.getByText('Loading…').isVisible()) &&
+        (await page.getByRole('row').filter({ hasText: 'why-git' }).count()) === 0,
+    );
     await page.context().close();
   });
 

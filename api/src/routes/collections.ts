@@ -16,6 +16,8 @@ import {
   RevertBody,
   UpdateBody,
   WriteResponse,
+  DeletedResponse,
+  RestoreBody,
 } from '../schemas.js';
 import {
   assertSha,
@@ -206,6 +208,55 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   const entryUrl = '/api/collections/:schema/entries/:id';
   const ifMatchHeader = Type.Object({ 'if-match': Type.Optional(Type.String()) });
+
+  app.get(
+    '/api/collections/:schema/deleted',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        operationId: 'listDeletedEntries',
+        tags: ['collections'],
+        summary: 'Entries deleted from the collection (and not there now), newest deletion first',
+        params: SchemaParam,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Default 50' })),
+        }),
+        response: { 200: DeletedResponse, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const items = await app.repo.deleted(request.params.schema, { limit: request.query.limit ?? 50 });
+      return reply
+        .type('application/json; charset=utf-8')
+        .serializer(JSON.stringify)
+        .send({ items } satisfies Static<typeof DeletedResponse>);
+    },
+  );
+
+  app.post(
+    '/api/collections/:schema/restore',
+    {
+      config: { access: 'editor' },
+      schema: {
+        operationId: 'restoreDeletedEntry',
+        tags: ['collections'],
+        summary: 'Bring a deleted entry back as it was before its deletion (one commit)',
+        description: '409 when an entry with that slug exists now; 404 when none was ever deleted.',
+        params: SchemaParam,
+        body: RestoreBody,
+        response: { 201: WriteResponse, ...commonErrors, ...conflict },
+      },
+    },
+    async (request, reply) => {
+      const { schema } = request.params;
+      const result = await app.repo.restoreDeleted(schema, request.body.slug, writeContext(request));
+      return reply
+        .code(201)
+        .header('location', `/api/collections/${schema}/entries/${encodeURIComponent(result.entry.slug)}`)
+        .header('etag', etag(result.entry.version))
+        .send(result);
+    },
+  );
 
   app.get(
     entryUrl,

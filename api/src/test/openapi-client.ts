@@ -119,6 +119,17 @@ export async function callEveryRoute(
       params: { path: renamed, header: { 'if-match': current.data!.version } },
     }),
   );
+  noteCall(
+    'listDeletedEntries',
+    await viewer.GET('/api/collections/{schema}/deleted', { params: { path: { schema: 'posts' } } }),
+  );
+  noteCall(
+    'restoreDeletedEntry',
+    await editor.POST('/api/collections/{schema}/restore', {
+      params: { path: { schema: 'posts' } },
+      body: { slug: renamed.id, message: 'Back again' },
+    }),
+  );
 
   // Singletons
   const site = await viewer.GET('/api/singletons/{schema}', { params: { path: { schema: 'site' } } });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { relativePathProblem } from '../paths.js';
-import type { CommitInfo } from '../types.js';
+import type { CommitInfo, Deletion } from '../types.js';
 import { blobId } from '../version.js';
 import type {
   CommitOptions,
@@ -149,6 +149,26 @@ export class MemoryStore implements ContentStore, ContentWriter {
       }
     }
     return Promise.resolve(out);
+  }
+
+  deletions(dirs: string[], options: HistoryOptions = {}): Promise<Deletion[]> {
+    const out: Deletion[] = [];
+    for (let i = this.commits.length - 1; i >= 1; i--) {
+      const c = this.commits[i]!;
+      const renamed = new Set(c.renames.keys());
+      for (const [p, bytes] of c.changes)
+        if (bytes === null && !renamed.has(p) && dirs.some((d) => p === d || p.startsWith(d + '/')))
+          out.push({
+            sha: c.sha,
+            author: c.author,
+            date: c.date,
+            message: c.message,
+            path: p,
+            parent: this.commits[i - 1]!.sha,
+          });
+      if (options.limit && out.length >= options.limit) break;
+    }
+    return Promise.resolve(options.limit ? out.slice(0, options.limit) : out);
   }
 
   close(): Promise<void> {

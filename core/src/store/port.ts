@@ -1,6 +1,6 @@
 import type { SharedLines } from './git/shared-lines.js';
 import { ConflictError } from '../errors.js';
-import type { CommitInfo, Person } from '../types.js';
+import type { CommitInfo, Deletion, Person } from '../types.js';
 
 export interface StoredFile {
   path: string;
@@ -82,6 +82,11 @@ export interface ContentReader {
   history(path: string, options?: HistoryOptions): Promise<CommitInfo[]>;
   /** The file's bytes at a commit, or null when it did not exist there. */
   readAt(path: string, sha: string): Promise<Uint8Array | null>;
+  /**
+   * Files under `dirs` that commits deleted (not renamed), newest deletion first, one item per
+   * deletion; a store without history has none.
+   */
+  deletions(dirs: string[], options?: HistoryOptions): Promise<Deletion[]>;
   /** The last commit touching each path under `dirs` (for "updated by" in lists). */
   lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>>;
   close(): Promise<void>;

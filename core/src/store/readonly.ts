@@ -2,7 +2,7 @@ import { assertNoSymlink } from '../paths.js';
 import { blobId } from '../version.js';
 import { listInRoot, readInRoot } from './fs.js';
 import type { ContentStore, StoredFile } from './port.js';
-import type { CommitInfo } from '../types.js';
+import type { CommitInfo, Deletion } from '../types.js';
 
 /** Plain files, no Git: what a static site build needs to read content (it never writes). */
 export class ReadOnlyFsStore implements ContentStore {
@@ -25,6 +25,9 @@ export class ReadOnlyFsStore implements ContentStore {
   }
   readAt(): Promise<Uint8Array | null> {
     return Promise.resolve(null);
+  }
+  deletions(): Promise<Deletion[]> {
+    return Promise.resolve([]);
   }
   lastCommits(): Promise<Map<string, CommitInfo>> {
     return Promise.resolve(new Map<string, CommitInfo>());

@@ -47,6 +47,14 @@ export interface SchemaInfo extends Omit<Schema, 'source'> {
   count: number;
 }
 
+/** An entry a commit deleted: its values as they were, and that commit. */
+export interface DeletedEntry {
+  slug: string;
+  path: string;
+  data: Record<string, unknown>;
+  deleted: CommitInfo;
+}
+
 export interface WriteResult {
   entry: Entry;
   /** `sync` is "pending" when the server could not reach the Git remote: saved there, pushed later. */
@@ -187,6 +195,25 @@ export class ApiClient {
     await this.request('DELETE', this.entryPath(schema, slug) + (force ? '?force=true' : ''), {
       headers: { 'if-match': `"${version}"` },
     });
+  }
+
+  /** Entries deleted from a collection (and not there now), newest deletion first. */
+  async deleted(schema: string): Promise<DeletedEntry[]> {
+    return (
+      await this.request<{ items: DeletedEntry[] }>(
+        'GET',
+        `/api/collections/${encodeURIComponent(schema)}/deleted`,
+      )
+    ).data.items;
+  }
+
+  /** Brings a deleted entry back as it was (one commit). */
+  async restoreDeleted(schema: string, slug: string): Promise<WriteResult> {
+    return (
+      await this.request<WriteResult>('POST', `/api/collections/${encodeURIComponent(schema)}/restore`, {
+        body: { slug },
+      })
+    ).data;
   }
 
   async singleton(schema: string): Promise<Entry | null> {

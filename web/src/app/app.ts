@@ -230,6 +230,13 @@ export class MimsyApp extends LitElement {
         const schema = this.schemas.find((s) => s.name === route.schema);
         return schema ? html`<mimsy-entry-list .schema=${schema}></mimsy-entry-list>` : this.notFound();
       }
+      case 'deleted': {
+        void import('../entry-list/deleted-entries.js');
+        const schema = this.schemas.find((s) => s.name === route.schema && s.kind === 'collection');
+        return schema
+          ? html`<mimsy-deleted-entries .schema=${schema}></mimsy-deleted-entries>`
+          : this.notFound();
+      }
       case 'new':
       case 'entry':
       case 'singleton': {

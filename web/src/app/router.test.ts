@@ -6,6 +6,7 @@ const ROUTES: Route[] = [
   { name: 'login' },
   { name: 'list', schema: 'posts' },
   { name: 'new', schema: 'posts' },
+  { name: 'deleted', schema: 'posts' },
   { name: 'entry', schema: 'posts', slug: 'guides/intro' },
   { name: 'singleton', schema: 'site' },
   { name: 'media' },

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'login' }
   | { name: 'dashboard' }
   | { name: 'list'; schema: string }
+  | { name: 'deleted'; schema: string }
   | { name: 'new'; schema: string }
   | { name: 'entry'; schema: string; slug: string }
   | { name: 'singleton'; schema: string }
@@ -26,6 +27,7 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === 'collections' && parts[1]) {
     if (parts.length === 2) return { name: 'list', schema: parts[1] };
     if (parts[2] === 'new' && parts.length === 3) return { name: 'new', schema: parts[1] };
+    if (parts[2] === 'deleted' && parts.length === 3) return { name: 'deleted', schema: parts[1] };
     if (parts[2] === 'entries' && parts.length > 3)
       return { name: 'entry', schema: parts[1], slug: parts.slice(3).join('/') };
   }
@@ -44,6 +46,8 @@ export function href(route: Route): string {
       return `/collections/${encodeURIComponent(route.schema)}`;
     case 'new':
       return `/collections/${encodeURIComponent(route.schema)}/new`;
+    case 'deleted':
+      return `/collections/${encodeURIComponent(route.schema)}/deleted`;
     case 'entry':
       return `/collections/${encodeURIComponent(route.schema)}/entries/${route.slug.split('/').map(encodeURIComponent).join('/')}`;
     case 'singleton':

@@ -366,7 +366,12 @@ export class MimsyEntryEditor extends LitElement {
 
   private async deleteEntry(): Promise<void> {
     if (!this.entry || this.schema.kind === 'singleton') return;
-    if (!confirm(`Delete ${this.entry.slug}? This is a commit and can be undone from the history.`)) return;
+    if (
+      !confirm(
+        `Delete ${this.entry.slug}? This is a commit: "Recently deleted" in the list can bring it back.`,
+      )
+    )
+      return;
     try {
       await this.api.remove(this.schema.name, this.entry.slug, this.entry.version);
     } catch (error) {

@@ -251,6 +251,7 @@ export class MimsyEntryList extends LitElement {
             >`,
         )}
         ${canWrite ? html`<a class="button primary" href=${href({ name: 'new', schema: this.schema.name })}>New entry</a>` : nothing}
+        <a class="button" href=${href({ name: 'deleted', schema: this.schema.name })}>Recently deleted</a>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <p class="muted" aria-live="polite">

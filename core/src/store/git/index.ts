@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, MimsyError } from '../../errors.js';
 import { resolveInRoot } from '../../paths.js';
-import type { CommitInfo, Person } from '../../types.js';
+import type { CommitInfo, Deletion, Person } from '../../types.js';
 import type {
   CommitOptions,
   CommitResult,
@@ -183,6 +183,10 @@ export class GitStore implements ContentStore, ContentWriter {
 
   lastCommits(dirs: string[]): Promise<Map<string, CommitInfo>> {
     return this.gitLog.lastCommits(dirs);
+  }
+
+  deletions(dirs: string[], options: HistoryOptions = {}): Promise<Deletion[]> {
+    return this.gitLog.deletions(dirs, options);
   }
 
   /** Commits touching any of `paths` (content folders, the media folder), newest first. */

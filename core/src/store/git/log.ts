@@ -1,6 +1,6 @@
 import { InvalidPathError } from '../../errors.js';
 import { resolveInRoot } from '../../paths.js';
-import type { CommitInfo } from '../../types.js';
+import type { CommitInfo, Deletion } from '../../types.js';
 import type { HistoryOptions } from '../port.js';
 import { SHA, type GitContext } from './context.js';
 
@@ -81,6 +81,25 @@ export class GitLog {
       }
     }
     return out;
+  }
+
+  async deletions(dirs: string[], options: HistoryOptions = {}): Promise<Deletion[]> {
+    for (const d of dirs) resolveInRoot(this.ctx.root, d);
+    if (!(await this.ctx.head()) || dirs.length === 0) return [];
+    // -M: a rename is not a deletion. --first-parent: a merge's own deletions only once.
+    const args = ['-c', 'core.quotePath=false', 'log', '-M', '--first-parent', '--diff-filter=D'];
+    args.push('--name-only', `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%P${FIELD}%s`);
+    if (options.limit) args.push(`-n${Math.max(1, Math.floor(options.limit))}`);
+    const out = await this.ctx.git([...args, '--', ...dirs.map((d) => this.ctx.gitPathspec(d))]);
+    const deletions: Deletion[] = [];
+    for (const { files, message, ...info } of parseLog(out)) {
+      const [parents = '', ...subject] = message.split(FIELD);
+      const parent = parents.split(' ')[0];
+      if (!parent) continue; // a root commit deletes nothing
+      for (const file of files)
+        deletions.push({ ...info, message: subject.join(FIELD), path: this.ctx.fromGitPath(file), parent });
+    }
+    return deletions;
   }
 
   /** Commits touching any of `paths` (content folders, the media folder), newest first. */
