@@ -265,13 +265,40 @@ describe('writing', () => {
         .error.details.referrers.map((r) => r.slug)
         .sort(),
     ).toEqual(['guides/images', 'guides/writing-markdown', 'why-git']);
-    const forced = await t.app.inject({
+    const badTarget = await t.app.inject({
       method: 'DELETE',
-      url: `${url}?force=true`,
+      url: `${url}?references=repoint&to=nobody`,
       headers: { ...editor(), 'if-match': grace.version },
     });
-    expect(forced.statusCode).toBe(200);
+    expect(badTarget.statusCode).toBe(400);
+    const repointed = await t.app.inject({
+      method: 'DELETE',
+      url: `${url}?references=repoint&to=ada`,
+      headers: { ...editor(), 'if-match': grace.version },
+    });
+    expect(repointed.statusCode).toBe(200);
     expect(t.repo.git('log', '-1', '--format=%s').trim()).toBe('delete authors/grace');
+    expect(t.repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'content/authors/grace.json',
+      'content/posts/guides/images.md',
+      'content/posts/guides/writing-markdown.md',
+      'content/posts/why-git.md',
+    ]);
+    const why = (
+      await t.app.inject({ url: '/api/collections/posts/entries/why-git', headers: editor() })
+    ).json<EntryJson>();
+    expect(why.data.author).toBe('ada');
+    // ?force=true still deletes and leaves the references pointing nowhere.
+    const ada = (
+      await t.app.inject({ url: '/api/collections/authors/entries/ada', headers: editor() })
+    ).json<EntryJson>();
+    const forced = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/collections/authors/entries/ada?force=true',
+      headers: { ...editor(), 'if-match': ada.version },
+    });
+    expect(forced.statusCode).toBe(200);
+    expect(t.repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('content/authors/ada.json');
   });
 
   it('lists history, returns a revision, and reverts as a new commit', async () => {

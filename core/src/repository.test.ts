@@ -289,6 +289,69 @@ describe('on examples/blog', () => {
     await expect(mimsy.restoreDeleted('posts', 'never-was', ada)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('deletes an entry and, in the same commit, repoints or clears the references to it', async () => {
+    const referrers = ['2026/year-in-review', 'draft-ideas', 'hello-world'];
+    const ada_ = mimsy.get('authors', 'ada')!;
+    const before = repo.git('rev-parse', 'HEAD').trim();
+    await expect(
+      mimsy.remove('authors', 'ada', {
+        ...ada,
+        ifMatch: ada_.version,
+        references: 'repoint',
+        repointTo: 'ada',
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      mimsy.remove('authors', 'ada', {
+        ...ada,
+        ifMatch: ada_.version,
+        references: 'repoint',
+        repointTo: 'nobody',
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(before); // refused: nothing written
+
+    const hello = repo.git('show', 'HEAD:content/posts/hello-world.md');
+    const { commit } = await mimsy.remove('authors', 'ada', {
+      ...ada,
+      ifMatch: ada_.version,
+      references: 'repoint',
+      repointTo: 'grace',
+    });
+    expect(repo.git('show', '--name-only', '--format=', commit.sha).trim().split('\n').sort()).toEqual(
+      ['content/authors/ada.json', ...referrers.map((r) => `content/posts/${r}.md`)].sort(),
+    );
+    expect(repo.git('log', '-1', '--format=%B').trim()).toBe(
+      `delete authors/ada\n\nReferences now to authors/grace: ${referrers.map((r) => `posts/${r}`).join(', ')}`,
+    );
+    // Only the reference's line changed in each file.
+    const after = repo.git('show', 'HEAD:content/posts/hello-world.md');
+    expect(after).toBe(hello.replace(/^author: ada$/m, 'author: grace'));
+    for (const r of referrers) expect(mimsy.get('posts', r)!.data.author).toBe('grace');
+    expect(mimsy.index.validate().entries.filter((e) => e.problems.length)).toEqual([]);
+    expect(mimsy.index.referrers('authors', 'ada')).toEqual([]);
+  });
+
+  it('refuses to clear a required reference (it would leave the entry invalid), and clears optional ones', async () => {
+    const grace_ = mimsy.get('authors', 'grace')!;
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const error = (await mimsy
+      .remove('authors', 'grace', { ...ada, ifMatch: grace_.version, references: 'clear' })
+      .catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError); // posts need an author
+    expect(error.message).toMatch(/need a value there.*: posts\/\S+ \(author\)/);
+    expect(repo.git('rev-parse', 'HEAD').trim()).toBe(head);
+    // year-in-review's related list loses hello-world and keeps why-git, in its place.
+    const target = mimsy.get('posts', 'hello-world')!;
+    const file = repo.git('show', 'HEAD:content/posts/2026/year-in-review.md');
+    await mimsy.remove('posts', 'hello-world', { ...ada, ifMatch: target.version, references: 'clear' });
+    expect(mimsy.get('posts', '2026/year-in-review')!.data.related).toEqual(['why-git']);
+    expect(repo.git('show', 'HEAD:content/posts/2026/year-in-review.md')).toBe(
+      file.replace('  - hello-world\n', ''),
+    );
+    expect(mimsy.index.referrers('posts', target.slug)).toEqual([]);
+  });
+
   it('reverts to an earlier revision as a new commit', async () => {
     const site = mimsy.singleton('site')!;
     const first = await mimsy.updateSingleton(

@@ -70,6 +70,16 @@ export interface WriteContext {
   message?: string;
 }
 
+/** What a deletion does to the entries that refer to the one deleted (see Repository.remove). */
+export interface RemoveOptions {
+  ifMatch: string;
+  /** Same as `references: 'keep'` (the API's ?force=true). */
+  force?: boolean;
+  references?: 'refuse' | 'keep' | 'clear' | 'repoint';
+  /** With `references: 'repoint'`: the entry of the same collection they point to instead. */
+  repointTo?: string;
+}
+
 /** An entry that a commit deleted: its values as they were, and that commit. */
 export interface DeletedEntry {
   slug: string;
@@ -779,10 +789,16 @@ export class Repository {
     return { entry: this.record(schema, newSlug, newPath, bytes, result), commit: result };
   }
 
+  /**
+   * Deletes an entry (a page bundle with its files). While other entries refer to it, `references`
+   * says what happens to them, in the same commit: `refuse` (the default; `force` means `keep`),
+   * `keep` (they point nowhere, and show that as a problem), `clear` (the reference is removed
+   * from each), or `repoint` (each points to `repointTo`, another entry of the same collection).
+   */
   remove(
     schemaName: string,
     slug: string,
-    ctx: WriteContext & { ifMatch: string; force?: boolean },
+    ctx: WriteContext & RemoveOptions,
   ): Promise<{ commit: CommitInfo }> {
     return this.fresh(() => this.removeNow(schemaName, slug, ctx));
   }
@@ -790,34 +806,111 @@ export class Repository {
   private async removeNow(
     schemaName: string,
     slug: string,
-    ctx: WriteContext & { ifMatch: string; force?: boolean },
+    ctx: WriteContext & RemoveOptions,
   ): Promise<{ commit: CommitInfo }> {
     const schema = this.collection(schemaName);
     assertSafeId(slug);
     const p = this.pathOf(schema, slug);
-    if (!ctx.force) {
-      const referrers = this.index.referrers(schemaName, slug);
-      if (referrers.length) {
-        throw new MimsyError(
-          ErrorCodes.REFERENCED,
-          `${schemaName}/${slug} is used by ${referrers.length} other entr${referrers.length === 1 ? 'y' : 'ies'}; change them first or delete with force.`,
-          { referrers },
-        );
-      }
+    const how = ctx.references ?? (ctx.force ? 'keep' : 'refuse');
+    const referrers = this.index
+      .referrers(schemaName, slug)
+      .filter((r) => r.schema !== schemaName || r.slug !== slug); // it may name itself: it goes anyway
+    if (referrers.length && how === 'refuse') {
+      throw new MimsyError(
+        ErrorCodes.REFERENCED,
+        `${schemaName}/${slug} is used by ${referrers.length} other entr${referrers.length === 1 ? 'y' : 'ies'}; change them first, or delete and clear or repoint the references.`,
+        { referrers },
+      );
     }
+    const rewritten =
+      referrers.length && (how === 'clear' || how === 'repoint')
+        ? await this.rewriteReferences(schema, slug, referrers, how === 'repoint' ? ctx.repointTo : null)
+        : [];
     // A page bundle goes whole: its page and the files beside it, in one commit.
     const resources = this.index.resourcesOf(schemaName, slug);
+    let message = this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {});
+    if (rewritten.length)
+      message += `\n\n${how === 'repoint' ? `References now to ${schemaName}/${ctx.repointTo}` : 'References removed'}: ${rewritten.map((r) => `${r.schema}/${r.slug}`).join(', ')}`;
     const result = await this.commitEntry(
       schema,
       slug,
-      [{ path: p, bytes: null, expected: ctx.ifMatch }, ...resources.map((r) => ({ path: r, bytes: null }))],
+      [
+        { path: p, bytes: null, expected: ctx.ifMatch },
+        ...resources.map((r) => ({ path: r, bytes: null })),
+        ...rewritten.map((r) => r.change),
+      ],
       ctx,
-      this.message('delete', schema, slug, this.index.get(schemaName, slug)?.data ?? {}),
+      message,
     );
     for (const r of resources) this.index.put(r, null, result);
     this.index.put(p, null, result);
+    for (const { change } of rewritten)
+      this.index.put(
+        change.path,
+        { path: change.path, bytes: change.bytes!, version: result.versions[change.path]! },
+        result,
+      );
     this.afterCommit(result);
     return { commit: result };
+  }
+
+  /**
+   * The referring entries' files with the reference to (schema, slug) removed, or replaced by
+   * `to`: only that value changes (lists keep their other items, in order, without doubles).
+   */
+  private async rewriteReferences(
+    schema: Schema,
+    slug: string,
+    referrers: { schema: string; slug: string; field: string }[],
+    to: string | null | undefined,
+  ): Promise<{ schema: string; slug: string; change: FileChange }[]> {
+    if (to !== null) {
+      if (!to || to === slug || !this.index.get(schema.name, to))
+        throw new ValidationError(
+          `To point the references elsewhere, name another entry of ${schema.name} that exists${to ? ` (${to} ${to === slug ? 'is the one being deleted' : 'does not exist'})` : ''}.`,
+          [{ path: '/repointTo', message: 'must be another existing entry' }],
+        );
+    }
+    const bySlug = new Map<string, { schema: Schema; slug: string; fields: Set<string> }>();
+    for (const r of referrers) {
+      const key = `${r.schema}\0${r.slug}`;
+      const item = bySlug.get(key) ?? {
+        schema: this.schema(r.schema),
+        slug: r.slug,
+        fields: new Set<string>(),
+      };
+      item.fields.add(r.field);
+      bySlug.set(key, item);
+    }
+    const required: string[] = [];
+    const out: { schema: string; slug: string; change: FileChange }[] = [];
+    for (const { schema: other, slug: otherSlug, fields } of bySlug.values()) {
+      const file = await this.store.read(this.pathOf(other, otherSlug));
+      if (!file) continue;
+      const { data, body } = decodeEntry(other, file.bytes);
+      for (const name of fields) {
+        const value = data[name];
+        if (Array.isArray(value)) {
+          const next = value.map((v) => (v === slug ? to : v)).filter((v) => v !== null);
+          data[name] = next.filter((v, i) => next.indexOf(v) === i);
+        } else if (to !== null) data[name] = to;
+        else if (other.fields.find((f) => f.name === name)?.required)
+          required.push(`${other.name}/${otherSlug} (${name})`);
+        else delete data[name];
+      }
+      const bytes = encodeEntry(other, { data, body: body ?? '' }, file.bytes, file.path);
+      out.push({
+        schema: other.name,
+        slug: otherSlug,
+        change: { path: file.path, bytes, expected: file.version },
+      });
+    }
+    if (required.length)
+      throw new ValidationError(
+        `These entries need a value there, so the reference cannot just be removed: ${required.join(', ')}. Point the references to another entry instead.`,
+        [{ path: '/references', message: 'required relations cannot be cleared' }],
+      );
+    return out;
   }
 
   /** Replaces a singleton's values and body (creates its file when `ifMatch` is null). */

@@ -678,16 +678,32 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.context().close();
   });
 
-  it('finds a deleted entry in "Recently deleted" and restores it as a new commit', async () => {
+  it('deletes an entry others refer to, pointing their references elsewhere in the same commit; restores it from "Recently deleted"', async () => {
     const page = await open(await browser.newContext());
     await signIn(page, 'eddie');
     const before = repo.git('show', 'HEAD:content/posts/why-git.md');
+    const review = repo.git('show', 'HEAD:content/posts/2026/year-in-review.md');
+    expect(review).toContain('  - why-git\n');
     await page.goto(server.url + '/collections/posts/entries/why-git');
-    page.on('dialog', (d) => void d.accept()); // "Delete …?", then "others refer to it: delete anyway?"
+    page.once('dialog', (d) => void d.accept()); // "Delete …?"
     consoleWatch.expectFailure(page, 409, /^\/api\/collections\/posts\/entries\/why-git$/); // MIMSY_ERR_REFERENCED
     await page.getByRole('button', { name: 'Delete' }).click();
+    // The dialog names who refers to it and asks what becomes of their references.
+    const dialog = page.getByRole('dialog', { name: /refer to why-git|refers to why-git/ });
+    await dialog.waitFor();
+    await expect(dialog.getByRole('link', { name: 'posts/2026/year-in-review' }).count()).resolves.toBe(1);
+    await dialog.getByRole('radio', { name: 'Point them to' }).check();
+    await dialog.getByLabel('The entry they point to instead').selectOption('hello-world');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Posts' }).waitFor();
     expect(repo.git('ls-files', 'content/posts/why-git.md').trim()).toBe('');
+    const files = repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n');
+    expect(files).toContain('content/posts/why-git.md');
+    expect(files).toContain('content/posts/2026/year-in-review.md');
+    expect(repo.git('show', 'HEAD:content/posts/2026/year-in-review.md')).not.toContain('why-git');
+    expect(repo.git('log', '-1', '--format=%b')).toMatch(
+      /References now to posts\/hello-world: .*posts\/2026\/year-in-review/,
+    );
 
     await page.getByRole('link', { name: 'Recently deleted' }).click();
     await page.getByRole('heading', { name: 'Recently deleted' }).waitFor();

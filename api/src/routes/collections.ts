@@ -49,6 +49,21 @@ const WildcardParams = Type.Object({
   '*': Type.String({ maxLength: 400 }),
 });
 const conflict = { 409: Type.Ref(ErrorResponse), 428: Type.Ref(ErrorResponse) };
+const DeleteQuery = Type.Object({
+  force: Type.Optional(Type.Boolean({ description: 'Same as references=keep' })),
+  references: Type.Optional(
+    Type.Union(
+      [Type.Literal('refuse'), Type.Literal('keep'), Type.Literal('clear'), Type.Literal('repoint')],
+      {
+        description:
+          'refuse (default): 409 while others refer to it; keep: they point nowhere (shown as a problem); clear: the reference is removed from each; repoint: each points to `to` instead',
+      },
+    ),
+  ),
+  to: Type.Optional(
+    Type.String({ maxLength: 400, description: 'With references=repoint: another entry of this collection' }),
+  ),
+});
 
 /** /api/collections/:schema/entries… — list, read, create, update, rename, delete, history, revert. */
 export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -185,10 +200,16 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request: FastifyRequest,
     schema: string,
     slug: string,
-    force = false,
+    query: Static<typeof DeleteQuery>,
   ): Promise<Static<typeof DeleteResponse>> => {
     const ifMatch = requireIfMatch(request);
-    return app.repo.remove(schema, slug, { ...writeContext(request), ifMatch, force });
+    return app.repo.remove(schema, slug, {
+      ...writeContext(request),
+      ifMatch,
+      ...(query.force ? { force: true } : {}),
+      ...(query.references ? { references: query.references } : {}),
+      ...(query.to ? { repointTo: query.to } : {}),
+    });
   };
   const revert = async (
     request: FastifyRequest,
@@ -350,14 +371,15 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'deleteEntry',
         tags: ['collections'],
-        summary: 'Delete; needs If-Match. Refused while other entries refer to it, unless ?force=true',
+        summary:
+          'Delete; needs If-Match. While other entries refer to it: refused (409 REFERENCED, naming them), or ?references= says what becomes of their references, in the same commit',
         params: EntryParams,
         headers: ifMatchHeader,
-        querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }),
+        querystring: DeleteQuery,
         response: { 200: DeleteResponse, ...commonErrors, ...conflict },
       },
     },
-    (request) => remove(request, request.params.schema, request.params.id, request.query.force),
+    (request) => remove(request, request.params.schema, request.params.id, request.query),
   );
 
   app.post(
@@ -418,11 +440,11 @@ export const collectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     wildcard,
     {
       config: { access: 'editor' },
-      schema: { ...hidden, querystring: Type.Object({ force: Type.Optional(Type.Boolean()) }) },
+      schema: { ...hidden, querystring: DeleteQuery },
     },
     (request, reply) => {
       const { schema, slug, action } = parsed(request.params);
-      return action === 'entry' ? remove(request, schema, slug, request.query.force) : reply.callNotFound();
+      return action === 'entry' ? remove(request, schema, slug, request.query) : reply.callNotFound();
     },
   );
   app.post(

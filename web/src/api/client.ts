@@ -191,8 +191,22 @@ export class ApiClient {
     ).data;
   }
 
-  async remove(schema: string, slug: string, version: string, force = false): Promise<void> {
-    await this.request('DELETE', this.entryPath(schema, slug) + (force ? '?force=true' : ''), {
+  /**
+   * Deletes an entry. While others refer to it the API answers 409 REFERENCED (naming them) unless
+   * `references` says what becomes of their references: kept pointing nowhere, cleared, or
+   * repointed to `to` — in the same commit.
+   */
+  async remove(
+    schema: string,
+    slug: string,
+    version: string,
+    options: { references?: 'keep' | 'clear' | 'repoint'; to?: string } = {},
+  ): Promise<void> {
+    const params = new URLSearchParams();
+    if (options.references) params.set('references', options.references);
+    if (options.to) params.set('to', options.to);
+    const query = params.size ? `?${params.toString()}` : '';
+    await this.request('DELETE', this.entryPath(schema, slug) + query, {
       headers: { 'if-match': `"${version}"` },
     });
   }

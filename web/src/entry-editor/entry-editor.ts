@@ -18,6 +18,8 @@ import { BODY, fieldsOf, splitFields } from './conflict.js';
 import { SaveController } from './save-controller.js';
 import { DraftController, draftKey, type FormState } from './drafts.js';
 import './draft-offer.js';
+import './delete-references.js';
+import type { DeleteChoice, Referrer } from './delete-references.js';
 import { commitPendingInput } from '../app/pending-input.js';
 
 export { savedText } from './save-controller.js';
@@ -55,6 +57,8 @@ export class MimsyEntryEditor extends LitElement {
     changedElsewhere: { state: true },
     showHistory: { state: true },
     commitNote: { state: true },
+    referrers: { state: true },
+    referrersError: { state: true },
   };
   static override styles = [
     theme,
@@ -107,6 +111,9 @@ export class MimsyEntryEditor extends LitElement {
   declare showHistory: boolean;
   /** The editor's description of the change, sent with the next save. */
   declare commitNote: string;
+  /** While deleting an entry others refer to: they (the dialog asks what becomes of them). */
+  declare referrers: Referrer[] | null;
+  declare referrersError: string;
 
   private readonly session = new SessionController(this, (event) => {
     const mine = this.schema.kind === 'singleton' ? '' : this.slug;
@@ -151,6 +158,8 @@ export class MimsyEntryEditor extends LitElement {
     this.changedElsewhere = false;
     this.showHistory = false;
     this.commitNote = '';
+    this.referrers = null;
+    this.referrersError = '';
   }
 
   /** A confirmation ("Saved.") goes away by itself after a while; errors stay until acted on. */
@@ -364,28 +373,27 @@ export class MimsyEntryEditor extends LitElement {
     await this.save({ base: theirs });
   }
 
-  private async deleteEntry(): Promise<void> {
+  private async deleteEntry(choice?: DeleteChoice): Promise<void> {
     if (!this.entry || this.schema.kind === 'singleton') return;
     if (
+      !choice &&
       !confirm(
         `Delete ${this.entry.slug}? This is a commit: "Recently deleted" in the list can bring it back.`,
       )
     )
       return;
     try {
-      await this.api.remove(this.schema.name, this.entry.slug, this.entry.version);
+      await this.api.remove(this.schema.name, this.entry.slug, this.entry.version, choice ?? {});
     } catch (error) {
       if (error instanceof ApiError && error.code === ErrorCodes.REFERENCED) {
-        const referrers = (
-          (error.details as { referrers?: { schema: string; slug: string }[] }).referrers ?? []
-        ).map((r) => `${r.schema}/${r.slug}`);
-        if (!confirm(`Other entries refer to this one: ${referrers.join(', ')}. Delete anyway?`)) return;
-        await this.api.remove(this.schema.name, this.entry.slug, this.entry.version, true);
-      } else {
-        this.message = { kind: 'error', text: (error as Error).message };
-        return;
-      }
+        // Others refer to it: ask what becomes of their references (<mimsy-delete-references>).
+        this.referrers = (error.details as { referrers?: Referrer[] }).referrers ?? [];
+        this.referrersError = '';
+      } else if (choice) this.referrersError = (error as Error).message;
+      else this.message = { kind: 'error', text: (error as Error).message };
+      return;
     }
+    this.referrers = null;
     const key = this.draftKey();
     this.entry = null;
     this.touched = new Set();
@@ -538,6 +546,19 @@ export class MimsyEntryEditor extends LitElement {
                 </div>`
         }
       </form>
+      ${
+        this.referrers && this.entry
+          ? html`<mimsy-delete-references
+              .api=${this.api}
+              .schema=${this.schema}
+              .slug=${this.entry.slug}
+              .referrers=${this.referrers}
+              .error=${this.referrersError}
+              @mimsy-delete-choice=${(e: CustomEvent<DeleteChoice>) => void this.deleteEntry(e.detail)}
+              @mimsy-cancel=${() => (this.referrers = null)}
+            ></mimsy-delete-references>`
+          : nothing
+      }
     `;
   }
 }

@@ -98,7 +98,7 @@ export class MimsyDeletedEntries extends LitElement {
     const title = titleField(this.schema);
     const canWrite = this.session.user.role !== 'viewer';
     const name = (d: DeletedEntry): string =>
-      (title && typeof d.data[title] === 'string' && (d.data[title])) || d.slug;
+      (title && typeof d.data[title] === 'string' && d.data[title]) || d.slug;
     return html`
       <p><a href=${href({ name: 'list', schema: this.schema.name })}>← ${this.schema.label}</a></p>
       <h1>Recently deleted</h1>
