@@ -292,6 +292,45 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.context().close();
   });
 
+  it('merges a Markdown body both editors changed line by line, asking only about the lines both touched', async () => {
+    const eddie = await open(await browser.newContext());
+    const grace = await open(await browser.newContext());
+    await signIn(eddie, 'eddie');
+    await signIn(grace, 'grace');
+    const url = server.url + '/collections/posts/entries/guides/images';
+    const lines = (marks: Record<number, string>): string =>
+      Array.from({ length: 10 }, (_, i) => `Line ${i + 1}${marks[i + 1] ?? ''}.`).join('\n\n');
+    // The version both start from.
+    await grace.goto(url);
+    await grace.getByLabel('Body').fill(lines({}));
+    await grace.getByRole('button', { name: 'Save' }).click();
+    await grace.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await eddie.goto(url);
+    await expect(eddie.getByLabel('Body').inputValue()).resolves.toBe(lines({}));
+
+    await grace.getByLabel('Body').fill(lines({ 1: ' by Grace', 5: ' by Grace' }));
+    await grace.getByRole('button', { name: 'Save' }).click();
+    await grace.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await eddie.getByLabel('Body').fill(lines({ 5: ' by Eddie', 10: ' by Eddie' }));
+    consoleWatch.expectFailure(eddie, 409, /^\/api\/collections\/posts\/entries\/guides%2Fimages$/);
+    await eddie.getByRole('button', { name: 'Save' }).click();
+    const conflict = eddie.getByRole('region', { name: 'Conflict' });
+    await conflict.waitFor();
+    await conflict.getByText('merged line by line, with 1 part you both changed').waitFor();
+    const part = conflict.getByRole('group', { name: 'Part 1 of 1, changed by both' });
+    await expect(part.getByText('Line 5 by Eddie.').count()).resolves.toBe(1);
+    await part.getByRole('radio', { name: /Theirs/ }).check();
+    await eddie.getByRole('button', { name: 'Save with the chosen values' }).click();
+    await eddie.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const file = repo.git('show', 'HEAD:content/posts/guides/images.md');
+    // Grace's line 1, her line 5 (chosen), Eddie's line 10: no one's change lost.
+    expect(file.slice(file.indexOf('Line 1'))).toBe(
+      `${lines({ 1: ' by Grace', 5: ' by Grace', 10: ' by Eddie' })}`,
+    );
+    await eddie.context().close();
+    await grace.context().close();
+  });
+
   it('resolves a conflict made from a second browser context, losing nothing', async () => {
     const eddie = await open(await browser.newContext());
     const grace = await open(await browser.newContext());

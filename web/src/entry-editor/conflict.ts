@@ -1,3 +1,4 @@
+import { diff3Merge } from 'node-diff3';
 /** Fields whose values differ between the editor's version and the one saved meanwhile. */
 export function differingFields(mine: Record<string, unknown>, theirs: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])];
@@ -54,4 +55,46 @@ export function splitFields(fields: Record<string, unknown>): {
 } {
   const { [BODY]: body, ...data } = fields;
   return { data, body: typeof body === 'string' ? body : '' };
+}
+
+/** A line-wise three-way merge: stretches both sides agree on, and hunks where they overlap. */
+export interface MergedText {
+  hunks: ({ ok: string } | { conflict: { mine: string; theirs: string; base: string } })[];
+}
+
+/**
+ * Merges two edits of `base` by lines (diff3, node-diff3): changes to different lines are all
+ * kept; changes that overlap become a conflict hunk, to be decided by the editor. The same change
+ * made on both sides is no conflict.
+ */
+export function mergeText(base: string, mine: string, theirs: string): MergedText {
+  const lines = (s: string): string[] => s.split('\n');
+  const regions = diff3Merge(lines(mine), lines(base), lines(theirs), { excludeFalseConflicts: true });
+  const hunks: MergedText['hunks'] = [];
+  for (const r of regions) {
+    if (r.ok) {
+      const last = hunks.at(-1);
+      if (last && 'ok' in last) last.ok = [last.ok, ...r.ok].join('\n');
+      else hunks.push({ ok: r.ok.join('\n') });
+    } else if (r.conflict)
+      hunks.push({
+        conflict: {
+          mine: r.conflict.a.join('\n'),
+          theirs: r.conflict.b.join('\n'),
+          base: r.conflict.o.join('\n'),
+        },
+      });
+  }
+  return { hunks };
+}
+
+/** The merged text with each conflict hunk decided by `picks` (in order; 'mine' where missing). */
+export function joinMerged(merged: MergedText, picks: ('mine' | 'theirs')[]): string {
+  let n = 0;
+  const parts: string[] = [];
+  for (const h of merged.hunks) {
+    if ('ok' in h) parts.push(h.ok);
+    else parts.push(picks[n++] === 'theirs' ? h.conflict.theirs : h.conflict.mine);
+  }
+  return parts.join('\n');
 }

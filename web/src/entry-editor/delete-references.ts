@@ -94,7 +94,7 @@ export class MimsyDeleteReferences extends LitElement {
       .filter((e) => e.slug !== this.slug)
       .map((e) => ({
         slug: e.slug,
-        label: (title && typeof e.data[title] === 'string' && (e.data[title])) || e.slug,
+        label: (title && typeof e.data[title] === 'string' && e.data[title]) || e.slug,
       }));
     if (!this.others.length && this.choice === 'repoint') this.choice = 'clear';
   }
