@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, chromiumAvailable, launchChromium } from './chromium.js';
 import { ConsoleWatch } from './console.js';
+import { axeViolations } from './axe.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, loadSettings, startServer } from '@mimsy/api';
 import { makeTempRepo, type TempRepo, waitFor } from '@mimsy/core/testing';
@@ -317,6 +318,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     const conflict = eddie.getByRole('region', { name: 'Conflict' });
     await conflict.waitFor();
     await conflict.getByText('merged line by line, with 1 part you both changed').waitFor();
+    expect(await axeViolations(eddie)).toEqual([]); // the conflict screen with a merged body
     const part = conflict.getByRole('group', { name: 'Part 1 of 1, changed by both' });
     await expect(part.getByText('Line 5 by Eddie.').count()).resolves.toBe(1);
     await part.getByRole('radio', { name: /Theirs/ }).check();
@@ -351,6 +353,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     consoleWatch.expectFailure(eddie, 409, /^\/api\/collections\/posts\/entries\/why-git$/);
     await eddie.getByRole('button', { name: 'Save' }).click();
     await eddie.getByRole('region', { name: 'Conflict' }).waitFor();
+    expect(await axeViolations(eddie)).toEqual([]); // the conflict screen
     await shot(eddie, '06-conflict');
     await eddie.getByRole('button', { name: 'Save with the chosen values' }).click();
     await eddie.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -730,6 +733,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     // The dialog names who refers to it and asks what becomes of their references.
     const dialog = page.getByRole('dialog', { name: /refer to why-git|refers to why-git/ });
     await dialog.waitFor();
+    expect(await axeViolations(page)).toEqual([]); // the dialog
     await expect(dialog.getByRole('link', { name: 'posts/2026/year-in-review' }).count()).resolves.toBe(1);
     await dialog.getByRole('radio', { name: 'Point them to' }).check();
     await dialog.getByLabel('The entry they point to instead').selectOption('hello-world');
@@ -809,6 +813,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await offer.getByText('+ Kept by the browser while the tab crashed.').waitFor();
     await offer.getByText('+ 42').waitFor();
     await shot(page, '14-draft-offer');
+    expect(await axeViolations(page)).toEqual([]); // the offer, with its diff
     await offer.getByRole('button', { name: 'Restore unsaved changes' }).click();
     await expect(page.getByLabel('Summary').inputValue()).resolves.toBe(
       'Kept by the browser while the tab crashed.',
@@ -856,6 +861,87 @@ describe.skipIf(!available)('the admin in Chromium', () => {
       .waitFor();
     expect(repo.git('show', 'HEAD:content/posts/hello-world.md')).toContain('summary: Grace saved this.');
     await context.close();
+  });
+
+  it('the accessibility check itself finds a nameless button and an image without alt text', async () => {
+    const page = await open(await browser.newContext());
+    await page.goto(server.url + '/login');
+    await page.getByRole('heading', { name: 'Sign in to Mimsy' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.evaluate(() => {
+      const root = document.querySelector('mimsy-app')!.shadowRoot!;
+      root.append(
+        Object.assign(document.createElement('img'), { src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' }),
+        document.createElement('button'),
+      );
+    });
+    const found = (await axeViolations(page)).map((v) => v.split(' ')[0]).sort();
+    expect(found).toEqual(['button-name', 'image-alt']);
+    await page.context().close();
+  });
+
+  it('every screen, at 1280 and 390 px wide, light and dark: no axe-core violations; screenshots in test-output/e2e/screens/', async () => {
+    const heading = (name: string | RegExp) => (page: Page) =>
+      page.getByRole('heading', { name }).first().waitFor();
+    const screens: [string, string, (page: Page) => Promise<void>][] = [
+      ['dashboard', '/', heading('Content')],
+      [
+        'list',
+        '/collections/posts',
+        async (page) => {
+          await heading('Blog posts')(page);
+          await page.getByRole('link', { name: 'Hello, world' }).waitFor();
+        },
+      ],
+      [
+        'entry',
+        '/collections/posts/entries/hello-world',
+        (page) => page.getByLabel('Title', { exact: true }).waitFor(),
+      ],
+      [
+        'history',
+        '/collections/posts/entries/hello-world',
+        async (page) => {
+          await page.getByRole('button', { name: 'History' }).click();
+          await heading('History')(page);
+        },
+      ],
+      ['new', '/collections/posts/new', heading(/^New /)],
+      ['singleton', '/singletons/site', (page) => page.getByLabel('Title', { exact: true }).waitFor()],
+      ['library', '/library', heading('Media')],
+      ['deleted', '/collections/posts/deleted', heading('Recently deleted')],
+      ['not-found', '/nothing/here', (page) => page.getByText('There is nothing here').waitFor()],
+    ];
+    const problems: string[] = [];
+    mkdirSync(path.join(SHOTS, 'screens'), { recursive: true });
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const)
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({
+          bypassCSP: true,
+          viewport: { width, height },
+          colorScheme,
+        });
+        const page = await open(context);
+        await page.goto(server.url + '/login');
+        await heading('Sign in to Mimsy')(page);
+        const check = async (name: string): Promise<void> => {
+          await shot(page, `screens/${name}-${width}-${colorScheme}`);
+          for (const v of await axeViolations(page))
+            problems.push(`${name} at ${width} px, ${colorScheme}: ${v}`);
+        };
+        await check('login');
+        await signIn(page, 'eddie');
+        for (const [name, url, ready] of screens) {
+          await page.goto(server.url + url);
+          await ready(page);
+          await check(name);
+        }
+        await context.close();
+      }
+    expect(problems).toEqual([]);
   });
 
   it('produced no console errors and no uncaught exceptions beyond those provoked on purpose', () => {

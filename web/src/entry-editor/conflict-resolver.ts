@@ -63,6 +63,7 @@ export class MimsyConflictResolver extends LitElement {
         vertical-align: top;
         text-align: left;
       }
+      /* Long values scroll inside their cell; focusable, so a keyboard can scroll them too. */
       pre {
         white-space: pre-wrap;
         margin: 0;
@@ -182,7 +183,7 @@ export class MimsyConflictResolver extends LitElement {
                   .checked=${(picks[i] ?? 'mine') === 'mine'}
                   @change=${() => setPick(i, 'mine')}
                 />Yours
-                <pre>${c.mine || '(removed)'}</pre>
+                <pre tabindex="0">${c.mine || '(removed)'}</pre>
               </label>
               <label
                 ><input
@@ -191,7 +192,7 @@ export class MimsyConflictResolver extends LitElement {
                   .checked=${picks[i] === 'theirs'}
                   @change=${() => setPick(i, 'theirs')}
                 />Theirs
-                <pre>${c.theirs || '(removed)'}</pre>
+                <pre tabindex="0">${c.theirs || '(removed)'}</pre>
               </label>
             </fieldset>`,
         )}
@@ -218,7 +219,7 @@ export class MimsyConflictResolver extends LitElement {
           .checked=${(this.choices[k] ?? 'mine') === side}
           @change=${() => (this.choices = { ...this.choices, [k]: side })}
         />
-        <pre>${show(value)}</pre>
+        <pre tabindex="0">${show(value)}</pre>
       </label>`;
     return html`<section aria-label="Conflict">
       <strong
