@@ -44,7 +44,14 @@ export { EntryFiles } from './entry-files.js';
 export type { Placement } from './entry-files.js';
 export type { EntryReport, UnaddressableFile } from './index-store.js';
 export { Repository } from './repository.js';
-export type { DeletedEntry, EntryInput, OpenOptions, RemoveOptions, WriteContext, WriteResult } from './repository.js';
+export type {
+  DeletedEntry,
+  EntryInput,
+  OpenOptions,
+  RemoveOptions,
+  WriteContext,
+  WriteResult,
+} from './repository.js';
 export { FileWatcher } from './watch.js';
 export { createReader, ContentValidationError } from './reader.js';
 export type {

@@ -83,6 +83,27 @@ export type SchemaKind = 'collection' | 'singleton';
 export type ContentFormat = 'markdown' | 'json' | 'yaml' | 'toml';
 
 /** A content type, loaded from `schemas/<name>.json`. */
+/** Field types a list can be ordered by (not pictures, files, links, long text or groups). */
+export const ORDERABLE: readonly FieldType[] = [
+  'string',
+  'slug',
+  'number',
+  'date',
+  'datetime',
+  'select',
+  'boolean',
+];
+
+/** A collection's list in the admin. */
+export interface ListSettings {
+  /** The field that names an entry (default: "title", "name", else the first text field). */
+  title?: string;
+  /** Fields shown as columns after the title (default: none); images show as thumbnails. */
+  columns?: string[];
+  /** Fields the list may be sorted by (default: every field an order makes sense for). */
+  sortable?: string[];
+}
+
 export interface Schema {
   name: string;
   label: string;
@@ -111,6 +132,8 @@ export interface Schema {
   slug?: string;
   /** collection: default sort, a field name, "-" in front for descending. */
   sort?: string;
+  /** collection: how the admin lists entries (all optional; see docs/reference/schema.md). */
+  list?: ListSettings;
   fields: Field[];
   /** markdown format: the name of the one `markdown` field stored as the body. */
   bodyField?: string;

@@ -34,7 +34,22 @@ const base = {
   ],
 };
 const check = (raw: unknown) => checkSchema('posts', 'schemas/posts.json', raw, ctx);
-const withField = (field: object) => ({ ...base, fields: [...base.fields, field] });
+const withField = (field: object, more: object = {}) => ({
+  ...base,
+  fields: [...base.fields, field],
+  ...more,
+});
+
+describe('a collection’s list settings', () => {
+  it('are kept when every name is a field (and sortable ones can be ordered)', () => {
+    const { schema, issues } = check({
+      ...base,
+      list: { title: 'title', columns: ['title'], sortable: ['title'] },
+    });
+    expect(issues).toEqual([]);
+    expect(schema!.list).toEqual({ title: 'title', columns: ['title'], sortable: ['title'] });
+  });
+});
 
 describe('schema mistakes are explained with file, JSON path and a fix', () => {
   const cases: [string, unknown, string, RegExp][] = [
@@ -186,6 +201,28 @@ describe('schema mistakes are explained with file, JSON path and a fix', () => {
       /Did you mean \{\{title\}\}/,
     ],
     ['sort by unknown field', { ...base, sort: '-dat' }, '/sort', /Use a field name/],
+    [
+      'list column that is no field',
+      { ...base, list: { columns: ['titel'] } },
+      '/list/columns/0',
+      /Did you mean "title"/,
+    ],
+    [
+      'list title that is no field',
+      { ...base, list: { title: 'nme' } },
+      '/list/title',
+      /Use one of|Did you mean/,
+    ],
+    ['unknown list setting', { ...base, list: { colums: ['title'] } }, '/list/colums', /"columns"/],
+    [
+      'list sortable by a group',
+      withField(
+        { name: 'x', type: 'object', fields: [{ name: 'y', type: 'string' }] },
+        { list: { sortable: ['x'] } },
+      ),
+      '/list/sortable/0',
+      /Use fields of type string/,
+    ],
     [
       'unique on a list',
       withField({ name: 'x', type: 'list', of: { type: 'string' }, unique: true }),

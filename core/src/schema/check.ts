@@ -4,8 +4,8 @@ import type { Issue } from '../errors.js';
 import { pointer } from '../errors.js';
 import { isValidSchemaName, contentPathProblem } from '../paths.js';
 import { linearPatternProblem } from '../pattern.js';
-import type { ContentFormat, Field, FieldType, Schema } from '../types.js';
-import { FIELD_TYPES, FORMAT_EXTENSIONS } from '../types.js';
+import type { ContentFormat, Field, FieldType, ListSettings, Schema } from '../types.js';
+import { FIELD_TYPES, FORMAT_EXTENSIONS, ORDERABLE } from '../types.js';
 import { isValidDate, isValidDateTime, validateValue } from '../validate.js';
 import { FIELD_SPECS, TYPE_SETTINGS } from '../fields/index.js';
 
@@ -35,6 +35,7 @@ const SCHEMA_KEYS = [
   'strict',
   'slug',
   'sort',
+  'list',
   'fields',
 ];
 /** Settings every field type has; each type adds its own (fields/<type>.ts, `keys`). */
@@ -420,6 +421,7 @@ export function checkSchema(
       );
     }
   }
+  const list = checkList(c, raw.list, named, kind === 'collection');
   if (c.issues.length > 0 && kind !== 'collection' && kind !== 'singleton')
     return { schema: null, issues: c.issues };
   const schema: Schema = {
@@ -438,9 +440,65 @@ export function checkSchema(
   if (raw.frontMatter === 'toml' || raw.frontMatter === 'json') schema.frontMatter = raw.frontMatter;
   if (typeof raw.slug === 'string') schema.slug = raw.slug;
   if (typeof raw.sort === 'string') schema.sort = raw.sort;
+  if (list) schema.list = list;
   if (typeof raw.strict === 'boolean') schema.strict = raw.strict;
   if (bodyField) schema.bodyField = bodyField;
   return { schema: c.issues.length ? null : schema, issues: c.issues };
+}
+
+/** A collection's `list` settings: every name must be a field (and sortable ones orderable). */
+function checkList(
+  c: { add(path: string, message: string, fix: string): void },
+  raw: unknown,
+  fields: Field[],
+  collection: boolean,
+): ListSettings | undefined {
+  if (raw === undefined) return undefined;
+  if (!collection) {
+    c.add('/list', '"list" is for collections', 'Remove "list".');
+    return undefined;
+  }
+  if (!isObject(raw)) {
+    c.add('/list', '"list" must be an object', 'Write e.g. "list": { "columns": ["author", "date"] }.');
+    return undefined;
+  }
+  const names = fields.map((f) => f.name);
+  const out: ListSettings = {};
+  for (const key of Object.keys(raw))
+    if (!['title', 'columns', 'sortable'].includes(key))
+      c.add(`/list/${key}`, `"${key}" is not a list setting`, 'Use "title", "columns" or "sortable".');
+  const known = (name: unknown, at: string): name is string => {
+    if (typeof name === 'string' && names.includes(name)) return true;
+    const guess = typeof name === 'string' ? suggest(name, names) : null;
+    c.add(
+      at,
+      `${JSON.stringify(name)} is not a field of this schema`,
+      guess ? `Did you mean "${guess}"?` : `Use one of ${names.join(', ')}.`,
+    );
+    return false;
+  };
+  if (raw.title !== undefined && known(raw.title, '/list/title')) out.title = raw.title;
+  for (const key of ['columns', 'sortable'] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) {
+      c.add(`/list/${key}`, `"${key}" must be a list of field names`, `Write e.g. "${key}": ["date"].`);
+      continue;
+    }
+    const ok = value.filter((v, i): v is string => known(v, `/list/${key}/${i}`));
+    if (key === 'sortable')
+      for (const name of ok) {
+        const type = fields.find((f) => f.name === name)!.type;
+        if (!ORDERABLE.includes(type))
+          c.add(
+            `/list/sortable/${value.indexOf(name)}`,
+            `a list cannot be ordered by "${name}" (a ${type} field)`,
+            `Use fields of type ${ORDERABLE.join(', ')}.`,
+          );
+      }
+    out[key] = ok;
+  }
+  return out;
 }
 
 /** A list of glob patterns (picomatch syntax), or undefined when absent. */

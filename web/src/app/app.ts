@@ -228,7 +228,9 @@ export class MimsyApp extends LitElement {
       case 'list': {
         void import('../entry-list/entry-list.js');
         const schema = this.schemas.find((s) => s.name === route.schema);
-        return schema ? html`<mimsy-entry-list .schema=${schema}></mimsy-entry-list>` : this.notFound();
+        return schema
+          ? html`<mimsy-entry-list .schema=${schema} .schemas=${this.schemas}></mimsy-entry-list>`
+          : this.notFound();
       }
       case 'deleted': {
         void import('../entry-list/deleted-entries.js');

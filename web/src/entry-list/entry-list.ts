@@ -1,18 +1,33 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { Entry, Field } from '@mimsy/core/types';
+import { ORDERABLE, type Entry, type Field } from '@mimsy/core/types';
 import type { ApiClient, SchemaInfo, SessionUser } from '../api/client.js';
 import { SessionController } from '../app/session.js';
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import { labelOf } from '../fields/label.js';
 
-/** The field that names an entry in lists: "title", "name", else the first string field. */
-export function titleField(schema: Pick<SchemaInfo, 'fields'>): string | null {
+/**
+ * The field that names an entry in lists: the schema's `list.title`, else "title", "name", else
+ * the first string field.
+ */
+export function titleField(schema: Pick<SchemaInfo, 'fields' | 'list'>): string | null {
   const fields = schema.fields;
   return (
+    schema.list?.title ??
     (fields.find((f) => f.name === 'title' || f.name === 'name') ?? fields.find((f) => f.type === 'string'))
-      ?.name ?? null
+      ?.name ??
+    null
   );
+}
+
+/** An entry's name in lists: its title field's text, else its slug. */
+export function entryName(
+  schema: Pick<SchemaInfo, 'fields' | 'list'>,
+  e: Pick<Entry, 'slug' | 'data'>,
+): string {
+  const title = titleField(schema);
+  const value = title ? e.data[title] : undefined;
+  return typeof value === 'string' && value ? value : e.slug;
 }
 
 /**
@@ -23,6 +38,7 @@ export function titleField(schema: Pick<SchemaInfo, 'fields'>): string | null {
 export class MimsyEntryList extends LitElement {
   static override properties = {
     schema: { attribute: false },
+    schemas: { attribute: false },
     items: { state: true },
     total: { state: true },
     q: { state: true },
@@ -30,6 +46,7 @@ export class MimsyEntryList extends LitElement {
     filter: { state: true },
     cursors: { state: true },
     next: { state: true },
+    names: { state: true },
     error: { state: true },
     loading: { state: true },
   };
@@ -62,6 +79,13 @@ export class MimsyEntryList extends LitElement {
       td a {
         color: var(--m-accent);
       }
+      .thumb {
+        width: 48px;
+        height: 48px;
+        object-fit: cover;
+        border-radius: var(--m-radius);
+        display: block;
+      }
       .badge {
         font-size: 0.8rem;
         padding: 0.05rem 0.4rem;
@@ -90,6 +114,10 @@ export class MimsyEntryList extends LitElement {
   declare filter: Record<string, string>;
   declare cursors: (string | null)[];
   declare next: string | null;
+  /** Every schema (for the names of related entries). */
+  declare schemas: SchemaInfo[];
+  /** Names of related entries shown in relation columns: schema → slug → name. */
+  declare names: Record<string, Record<string, string>>;
   declare error: string;
   declare loading: boolean;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,6 +140,8 @@ export class MimsyEntryList extends LitElement {
     this.filter = {};
     this.cursors = [null];
     this.next = null;
+    this.schemas = [];
+    this.names = {};
     this.error = '';
     this.loading = true; // until the first page arrives (no flash of "0 entries")
   }
@@ -132,6 +162,7 @@ export class MimsyEntryList extends LitElement {
     const cursor = params.get('cursor');
     this.cursors = cursor ? [null, cursor] : [null];
     void this.load();
+    void this.loadNames().catch(() => {}); // without them, relation columns show slugs
   }
 
   /** Puts search, sort, filters and page in the address (replacing it: typing is not history). */
@@ -185,10 +216,71 @@ export class MimsyEntryList extends LitElement {
     );
   }
 
-  /** Fields an order by makes sense for (not pictures, files, links, long text or groups). */
+  /** The schema's `list.sortable`, else every field an order makes sense for. */
   private sortable(): Field[] {
-    const orderable: Field['type'][] = ['string', 'slug', 'number', 'date', 'datetime', 'select', 'boolean'];
-    return this.schema.fields.filter((f) => orderable.includes(f.type) && f.name !== this.schema.bodyField);
+    const named = this.schema.list?.sortable;
+    if (named) return named.map((n) => this.schema.fields.find((f) => f.name === n)!).filter(Boolean);
+    return this.schema.fields.filter((f) => ORDERABLE.includes(f.type) && f.name !== this.schema.bodyField);
+  }
+
+  /** The schema's `list.columns`, as fields. */
+  private columns(): Field[] {
+    return (this.schema.list?.columns ?? [])
+      .map((n) => this.schema.fields.find((f) => f.name === n)!)
+      .filter(Boolean);
+  }
+
+  /**
+   * The names of the entries that relation columns point to, by schema and slug (one list request
+   * per related collection, up to 500 entries; beyond that a slug stands for its entry).
+   */
+  private async loadNames(): Promise<void> {
+    const related = new Set(
+      this.columns().flatMap((f) => (f.type === 'relation' && f.schema ? [f.schema] : [])),
+    );
+    const names: Record<string, Record<string, string>> = {};
+    for (const name of related) {
+      const schema = this.schemas.find((s) => s.name === name);
+      if (!schema) continue;
+      const { items } = await this.api.list(name, { limit: 500 });
+      names[name] = Object.fromEntries(items.map((e) => [e.slug, entryName(schema, e)]));
+    }
+    this.names = names;
+  }
+
+  /** A column's cell: a thumbnail for an image, the related entry's name, yes/no, a date. */
+  private cell(f: Field, value: unknown): unknown {
+    if (value === undefined || value === null || value === '') return '';
+    const values = Array.isArray(value) ? value : [value];
+    switch (f.type) {
+      case 'image':
+        return typeof value === 'string'
+          ? html`<img class="thumb" src=${value} alt="" loading="lazy" width="48" height="48" />`
+          : '';
+      case 'relation':
+        return values.map((v) => this.names[f.schema ?? '']?.[String(v)] ?? String(v)).join(', ');
+      case 'boolean':
+        return value === true ? 'Yes' : 'No';
+      case 'date':
+      case 'datetime': {
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        const d = new Date(text);
+        return Number.isNaN(d.getTime())
+          ? text
+          : f.type === 'date'
+            ? d.toLocaleDateString()
+            : d.toLocaleString();
+      }
+      case 'select': {
+        const label = (v: unknown): string => {
+          const o = f.options?.find((o) => (typeof o === 'string' ? o : o.value) === v);
+          return typeof o === 'object' && o ? (o.label ?? o.value) : String(v);
+        };
+        return values.map(label).join(', ');
+      }
+      default:
+        return values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+    }
   }
 
   /** An entry its schema marks as not published: a yes/no field `draft` that is yes. */
@@ -263,6 +355,7 @@ export class MimsyEntryList extends LitElement {
             <th>
               ${title ? labelOf(this.schema.fields.find((f) => f.name === title) ?? { name: title }) : 'Entry'}
             </th>
+            ${this.columns().map((f) => html`<th class=${f.type === 'image' ? '' : 'hide-narrow'}>${labelOf(f)}</th>`)}
             <th class="hide-narrow">Slug</th>
             <th class="hide-narrow">Updated</th>
           </tr>
@@ -273,12 +366,13 @@ export class MimsyEntryList extends LitElement {
               html`<tr>
                 <td>
                   <a href=${href({ name: 'entry', schema: this.schema.name, slug: e.slug })}
-                    >${(title && typeof e.data[title] === 'string' && e.data[title]) || e.slug}</a
+                    >${entryName(this.schema, e)}</a
                   >
                   ${this.isDraft(e) ? html` <span class="badge">Draft</span>` : nothing}
                   ${e.parseError ? html` <span class="badge error" title=${e.parseError.message}>cannot be read</span>` : nothing}
                   ${e.problems?.length ? html` <span class="badge error" title=${e.problems.map((p) => `${p.path} ${p.message}`).join('\n')}>${e.problems.length} problem(s)</span>` : nothing}
                 </td>
+                ${this.columns().map((f) => html`<td class=${f.type === 'image' ? '' : 'hide-narrow'}>${this.cell(f, e.data[f.name])}</td>`)}
                 <td class="hide-narrow muted">${e.slug}</td>
                 <td class="hide-narrow muted">
                   ${e.updatedAt ? new Date(e.updatedAt).toLocaleString() : ''}${e.updatedBy ? ` · ${e.updatedBy.name}` : ''}
