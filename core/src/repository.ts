@@ -891,7 +891,7 @@ export class Repository {
       for (const name of fields) {
         const value = data[name];
         if (Array.isArray(value)) {
-          const next = value.map((v) => (v === slug ? to : v)).filter((v) => v !== null);
+          const next = (value as unknown[]).map((v) => (v === slug ? to : v)).filter((v) => v !== null);
           data[name] = next.filter((v, i) => next.indexOf(v) === i);
         } else if (to !== null) data[name] = to;
         else if (other.fields.find((f) => f.name === name)?.required)
