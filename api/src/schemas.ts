@@ -226,7 +226,15 @@ export const LoginBody = Type.Object(
 );
 
 export const MediaFile = Type.Object(
-  { path: Type.String(), url: Type.String(), size: Type.Integer(), version: Type.String() },
+  {
+    path: Type.String({ description: 'In the repository: public/media/2026/11/cover.png' }),
+    url: Type.String({ description: 'Where the site serves it: /media/2026/11/cover.png' }),
+    name: Type.String({
+      description: 'Inside the media folder, as /api/media/:path takes it: 2026/11/cover.png',
+    }),
+    size: Type.Integer(),
+    version: Type.String(),
+  },
   { $id: 'MediaFile' },
 );
 

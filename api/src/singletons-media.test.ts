@@ -184,10 +184,30 @@ describe('media', () => {
     expect(t.repo.git('status', '--porcelain')).toBe('');
   });
 
-  it('deletes a media file as a commit, and refuses paths outside the media folder', async () => {
-    const del = await t.app.inject({
+  it('refuses to delete a media file entries use, naming them; deletes it when told to, as a commit; refuses paths outside the media folder', async () => {
+    const head = t.repo.git('rev-parse', 'HEAD').trim();
+    const refused = await t.app.inject({
       method: 'DELETE',
       url: '/api/media/2026/11/cover.png',
+      headers: t.as('editor'),
+    });
+    expect(refused.statusCode).toBe(409);
+    const { error } = refused.json<{
+      error: { code: string; details: { referrers: { schema: string; slug: string; field: string }[] } };
+    }>();
+    expect(error.code).toBe('MIMSY_ERR_REFERENCED');
+    // A field value, a nested value, a Markdown body: every use is found.
+    expect(error.details.referrers).toEqual(
+      expect.arrayContaining([
+        { schema: 'posts', slug: 'hello-world', field: 'cover' },
+        { schema: 'authors', slug: 'ada', field: 'avatar' },
+        { schema: 'posts', slug: 'guides/writing-markdown', field: 'body' },
+      ]),
+    );
+    expect(t.repo.git('rev-parse', 'HEAD').trim()).toBe(head);
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/media/2026/11/cover.png?force=true',
       headers: t.as('editor'),
     });
     expect(del.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 // Files that are not entries: the media library, and the files of a page bundle beside its page.
 // Each write is one commit with the editor as author, through the Repository (FileHost).
 import path from 'node:path';
-import { InvalidPathError, NotFoundError, ValidationError } from './errors.js';
+import { ErrorCodes, InvalidPathError, MimsyError, NotFoundError, ValidationError } from './errors.js';
 import type { ContentIndex } from './index-store.js';
 import { EntryFiles } from './entry-files.js';
 import { assertSafeId, contentPathProblem, resolveInRoot } from './paths.js';
@@ -51,7 +51,14 @@ export class MediaLibrary {
         if (error instanceof InvalidPathError) return null;
         throw error;
       });
-      if (file) out.push({ path: p, url: this.url(p), size: file.bytes.byteLength, version: file.version });
+      if (file)
+        out.push({
+          path: p,
+          url: this.url(p),
+          name: p.slice(this.dir.length + 1),
+          size: file.bytes.byteLength,
+          version: file.version,
+        });
     }
     return out;
   }
@@ -82,17 +89,30 @@ export class MediaLibrary {
       slug: inside,
     });
     return {
-      file: { path: p, url: this.url(p), size: bytes.byteLength, version: result.versions[p]! },
+      file: { path: p, url: this.url(p), name: inside, size: bytes.byteLength, version: result.versions[p]! },
       commit: result,
     };
   }
 
-  /** Deletes a media file (`ifMatch`: the version the editor saw). */
-  remove(inside: string, ctx: FileWriteContext & { ifMatch?: string }): Promise<{ commit: CommitInfo }> {
+  /**
+   * Deletes a media file (`ifMatch`: the version the editor saw). Refused (REFERENCED, naming
+   * them) while entries use it, unless `force`: a page would show a broken image.
+   */
+  remove(
+    inside: string,
+    ctx: FileWriteContext & { ifMatch?: string; force?: boolean },
+  ): Promise<{ commit: CommitInfo }> {
     return this.host.fresh(async () => {
       const p = this.path(inside);
       const current = await this.host.store.read(p);
       if (!current) throw new NotFoundError(`There is no media file ${inside}.`, { path: p });
+      const referrers = this.host.index.usesOf(this.url(p));
+      if (referrers.length && !ctx.force)
+        throw new MimsyError(
+          ErrorCodes.REFERENCED,
+          `${this.url(p)} is used by ${referrers.length === 1 ? 'an entry' : `${referrers.length} entries`} (${referrers.map((r) => `${r.schema}/${r.slug || r.schema}`).join(', ')}); change them first, or delete anyway.`,
+          { referrers },
+        );
       const result = await this.host.commit(
         [{ path: p, bytes: null, expected: ctx.ifMatch ?? current.version }],
         ctx,

@@ -590,6 +590,30 @@ export class ContentIndex {
     return issues;
   }
 
+  /**
+   * Entries that use a file by its public URL: a value (at any depth) or the body that holds it,
+   * not merely a longer path that starts with it (`/media/a.png` is not in `/media/a.png.bak`).
+   */
+  usesOf(url: string): { schema: string; slug: string; field: string }[] {
+    const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`${escaped}(?![\\w./-])`);
+    const holds = (v: unknown): boolean =>
+      typeof v === 'string'
+        ? pattern.test(v)
+        : Array.isArray(v)
+          ? v.some(holds)
+          : typeof v === 'object' && v !== null && Object.values(v).some(holds);
+    const out: { schema: string; slug: string; field: string }[] = [];
+    for (const schema of this.project.schemas.values())
+      for (const { entry } of this.slots.get(schema.name)?.values() ?? []) {
+        for (const [field, value] of Object.entries(entry.data))
+          if (holds(value)) out.push({ schema: schema.name, slug: entry.slug, field });
+        if (schema.bodyField && entry.body && pattern.test(entry.body))
+          out.push({ schema: schema.name, slug: entry.slug, field: schema.bodyField });
+      }
+    return out;
+  }
+
   /** Entries that point to (schema, slug) through a relation field. */
   referrers(schema: string, slug: string): { schema: string; slug: string; field: string }[] {
     const out: { schema: string; slug: string; field: string }[] = [];

@@ -258,6 +258,21 @@ describe('on examples/blog', () => {
     ).toBe(true);
   });
 
+  it('finds the entries that use a media file: values at any depth and bodies, not longer paths', () => {
+    const uses = mimsy.index.usesOf('/media/2026/11/cover.png');
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        { schema: 'posts', slug: 'hello-world', field: 'cover' },
+        { schema: 'authors', slug: 'ada', field: 'avatar' },
+        { schema: 'posts', slug: 'guides/writing-markdown', field: 'body' },
+      ]),
+    );
+    expect(mimsy.index.usesOf('/media/2026/11/cover')).toEqual([]); // a prefix of cover.png
+    expect(mimsy.index.usesOf('/media/2026/11/release-notes.txt')).toEqual([
+      { schema: 'posts', slug: 'release-notes', field: 'attachment' },
+    ]);
+  });
+
   it('lists deleted entries (not renamed or re-created ones) and restores one as a new commit', async () => {
     const why = mimsy.get('posts', 'why-git')!;
     const hello = mimsy.get('posts', 'hello-world')!;

@@ -236,6 +236,8 @@ export interface MediaFile {
   path: string;
   /** The URL a site (and the API under /media) serves it at, e.g. /media/2026/11/cover.png. */
   url: string;
+  /** Its path inside the media folder, e.g. 2026/11/cover.png (what /api/media/:path takes). */
+  name: string;
   size: number;
   version: string;
 }

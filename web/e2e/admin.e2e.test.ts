@@ -405,20 +405,40 @@ describe.skipIf(!available)('the admin in Chromium', () => {
       { name: 'second.png', mimeType: 'image/png', buffer: png },
     ]);
     await page.getByRole('status').filter({ hasText: 'Uploaded' }).waitFor();
-    await page.getByText('4 file(s)').waitFor();
+    await page.getByText('4 of 4 file(s)').waitFor();
     const month = new Date().toISOString().slice(0, 7).replace('-', '/');
     expect(repo.git('log', '-2', '--format=%an|%s').trim().split('\n').sort()).toEqual([
       `eddie|upload media/${month}/second.png`,
       `eddie|upload media/${month}/team-photo.png`,
     ]);
     await shot(page, '08-media');
+    await page.getByRole('combobox', { name: 'Show' }).selectOption('other');
+    await page.getByText('1 of 4 file(s)').waitFor(); // the text file
+    await page.getByRole('combobox', { name: 'Show' }).selectOption('images');
+    await page.getByText('3 of 4 file(s)').waitFor();
+
+    // Deleting a file entries use is refused, naming them; an unused one goes, as a commit.
+    page.on('dialog', (d) => void d.accept());
+    consoleWatch.expectFailure(page, 409, /^\/api\/media\/2026%2F11%2Fcover\.png$/);
+    await page.getByRole('button', { name: 'Delete /media/2026/11/cover.png' }).click();
+    const blocked = page.getByRole('alert').filter({ hasText: 'is used by' });
+    await blocked.getByRole('link', { name: 'posts/hello-world' }).waitFor();
+    await blocked.getByRole('button', { name: 'Keep it' }).click();
+    expect(repo.git('ls-files', 'public/media/2026/11/cover.png').trim()).toBe(
+      'public/media/2026/11/cover.png',
+    );
+    await page.getByRole('button', { name: `Delete /media/${month}/second.png` }).click();
+    await page.getByText('2 of 3 file(s)').waitFor();
+    expect(repo.git('log', '-1', '--format=%an|%s').trim()).toBe(`eddie|delete media/${month}/second.png`);
 
     await page.goto(server.url + '/collections/authors/entries/grace');
     await page.getByRole('button', { name: 'Choose…' }).click();
-    await page
-      .getByRole('list', { name: 'Media library' })
-      .getByRole('button', { name: `/media/${month}/team-photo.png` })
-      .click();
+    // The image field's picker offers images only, as thumbnails.
+    const picker = page.getByRole('list', { name: 'Media library: images for Avatar' });
+    await picker.getByRole('button', { name: `Choose /media/${month}/team-photo.png` }).waitFor();
+    await expect(picker.getByRole('button', { name: /release-notes\.txt/ }).count()).resolves.toBe(0);
+    await expect(picker.locator('img').count()).resolves.toBe(2);
+    await picker.getByRole('button', { name: `Choose /media/${month}/team-photo.png` }).click();
     await page.getByRole('img', { name: 'Avatar preview' }).waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();

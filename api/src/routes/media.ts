@@ -146,6 +146,10 @@ function sendFile(
   return reply.send(Buffer.from(file.bytes));
 }
 
+const MediaDeleteQuery = Type.Object({
+  force: Type.Optional(Type.Boolean({ description: 'Delete even while entries use it' })),
+});
+
 /** Media library: list, upload (checked by content), delete, and serve under /media/*. */
 /** A media path, as one encoded segment (`path`) or with plain slashes (`*`, the hidden alias). */
 type MediaPathParams = { path?: string; '*'?: string };
@@ -218,13 +222,19 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
     },
   );
 
-  const deleteMediaFile = async (request: FastifyRequest<{ Params: MediaPathParams }>) => {
+  const deleteMediaFile = async (
+    request: FastifyRequest<{ Params: MediaPathParams; Querystring: { force?: boolean } }>,
+  ) => {
     const params = request.params;
     const rest = inside(params.path ?? params['*'] ?? '');
     const header = request.headers['if-match'];
     const ifMatch =
       typeof header === 'string' ? header.replace(/^W\//, '').replace(/^"(.*)"$/, '$1') : undefined;
-    return app.repo.media.remove(rest, { ...author(request), ...(ifMatch ? { ifMatch } : {}) });
+    return app.repo.media.remove(rest, {
+      ...author(request),
+      ...(ifMatch ? { ifMatch } : {}),
+      ...(request.query.force ? { force: true } : {}),
+    });
   };
   app.delete(
     '/api/media/:path',
@@ -234,13 +244,20 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
         operationId: 'deleteMedia',
         tags: ['media'],
         summary: 'Delete a media file (path inside the media folder)',
+        description:
+          '409 MIMSY_ERR_REFERENCED (details.referrers: schema, slug, field) while entries use it, unless ?force=true.',
+        querystring: MediaDeleteQuery,
         params: Type.Object({
           path: Type.String({
             maxLength: 1024,
             description: 'Path inside the media folder, percent-encoded as one segment: 2026%2F01%2Fcat.png',
           }),
         }),
-        response: { 200: Type.Object({ commit: Type.Ref(Commit) }), ...commonErrors },
+        response: {
+          200: Type.Object({ commit: Type.Ref(Commit) }),
+          ...commonErrors,
+          409: Type.Ref(ErrorResponse),
+        },
       },
     },
     deleteMediaFile,
@@ -249,7 +266,11 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaOptions> = async (app, 
     '/api/media/*',
     {
       config: { access: 'editor' },
-      schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }) },
+      schema: {
+        hide: true,
+        params: Type.Object({ '*': Type.String({ maxLength: 1024 }) }),
+        querystring: MediaDeleteQuery,
+      },
     },
     deleteMediaFile,
   );

@@ -47,6 +47,18 @@ export interface SchemaInfo extends Omit<Schema, 'source'> {
   count: number;
 }
 
+/** A file of the media library. */
+export interface MediaItem {
+  /** In the repository (public/media/2026/11/cover.png). */
+  path: string;
+  /** Where the site serves it (/media/2026/11/cover.png): what fields hold. */
+  url: string;
+  /** Inside the media folder (2026/11/cover.png). */
+  name: string;
+  size: number;
+  version: string;
+}
+
 /** An entry a commit deleted: its values as they were, and that commit. */
 export interface DeletedEntry {
   slug: string;
@@ -360,9 +372,18 @@ export class ApiClient {
     });
   }
 
-  async media(): Promise<{ path: string; url: string; size: number }[]> {
-    return (await this.request<{ items: { path: string; url: string; size: number }[] }>('GET', '/api/media'))
-      .data.items;
+  async media(): Promise<MediaItem[]> {
+    return (await this.request<{ items: MediaItem[] }>('GET', '/api/media')).data.items;
+  }
+
+  /**
+   * Deletes a media file (one commit). While entries use it the API answers 409 REFERENCED,
+   * naming them in `details.referrers`, unless `force`.
+   */
+  async removeMedia(item: Pick<MediaItem, 'name' | 'version'>, force = false): Promise<void> {
+    await this.request('DELETE', `/api/media/${encodeURIComponent(item.name)}${force ? '?force=true' : ''}`, {
+      headers: { 'if-match': `"${item.version}"` },
+    });
   }
 
   /** Live entry events (Server-Sent Events). Returns a function that stops listening. */

@@ -3,10 +3,12 @@ import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './values.js';
+import { isImage, suits } from '../media-library/kinds.js';
 
 /**
  * `<mimsy-media>` — an image or file path: type it, upload a file (committed at once), or pick
- * one from the media library. Images show a preview.
+ * one from the media library — thumbnails, and for an image field only images (of its `accept`
+ * extensions). Images show a preview.
  * @fires mimsy-value
  */
 export class MimsyMedia extends FieldWidget {
@@ -30,17 +32,25 @@ export class MimsyMedia extends FieldWidget {
         border-radius: var(--m-radius);
         border: 1px solid var(--m-line);
       }
-      ul {
+      .picker ul {
         list-style: none;
         padding: 0;
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.4rem;
-        max-height: 14rem;
-        overflow: auto;
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(7rem, 1fr));
+        gap: 0.5rem;
       }
-      li button {
-        font-size: 0.85rem;
+      .picker button {
+        width: 100%;
+        display: grid;
+        gap: 0.25rem;
+        font-size: 0.8rem;
+        word-break: break-all;
+      }
+      .picker img {
+        width: 100%;
+        height: 5rem;
+        max-width: none;
+        object-fit: cover;
       }
     `,
   ];
@@ -63,6 +73,32 @@ export class MimsyMedia extends FieldWidget {
     } catch (error) {
       this.status = (error as Error).message;
     }
+  }
+
+  /** The library's files this field can take, as thumbnails (images) or names, each a button. */
+  private renderPicker(files: { url: string }[]): unknown {
+    const what = this.field.type === 'image' ? 'images' : 'files';
+    return html`<div class="picker">
+      ${
+        files.length
+          ? html`<ul aria-label=${`Media library: ${what} for ${labelOf(this.field)}`}>
+              ${files.map(
+                (m) =>
+                  html`<li>
+                    <button
+                      type="button"
+                      aria-label=${`Choose ${m.url}`}
+                      @click=${() => ((this.library = null), emitValue(this, m.url))}
+                    >
+                      ${isImage(m.url) ? html`<img src=${m.url} alt="" loading="lazy" />` : nothing}
+                      <span>${m.url.split('/').pop()}</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p class="muted">No ${what} in the media library yet: upload one.</p>`
+      }
+    </div>`;
   }
 
   override render(): unknown {
@@ -101,13 +137,7 @@ export class MimsyMedia extends FieldWidget {
       </div>
       ${this.status ? html`<span class="muted" role="status">${this.status}</span>` : nothing}
       ${this.field.type === 'image' && value && value.startsWith('/') ? html`<img src=${value} alt=${`${name} preview`} />` : nothing}
-      ${
-        this.library
-          ? html`<ul aria-label="Media library">
-              ${this.library.map((m) => html`<li><button @click=${() => ((this.library = null), emitValue(this, m.url))}>${m.url}</button></li>`)}
-            </ul>`
-          : nothing
-      }
+      ${this.library ? this.renderPicker(this.library.filter((m) => suits(this.field, m.url))) : nothing}
     `;
   }
 }

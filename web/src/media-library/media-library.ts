@@ -1,12 +1,21 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { ApiClient, SessionUser } from '../api/client.js';
+import { ErrorCodes } from '@mimsy/core/errors';
+import { ApiError, type ApiClient, type MediaItem, type SessionUser } from '../api/client.js';
+import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
+import { isImage } from './kinds.js';
 
-const IMAGE = /\.(png|jpe?g|gif|webp|avif)$/i;
+/** Entries that use a file, as the API names them when refusing to delete it. */
+interface Use {
+  schema: string;
+  slug: string;
+  field: string;
+}
 
 /**
- * `<mimsy-media-library>` — every media file; upload several at once by choosing or dropping
- * them, with progress. Each upload is a commit.
+ * `<mimsy-media-library>` — every media file, as thumbnails, filtered by kind; upload several at
+ * once by choosing or dropping them, with progress; delete one — refused while entries use it,
+ * naming them, unless the editor says delete anyway. Each upload and delete is a commit.
  * @property api, user
  */
 export class MimsyMediaLibrary extends LitElement {
@@ -17,6 +26,8 @@ export class MimsyMediaLibrary extends LitElement {
     progress: { state: true },
     message: { state: true },
     over: { state: true },
+    kind: { state: true },
+    blocked: { state: true },
   };
   static override styles = [
     theme,
@@ -50,6 +61,29 @@ export class MimsyMediaLibrary extends LitElement {
         border-radius: 4px;
         background: var(--m-card);
       }
+      .bar {
+        display: flex;
+        gap: 1rem;
+        align-items: end;
+        flex-wrap: wrap;
+      }
+      .file {
+        height: 7rem;
+        display: grid;
+        place-items: center;
+        background: var(--m-card);
+        border-radius: 4px;
+        font-weight: 600;
+      }
+      .blocked {
+        border: 2px solid var(--m-danger);
+        border-radius: var(--m-radius);
+        padding: 0.8rem;
+        margin: 1rem 0;
+      }
+      ul.uses {
+        display: block;
+      }
       .name {
         font-size: 0.85rem;
         word-break: break-all;
@@ -61,7 +95,11 @@ export class MimsyMediaLibrary extends LitElement {
   ];
   declare api: ApiClient;
   declare user: SessionUser;
-  declare files: { path: string; url: string; size: number }[] | null;
+  declare files: MediaItem[] | null;
+  /** Which files are shown. */
+  declare kind: 'all' | 'images' | 'other';
+  /** A delete refused because entries use the file: which, and who. */
+  declare blocked: { file: MediaItem; uses: Use[] } | null;
   declare progress: number | null;
   declare message: { kind: 'ok' | 'error'; text: string } | null;
   declare over: boolean;
@@ -72,6 +110,49 @@ export class MimsyMediaLibrary extends LitElement {
     this.progress = null;
     this.message = null;
     this.over = false;
+    this.kind = 'all';
+    this.blocked = null;
+  }
+
+  private async deleteFile(file: MediaItem, force = false): Promise<void> {
+    if (!force && !confirm(`Delete ${file.url}? This is a commit; the history keeps the file.`)) return;
+    this.blocked = null;
+    try {
+      await this.api.removeMedia(file, force);
+      this.message = { kind: 'ok', text: `Deleted ${file.url}.` };
+      await this.load();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === ErrorCodes.REFERENCED)
+        this.blocked = { file, uses: (error.details as { referrers?: Use[] }).referrers ?? [] };
+      else this.message = { kind: 'error', text: (error as Error).message };
+    }
+  }
+
+  private renderBlocked(): unknown {
+    const b = this.blocked;
+    if (!b) return nothing;
+    return html`<div class="blocked" role="alert">
+      <p>
+        ${b.file.url} is used by ${b.uses.length === 1 ? 'an entry' : `${b.uses.length} entries`}; a page
+        would show it broken:
+      </p>
+      <ul class="uses">
+        ${b.uses.map(
+          (u) =>
+            html`<li>
+              <a
+                href=${u.slug ? href({ name: 'entry', schema: u.schema, slug: u.slug }) : href({ name: 'singleton', schema: u.schema })}
+                >${u.schema}/${u.slug || u.schema}</a
+              >
+              <span class="muted">(${u.field})</span>
+            </li>`,
+        )}
+      </ul>
+      <button type="button" class="danger" @click=${() => void this.deleteFile(b.file, true)}>
+        Delete anyway
+      </button>
+      <button type="button" @click=${() => (this.blocked = null)}>Keep it</button>
+    </div>`;
   }
 
   override firstUpdated(): void {
@@ -100,6 +181,11 @@ export class MimsyMediaLibrary extends LitElement {
     } finally {
       this.progress = null;
     }
+  }
+
+  private shown(): MediaItem[] {
+    const files = this.files ?? [];
+    return this.kind === 'all' ? files : files.filter((f) => isImage(f.url) === (this.kind === 'images'));
   }
 
   override render(): unknown {
@@ -136,17 +222,32 @@ export class MimsyMediaLibrary extends LitElement {
           : nothing
       }
       ${this.message ? html`<p class=${this.message.kind === 'error' ? 'error' : 'muted'} role=${this.message.kind === 'error' ? 'alert' : 'status'}>${this.message.text}</p>` : nothing}
+      ${this.renderBlocked()}
       ${
         this.files === null
           ? html`<p class="muted">Loading…</p>`
-          : html`<p class="muted">${this.files.length} file(s)</p>
+          : html`<div class="bar">
+                <label
+                  >Show
+                  <select
+                    .value=${this.kind}
+                    @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as typeof this.kind)}
+                  >
+                    <option value="all">All files</option>
+                    <option value="images">Images</option>
+                    <option value="other">Other files</option>
+                  </select></label
+                >
+                <p class="muted" aria-live="polite">${this.shown().length} of ${this.files.length} file(s)</p>
+              </div>
               <ul aria-label="Media files">
-                ${this.files.map(
+                ${this.shown().map(
                   (f) =>
                     html`<li>
-                      ${IMAGE.test(f.path) ? html`<img src=${f.url} alt="" loading="lazy" />` : nothing}
+                      ${isImage(f.url) ? html`<img src=${f.url} alt="" loading="lazy" />` : html`<div class="file" aria-hidden="true">${f.url.split('.').pop()?.toUpperCase()}</div>`}
                       <div class="name">${f.url}</div>
                       <div class="muted">${(f.size / 1024).toFixed(1)} KB</div>
+                      ${canWrite ? html`<button type="button" class="danger" aria-label=${`Delete ${f.url}`} @click=${() => void this.deleteFile(f)}>Delete</button>` : nothing}
                     </li>`,
                 )}
               </ul>`
