@@ -445,6 +445,9 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     expect(repo.git('show', 'HEAD:content/authors/grace.json')).toContain(
       `"avatar": "/media/${month}/team-photo.png"`,
     );
+    // A new line for the avatar, a comma after the line before it; the inline list stays inline.
+    expect(repo.git('diff', '--numstat', 'HEAD~1', 'HEAD').trim()).toBe('2\t1\tcontent/authors/grace.json');
+    expect(repo.git('show', 'HEAD:content/authors/grace.json')).toContain('  "languages": ["en"],\n');
     await shot(page, '09-image-picked');
     await page.context().close();
   });
@@ -488,6 +491,8 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(repo.git('show', 'HEAD:content/site.json')).toContain('"tagline": "Edited on a phone."');
+    // The first save from the admin changes that one line: no other value reflowed.
+    expect(repo.git('diff', '--numstat', 'HEAD~1', 'HEAD').trim()).toBe('1\t1\tcontent/site.json');
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

@@ -196,6 +196,28 @@ describe('json codec properties', () => {
   });
 });
 
+describe('json: adding a key keeps the values around it as they were written', () => {
+  it.each([
+    ['an inline list last', '{\n  "name": "Grace",\n  "languages": ["en"]\n}\n'],
+    ['an inline object last', '{\n    "name": "Grace",\n    "social": { "x": "@g" }\n}\n'],
+    ['tabs', '{\n\t"name": "Grace",\n\t"tags": ["a", "b"]\n}\n'],
+    ['CRLF', '{\r\n  "name": "Grace",\r\n  "tags": [1, 2]\r\n}\r\n'],
+  ])('%s', (_name, text) => {
+    const doc = parseJson(enc.encode(text));
+    const added = { avatar: '/media/a.png', links: [{ label: 'Home', href: '/' }] };
+    const after = dec.decode(serializeJson({ ...doc.data, ...added }, doc));
+    expect(JSON.parse(after)).toEqual({ ...doc.data, ...added });
+    // Every line of the file is still there, as it was (the last value only gains a comma).
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const lines = text.split(eol).filter((l) => l && l !== '}');
+    for (const line of lines.slice(0, -1)) expect(after.split(eol)).toContain(line);
+    expect(after.split(eol)).toContain(`${lines.at(-1)!},`);
+    const indent = /\n([ \t]+)/.exec(text)![1]!;
+    expect(after).toContain(`${eol}${indent}"avatar": "/media/a.png",${eol}`);
+    expect(after.endsWith(`}${eol}`)).toBe(true);
+  });
+});
+
 describe('minimal rewrites keep what other tools wrote', () => {
   const source = [
     '---',

@@ -64,9 +64,7 @@ export function editJson(
   const formattingOptions = detectJsonFormatting(text);
   for (const ops of [diffOps(oldData, newData), topLevelOps(oldData, newData)]) {
     let out = text;
-    // Ops come in document order with list indexes ascending: applied last to first, each op's
-    // path still points at the item it was computed for.
-    for (const op of [...ops].reverse()) out = applyJsonOp(out, op, formattingOptions);
+    for (const op of applyOrder(ops)) out = applyJsonOp(out, op, formattingOptions);
     try {
       if (deepEqual(JSON.parse(out), newData)) return out;
     } catch {
@@ -76,8 +74,26 @@ export function editJson(
   throw new UnsupportedEdit('the JSON could not be edited in place');
 }
 
+/**
+ * Ops come in document order with list indexes ascending: applied last to first, each op's path
+ * still points at the item it was computed for. New keys of one object are appended at its end,
+ * so they go in their own order (first first), and the file lists them as the data does.
+ */
+function applyOrder(ops: readonly EditOp[]): EditOp[] {
+  const out: EditOp[] = [];
+  for (const op of [...ops].reverse()) {
+    const run = out.at(-1);
+    if (op.type === 'add' && run?.type === 'add' && run.path.join('\0') === op.path.join('\0')) {
+      let i = out.length - 1;
+      while (i > 0 && out[i - 1]!.type === 'add' && out[i - 1]!.path.join('\0') === op.path.join('\0')) i--;
+      out.splice(i, 0, op);
+    } else out.push(op);
+  }
+  return out;
+}
+
 function applyJsonOp(text: string, op: EditOp, formattingOptions: FormattingOptions): string {
-  const inline = inlineEdit(text, op);
+  const inline = inlineEdit(text, op) ?? appendProperty(text, op, formattingOptions);
   if (inline !== null) return inline;
   const edit = (path: (string | number)[], value: unknown, isArrayInsertion = false): string =>
     applyEdits(text, modify(text, path, value, { formattingOptions, isArrayInsertion }));
@@ -137,6 +153,27 @@ function inlineEdit(text: string, op: EditOp): string | null {
   const last = children[children.length - 1];
   if (last) return splice(end(last), comma + insert);
   return splice(node.offset + 1, insert);
+}
+
+/**
+ * A new key of an object written over several lines, spliced after its last member on a line of
+ * its own, at that member's indentation. (jsonc-parser's `modify` would format the region around
+ * the insertion, reflowing the member before it: `"tags": ["a"]` became three lines.)
+ */
+function appendProperty(text: string, op: EditOp, formattingOptions: FormattingOptions): string | null {
+  if (op.type !== 'add') return null;
+  const root = parseTree(text);
+  const node = root && findNodeAtLocation(root, [...op.path]);
+  const last = node?.type === 'object' ? node.children?.at(-1) : undefined;
+  if (!node || !last || !text.slice(node.offset, node.offset + node.length).includes('\n')) return null;
+  const indent = /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', last.offset) + 1))![0];
+  const unit = formattingOptions.insertSpaces ? ' '.repeat(formattingOptions.tabSize ?? 2) : '\t';
+  const key = last.children?.[0];
+  const value = last.children?.[1];
+  const colon = key && value ? (/:\s*/.exec(text.slice(end(key), value.offset))?.[0] ?? ': ') : ': ';
+  const rendered = JSON.stringify(op.value, null, unit).replace(/\n/g, `\n${indent}`);
+  const at = end(last);
+  return `${text.slice(0, at)},\n${indent}${JSON.stringify(op.key)}${colon}${rendered}${text.slice(at)}`;
 }
 
 /** Removes a property or item with the separator that follows it (or, for the last, precedes it). */
