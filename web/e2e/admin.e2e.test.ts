@@ -819,6 +819,21 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.context().close();
   });
 
+  it('empties an optional group: "Remove Series" takes it out of the file, and its required field no longer blocks the save', async () => {
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    const file = 'content/posts/guides/writing-markdown.md';
+    expect(repo.git('show', `HEAD:${file}`)).toContain('series:');
+    await page.goto(server.url + '/collections/posts/entries/guides/writing-markdown');
+    await page.getByRole('button', { name: 'Remove Series' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = repo.git('show', `HEAD:${file}`);
+    expect(saved).not.toMatch(/^series:/m);
+    expect(repo.git('log', '-1', '--format=%s').trim()).toBe('update posts/guides/writing-markdown (series)');
+    await page.context().close();
+  });
+
   it('asks before Back leaves unsaved edits, and stays with them when told to', async () => {
     const page = await open(await browser.newContext());
     await signIn(page, 'eddie');

@@ -1,11 +1,12 @@
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './values.js';
 
 /**
- * `<mimsy-object>` — nested fields; keys the schema does not declare are kept.
+ * `<mimsy-object>` — nested fields; keys the schema does not declare are kept. An optional group
+ * can be removed whole ("Remove …"), and one whose fields are all emptied is removed too.
  * @fires mimsy-value
  */
 export class MimsyObject extends FieldWidget {
@@ -42,10 +43,20 @@ export class MimsyObject extends FieldWidget {
               e.stopPropagation();
               const next = { ...value, [f.name]: e.detail.value };
               if (e.detail.value === undefined) delete next[f.name];
-              emitValue(this, next);
+              // An optional group with nothing left in it is no group at all (not {}).
+              emitValue(this, Object.keys(next).length || this.field.required ? next : undefined);
             }}
           ></mimsy-field>`,
       )}
+      ${
+        !this.field.required && !this.readonly && Object.keys(value).length
+          ? html`<div>
+              <button type="button" @click=${() => emitValue(this, undefined)}>
+                Remove ${labelOf(this.field)}
+              </button>
+            </div>`
+          : nothing
+      }
     </fieldset>`;
   }
 }
