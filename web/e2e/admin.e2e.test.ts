@@ -460,6 +460,14 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.keyboard.press('Control+s');
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.getByRole('button', { name: 'History' }).click();
+    // A side panel, with the keyboard focus in it; Escape closes it and returns to the button.
+    const panel = page.getByRole('complementary', { name: 'History' });
+    await panel.waitFor();
+    await waitFor(() => panel.getByRole('button', { name: 'Close' }).evaluate((b) => b.matches(':focus')));
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await panel.count()) === 0);
+    await waitFor(() => page.getByRole('button', { name: 'History' }).evaluate((b) => b.matches(':focus')));
+    await page.keyboard.press('Enter');
     const revisions = page.getByRole('list', { name: 'Revisions' }).getByRole('button');
     await revisions.nth(1).waitFor();
     await expect(revisions.count()).resolves.toBe(2);

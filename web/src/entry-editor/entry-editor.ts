@@ -83,6 +83,22 @@ export class MimsyEntryEditor extends LitElement {
         padding: 0.6rem 0;
         border-top: 1px solid var(--m-line);
       }
+      aside.side {
+        position: fixed;
+        top: 0;
+        right: 0;
+        bottom: 0;
+        width: min(30rem, 100vw);
+        overflow: auto;
+        background: var(--m-bg);
+        border-left: 1px solid var(--m-line);
+        box-shadow: -0.5rem 0 1.5rem rgb(0 0 0 / 0.15);
+        padding: 1rem;
+        z-index: 10;
+      }
+      aside.side .close {
+        float: right;
+      }
       .notice {
         padding: 0.6rem 0.8rem;
         border: 1px solid var(--m-accent);
@@ -160,6 +176,14 @@ export class MimsyEntryEditor extends LitElement {
     this.commitNote = '';
     this.referrers = null;
     this.referrersError = '';
+  }
+
+  private toggleHistory(): void {
+    this.showHistory = !this.showHistory;
+    if (this.showHistory)
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>('aside.side .close')?.focus(),
+      );
   }
 
   /** A confirmation ("Saved.") goes away by itself after a while; errors stay until acted on. */
@@ -452,21 +476,6 @@ export class MimsyEntryEditor extends LitElement {
           : nothing
       }
       ${
-        this.showHistory && this.entry
-          ? html`<mimsy-history
-              .api=${this.api}
-              .schema=${this.schema}
-              .slug=${this.schema.kind === 'singleton' ? null : this.entry.slug}
-              .current=${this.entry}
-              ?readonly=${this.readonly}
-              @mimsy-restored=${(e: CustomEvent<{ entry: Entry }>) => {
-                this.showHistory = false;
-                this.afterSave(e.detail.entry, 'Restored.');
-              }}
-            ></mimsy-history>`
-          : nothing
-      }
-      ${
         this.entry?.resources !== undefined // the server says it is a page bundle
           ? html`<mimsy-bundle-files
               class="resources"
@@ -535,8 +544,9 @@ export class MimsyEntryEditor extends LitElement {
                     this.entry
                       ? html`<button
                           type="button"
+                          id="history-button"
                           aria-expanded=${this.showHistory ? 'true' : 'false'}
-                          @click=${() => (this.showHistory = !this.showHistory)}
+                          @click=${() => this.toggleHistory()}
                         >
                           History
                         </button>`
@@ -559,7 +569,42 @@ export class MimsyEntryEditor extends LitElement {
             ></mimsy-delete-references>`
           : nothing
       }
+      ${this.renderHistory()}
     `;
+  }
+
+  /**
+   * History in a side panel beside the form (over it on a phone), opened from the History button
+   * at the bottom: focus moves into it, Escape or Close puts it back on the button.
+   */
+  private renderHistory(): unknown {
+    if (!this.showHistory || !this.entry) return nothing;
+    const close = (): void => {
+      this.showHistory = false;
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>('#history-button')?.focus(),
+      );
+    };
+    return html`<aside
+      class="side"
+      aria-label="History"
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape') close();
+      }}
+    >
+      <button type="button" class="close" @click=${close}>Close</button>
+      <mimsy-history
+        .api=${this.api}
+        .schema=${this.schema}
+        .slug=${this.schema.kind === 'singleton' ? null : this.entry.slug}
+        .current=${this.entry}
+        ?readonly=${this.readonly}
+        @mimsy-restored=${(e: CustomEvent<{ entry: Entry }>) => {
+          close();
+          this.afterSave(e.detail.entry, 'Restored.');
+        }}
+      ></mimsy-history>
+    </aside>`;
   }
 }
 customElements.define('mimsy-entry-editor', MimsyEntryEditor);
