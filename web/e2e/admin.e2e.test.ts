@@ -139,7 +139,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.goto(server.url + '/');
     await page.getByRole('heading', { name: 'Content' }).waitFor();
     await expect(page.getByRole('link', { name: /Blog posts\s*7 entries/ }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('link', { name: /Site settings/ }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('main').getByRole('link', { name: /Site settings/ }).isVisible()).resolves.toBe(true);
     await shot(page, '01-dashboard');
     await page.context().close();
   });
@@ -147,7 +147,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
   it('lists, searches and filters entries', async () => {
     const page = await open(await browser.newContext());
     await signIn(page, 'vera');
-    await page.getByRole('link', { name: /Blog posts/ }).click();
+    await page.getByRole('main').getByRole('link', { name: /Blog posts/ }).click();
     await page.getByText('7 entries').waitFor();
     await page.getByLabel('Search').fill('headings');
     await page.getByText('1 entry').waitFor();
@@ -494,7 +494,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await open(context);
     await signIn(page, 'eddie');
-    await page.getByRole('link', { name: /Site settings/ }).click();
+    await page.getByRole('main').getByRole('link', { name: /Site settings/ }).click();
     await page.getByLabel('Tagline').fill('Edited on a phone.');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -592,7 +592,7 @@ describe.skipIf(!available)('the admin in Chromium', () => {
   it('updates an open list when another editor creates an entry', async () => {
     const viewer = await open(await browser.newContext());
     await signIn(viewer, 'vera');
-    await viewer.getByRole('link', { name: /Authors/ }).click();
+    await viewer.getByRole('main').getByRole('link', { name: /Authors/ }).click();
     const counter = viewer.getByText(/\d+ entries/);
     await counter.waitFor();
     const before = Number(/^(\d+)/.exec((await counter.textContent())!.trim())![1]);
@@ -839,6 +839,35 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     const saved = repo.git('show', `HEAD:${file}`);
     expect(saved).not.toMatch(/^series:/m);
     expect(repo.git('log', '-1', '--format=%s').trim()).toBe('update posts/guides/writing-markdown (series)');
+    await page.context().close();
+  });
+
+  it('has a sidebar of content types with counts, empty states that say what to do, and a theme set from outside', async () => {
+    const page = await open(await browser.newContext({ viewport: { width: 1280, height: 900 } }));
+    await signIn(page, 'eddie');
+    const side = page.getByRole('navigation', { name: 'Content types' });
+    const posts = side.getByRole('link', { name: /^Blog posts\s*\d+$/ });
+    await posts.click();
+    await page.getByRole('heading', { name: 'Blog posts' }).waitFor();
+    await expect(posts.getAttribute('aria-current')).resolves.toBe('page');
+    const count = Number((await posts.innerText()).match(/(\d+)$/)![1]);
+    await page.getByText(`${count} entries`).waitFor(); // the sidebar's count is the list's
+    await side.getByRole('link', { name: 'Site settings' }).waitFor();
+
+    await page.getByLabel('Search').fill('no entry has these words');
+    await page.getByText('No entries match the search and filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+    await page.getByText(`${count} entries`).waitFor();
+
+    // A site's colours reach into every component through the public custom properties.
+    await page.evaluate(() =>
+      document.documentElement.style.setProperty('--mimsy-accent', 'rgb(1, 102, 51)'),
+    );
+    const newEntry = page.getByRole('link', { name: 'New entry' });
+    await waitFor(
+      async () => (await newEntry.evaluate((a) => getComputedStyle(a).backgroundColor)) === 'rgb(1, 102, 51)',
+    );
+    await shot(page, '15-sidebar-themed');
     await page.context().close();
   });
 

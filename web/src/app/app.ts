@@ -53,16 +53,79 @@ export class MimsyApp extends LitElement {
         border-bottom: 1px solid var(--m-line);
         flex-wrap: wrap;
       }
+      header nav a {
+        color: var(--m-accent);
+      }
       header a.home {
         font-weight: 700;
         color: var(--m-fg);
         text-decoration: none;
         font-size: 1.1rem;
       }
+      .shell {
+        display: grid;
+        grid-template-columns: 15rem minmax(0, 1fr);
+        align-items: start;
+      }
+      nav.side {
+        position: sticky;
+        top: 0;
+        max-height: 100vh;
+        overflow: auto;
+        padding: 1rem 0.6rem;
+        border-right: 1px solid var(--m-line);
+        min-height: calc(100vh - 3.5rem);
+        box-sizing: border-box;
+      }
+      nav.side h2 {
+        font-size: 0.75rem;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--m-muted);
+        margin: 1rem 0.5rem 0.3rem;
+      }
+      nav.side ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav.side a {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.5rem;
+        padding: 0.4rem 0.5rem;
+        border-radius: var(--m-radius);
+        color: var(--m-fg);
+        text-decoration: none;
+      }
+      nav.side a:hover {
+        background: var(--m-card);
+      }
+      nav.side a[aria-current='page'] {
+        background: var(--m-card);
+        font-weight: 600;
+        box-shadow: inset 3px 0 0 var(--m-accent);
+      }
+      nav.side .count {
+        color: var(--m-muted);
+        font-variant-numeric: tabular-nums;
+      }
       main {
-        padding: 1rem;
+        padding: 1rem 1.5rem;
         max-width: 72rem;
-        margin: 0 auto;
+        min-width: 0;
+      }
+      /* Phones and narrow windows: no sidebar; the header's links and the dashboard lead there. */
+      @media (max-width: 60rem) {
+        .shell {
+          display: block;
+        }
+        nav.side {
+          display: none;
+        }
+        main {
+          padding: 1rem;
+        }
       }
       .who {
         display: flex;
@@ -260,6 +323,46 @@ export class MimsyApp extends LitElement {
     }
   }
 
+  /** Every collection with its number of entries, the settings, and the media library. */
+  private sidebar(): unknown {
+    const current = (route: Route): string | typeof nothing => {
+      const here = this.route;
+      const same =
+        here.name === route.name ||
+        (route.name === 'list' && ['list', 'new', 'entry', 'deleted'].includes(here.name));
+      return same && (!('schema' in route) || ('schema' in here && here.schema === route.schema))
+        ? 'page'
+        : nothing;
+    };
+    const link = (route: Route, label: string, count?: number): unknown =>
+      html`<li>
+        <a href=${href(route)} aria-current=${current(route)}
+          ><span>${label}</span
+          >${count === undefined ? nothing : html`<span class="count">${count}</span>`}</a
+        >
+      </li>`;
+    const collections = this.schemas.filter((s) => s.kind === 'collection');
+    const singletons = this.schemas.filter((s) => s.kind === 'singleton');
+    return html`<nav class="side" aria-label="Content types">
+      <h2>Collections</h2>
+      <ul>
+        ${collections.map((s) => link({ name: 'list', schema: s.name }, s.label, s.count))}
+      </ul>
+      ${
+        singletons.length
+          ? html`<h2>Settings</h2>
+              <ul>
+                ${singletons.map((s) => link({ name: 'singleton', schema: s.name }, s.label))}
+              </ul>`
+          : nothing
+      }
+      <h2>Files</h2>
+      <ul>
+        ${link({ name: 'media' }, 'Media')}
+      </ul>
+    </nav>`;
+  }
+
   private notFound(): unknown {
     return html`<p>There is nothing here. <a href="/">Back to the content types</a>.</p>`;
   }
@@ -284,7 +387,10 @@ export class MimsyApp extends LitElement {
           }
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <main>${this.view()}</main>
+        <div class=${this.user ? 'shell' : ''}>
+          ${this.user ? this.sidebar() : nothing}
+          <main>${this.view()}</main>
+        </div>
       </div>
     `;
   }

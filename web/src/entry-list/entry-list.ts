@@ -79,6 +79,31 @@ export class MimsyEntryList extends LitElement {
       td a {
         color: var(--m-accent);
       }
+      tr.skeleton span {
+        display: block;
+        height: 1rem;
+        border-radius: var(--m-radius);
+        background: linear-gradient(90deg, var(--m-card), var(--m-line), var(--m-card));
+        background-size: 200% 100%;
+        animation: shimmer 1.2s linear infinite;
+      }
+      @keyframes shimmer {
+        to {
+          background-position: -200% 0;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        tr.skeleton span {
+          animation: none;
+        }
+      }
+      .empty {
+        padding: 2rem 1rem;
+        text-align: center;
+        border: 1px dashed var(--m-line);
+        border-radius: var(--m-radius);
+        margin-top: 1rem;
+      }
       .thumb {
         width: 48px;
         height: 48px;
@@ -290,6 +315,29 @@ export class MimsyEntryList extends LitElement {
     );
   }
 
+  /** No entries: none yet (with a way to make the first), or none that match. */
+  private empty(canWrite: boolean): unknown {
+    const narrowed = this.q || Object.values(this.filter).some(Boolean);
+    return html`<div class="empty">
+      ${
+        narrowed
+          ? html`<p>No entries match the search and filters.</p>
+              <button
+                type="button"
+                @click=${() => {
+                  this.q = '';
+                  this.filter = {};
+                  this.restart();
+                }}
+              >
+                Clear search and filters
+              </button>`
+          : html`<p>${this.schema.label} has no entries yet.</p>
+              ${canWrite ? html`<a class="button primary" href=${href({ name: 'new', schema: this.schema.name })}>Write the first</a>` : nothing}`
+      }
+    </div>`;
+  }
+
   override render(): unknown {
     const title = titleField(this.schema);
     const canWrite = this.user.role !== 'viewer';
@@ -361,6 +409,16 @@ export class MimsyEntryList extends LitElement {
           </tr>
         </thead>
         <tbody>
+          ${
+            this.loading && this.items.length === 0
+              ? [1, 2, 3, 4, 5].map(
+                  () =>
+                    html`<tr class="skeleton" aria-hidden="true">
+                      <td colspan=${3 + this.columns().length}><span></span></td>
+                    </tr>`,
+                )
+              : nothing
+          }
           ${this.items.map(
             (e) =>
               html`<tr>
@@ -381,6 +439,7 @@ export class MimsyEntryList extends LitElement {
           )}
         </tbody>
       </table>
+      ${!this.loading && this.total === 0 ? this.empty(canWrite) : nothing}
       <nav class="pager" aria-label="Pages">
         <button
           ?disabled=${this.cursors.length < 2}

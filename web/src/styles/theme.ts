@@ -1,36 +1,39 @@
 import { css } from 'lit';
 
-/** Shared tokens: light and dark from prefers-color-scheme, visible focus everywhere. */
+/**
+ * Shared tokens: light and dark from prefers-color-scheme, visible focus everywhere. Each can be
+ * set from outside — on the page, or on <mimsy-app> — through its public name, which custom
+ * properties carry into every shadow root: --mimsy-accent, --mimsy-accent-fg, --mimsy-radius,
+ * --mimsy-font (both schemes), and --mimsy-bg, --mimsy-fg, --mimsy-muted, --mimsy-line,
+ * --mimsy-card, --mimsy-danger, --mimsy-ok, each also as --mimsy-dark-… for the dark scheme
+ * (docs/admin.md, "Theming").
+ */
 export const theme = css`
   :host {
-    --m-bg: #ffffff;
-    --m-fg: #1d1d24;
-    --m-muted: #5b5b6b;
-    --m-line: #d9d9e3;
-    --m-accent: #5b3fe0;
-    --m-accent-fg: #ffffff;
-    --m-danger: #b3261e;
-    --m-ok: #1b7f3b;
-    --m-card: #f6f6fa;
-    --m-radius: 6px;
+    --m-bg: var(--mimsy-bg, #ffffff);
+    --m-fg: var(--mimsy-fg, #1d1d24);
+    --m-muted: var(--mimsy-muted, #5b5b6b);
+    --m-line: var(--mimsy-line, #d9d9e3);
+    --m-accent: var(--mimsy-accent, #5b3fe0);
+    --m-accent-fg: var(--mimsy-accent-fg, #ffffff);
+    --m-danger: var(--mimsy-danger, #b3261e);
+    --m-ok: var(--mimsy-ok, #1b7f3b);
+    --m-card: var(--mimsy-card, #f6f6fa);
+    --m-radius: var(--mimsy-radius, 6px);
     color: var(--m-fg);
-    font:
-      15px/1.45 system-ui,
-      -apple-system,
-      'Segoe UI',
-      sans-serif;
+    font: var(--mimsy-font, 15px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif);
   }
   @media (prefers-color-scheme: dark) {
     :host {
-      --m-bg: #15151b;
-      --m-fg: #ececf3;
-      --m-muted: #a3a3b5;
-      --m-line: #33333f;
-      --m-accent: #a08cff;
-      --m-accent-fg: #15151b;
-      --m-danger: #ff8a80;
-      --m-ok: #7ddc98;
-      --m-card: #1e1e27;
+      --m-bg: var(--mimsy-dark-bg, #15151b);
+      --m-fg: var(--mimsy-dark-fg, #ececf3);
+      --m-muted: var(--mimsy-dark-muted, #a3a3b5);
+      --m-line: var(--mimsy-dark-line, #33333f);
+      --m-accent: var(--mimsy-dark-accent, #a08cff);
+      --m-accent-fg: var(--mimsy-dark-accent-fg, #15151b);
+      --m-danger: var(--mimsy-dark-danger, #ff8a80);
+      --m-ok: var(--mimsy-dark-ok, #7ddc98);
+      --m-card: var(--mimsy-dark-card, #1e1e27);
     }
   }
   /* Touch: every control at least 44 × 44 px (WCAG 2.5.5), on phones and wherever the pointer is a finger. */
@@ -72,12 +75,14 @@ export const theme = css`
     text-decoration: none;
     display: inline-block;
   }
-  button.primary {
+  button.primary,
+  .button.primary {
     background: var(--m-accent);
     color: var(--m-accent-fg);
     border-color: var(--m-accent);
   }
-  button.danger {
+  button.danger,
+  .button.danger {
     color: var(--m-danger);
   }
   button:disabled {
