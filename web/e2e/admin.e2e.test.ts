@@ -139,7 +139,12 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await page.goto(server.url + '/');
     await page.getByRole('heading', { name: 'Content' }).waitFor();
     await expect(page.getByRole('link', { name: /Blog posts\s*7 entries/ }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('main').getByRole('link', { name: /Site settings/ }).isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole('main')
+        .getByRole('link', { name: /Site settings/ })
+        .isVisible(),
+    ).resolves.toBe(true);
     await shot(page, '01-dashboard');
     await page.context().close();
   });
@@ -147,7 +152,10 @@ describe.skipIf(!available)('the admin in Chromium', () => {
   it('lists, searches and filters entries', async () => {
     const page = await open(await browser.newContext());
     await signIn(page, 'vera');
-    await page.getByRole('main').getByRole('link', { name: /Blog posts/ }).click();
+    await page
+      .getByRole('main')
+      .getByRole('link', { name: /Blog posts/ })
+      .click();
     await page.getByText('7 entries').waitFor();
     await page.getByLabel('Search').fill('headings');
     await page.getByText('1 entry').waitFor();
@@ -494,7 +502,10 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await open(context);
     await signIn(page, 'eddie');
-    await page.getByRole('main').getByRole('link', { name: /Site settings/ }).click();
+    await page
+      .getByRole('main')
+      .getByRole('link', { name: /Site settings/ })
+      .click();
     await page.getByLabel('Tagline').fill('Edited on a phone.');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -592,7 +603,10 @@ describe.skipIf(!available)('the admin in Chromium', () => {
   it('updates an open list when another editor creates an entry', async () => {
     const viewer = await open(await browser.newContext());
     await signIn(viewer, 'vera');
-    await viewer.getByRole('main').getByRole('link', { name: /Authors/ }).click();
+    await viewer
+      .getByRole('main')
+      .getByRole('link', { name: /Authors/ })
+      .click();
     const counter = viewer.getByText(/\d+ entries/);
     await counter.waitFor();
     const before = Number(/^(\d+)/.exec((await counter.textContent())!.trim())![1]);
@@ -713,6 +727,30 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     const summary = control('Summary');
     expect(summary.description).toContain('One or two sentences for lists and feeds.');
     expect(summary.invalid ?? 'false').toBe('false');
+    // Each widget is a form-associated custom element: the browser's own validity says the same.
+    const widget = (label: string) =>
+      page.evaluate((name) => {
+        const all: Element[] = [];
+        const walk = (root: Document | ShadowRoot): void => {
+          for (const el of root.querySelectorAll('*')) {
+            all.push(el);
+            if (el.shadowRoot) walk(el.shadowRoot);
+          }
+        };
+        walk(document);
+        const w = all.find(
+          (el) =>
+            (el.constructor as { formAssociated?: boolean }).formAssociated &&
+            (el as unknown as { name: string }).name === name,
+        ) as (HTMLElement & { checkValidity(): boolean; validationMessage: string }) | undefined;
+        return (
+          w && { invalid: w.matches(':invalid'), valid: w.checkValidity(), message: w.validationMessage }
+        );
+      }, label);
+    expect(await widget('title')).toEqual({ invalid: true, valid: false, message: 'Title is required' });
+    expect(await widget('summary')).toEqual({ invalid: false, valid: true, message: '' });
+    await page.getByLabel('Title', { exact: true }).fill('Now it has one');
+    await waitFor(async () => (await widget('title'))?.valid === true);
     await page.context().close();
   });
 

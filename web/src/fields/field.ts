@@ -32,6 +32,8 @@ const widgetOf = (type: Field['type']): StaticValue => unsafeStatic(FIELD_SPECS[
  * @fires mimsy-value - {value} when the editor changes it
  */
 export class MimsyField extends FieldWidget {
+  /** The label, hint and error around a widget: the widget inside is the form control. */
+  static override formAssociated = false;
   static override styles = [
     theme,
     css`

@@ -1,6 +1,7 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import type { Field } from '@mimsy/core/types';
 import type { ApiClient } from '../api/client.js';
+import { labelOf } from './label.js';
 
 /**
  * What every field widget receives from `<mimsy-field>`; each widget uses the part it needs.
@@ -16,6 +17,12 @@ import type { ApiClient } from '../api/client.js';
  * @fires mimsy-value - {value} when the editor changes it
  */
 export class FieldWidget extends LitElement {
+  /**
+   * A form-associated custom element: its value and validity live in ElementInternals, so the
+   * browser knows each widget as a form control (`:invalid`, `checkValidity()`,
+   * `validationMessage`, a form value under the field's name).
+   */
+  static formAssociated = true;
   static override properties: PropertyDeclarations = {
     field: { attribute: false },
     value: { attribute: false },
@@ -37,6 +44,12 @@ export class FieldWidget extends LitElement {
   declare api: ApiClient;
   declare readonly: boolean;
 
+  /** Null only where the DOM has no ElementInternals (happy-dom in unit tests, old browsers). */
+  protected readonly internals: ElementInternals | null =
+    (this.constructor as typeof FieldWidget).formAssociated && typeof this.attachInternals === 'function'
+      ? this.attachInternals()
+      : null;
+
   constructor() {
     super();
     this.errors = {};
@@ -53,9 +66,36 @@ export class FieldWidget extends LitElement {
    */
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     super.updated(changed);
-    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('[data-control]')) {
+    const controls = [...this.renderRoot.querySelectorAll<HTMLElement>('[data-control]')];
+    for (const el of controls) {
       el.ariaDescribedByElements = this.describers;
       el.ariaInvalid = this.invalid ? 'true' : null;
     }
+    const internals = this.internals;
+    if (!internals) return;
+    const v = this.value;
+    internals.setFormValue(
+      v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v),
+    );
+    // As <mimsy-field> shows it: "Title is required".
+    const message = this.invalid ? `${labelOf(this.field)} ${this.errors[this.at] ?? 'needs attention'}` : '';
+    if (message) internals.setValidity({ customError: true }, message, controls[0]);
+    else internals.setValidity({});
+  }
+
+  get name(): string {
+    return this.field?.name ?? '';
+  }
+  get form(): HTMLFormElement | null {
+    return this.internals?.form ?? null;
+  }
+  get validity(): ValidityState | undefined {
+    return this.internals?.validity;
+  }
+  get validationMessage(): string {
+    return this.internals?.validationMessage ?? '';
+  }
+  checkValidity(): boolean {
+    return this.internals?.checkValidity() ?? true;
   }
 }
