@@ -114,6 +114,19 @@ export class MimsyDeleteReferences extends LitElement {
     this.dispatchEvent(new CustomEvent('mimsy-cancel', { bubbles: true, composed: true }));
   }
 
+  private radio(value: DeleteChoice['references'], label: string, disabled = false): unknown {
+    return html`<label
+      ><input
+        type="radio"
+        name="references"
+        value=${value}
+        .checked=${this.choice === value}
+        ?disabled=${disabled}
+        @change=${() => (this.choice = value)}
+      />${label}</label
+    >`;
+  }
+
   override render(): unknown {
     const count = new Set(this.referrers.map((r) => `${r.schema}/${r.slug}`)).size;
     return html`<dialog aria-labelledby="title" @cancel=${() => this.cancel()}>
@@ -132,16 +145,7 @@ export class MimsyDeleteReferences extends LitElement {
         </ul>
         <fieldset>
           <legend>When it is deleted, in the same commit:</legend>
-          <label
-            ><input
-              type="radio"
-              name="references"
-              value="repoint"
-              .checked=${this.choice === 'repoint'}
-              ?disabled=${!this.others.length}
-              @change=${() => (this.choice = 'repoint')}
-            />Point them to</label
-          >
+          ${this.radio('repoint', 'Point them to', !this.others.length)}
           <select
             aria-label="The entry they point to instead"
             .value=${this.to}
@@ -151,24 +155,8 @@ export class MimsyDeleteReferences extends LitElement {
             <option value="">Choose…</option>
             ${this.others.map((o) => html`<option value=${o.slug}>${o.label}</option>`)}
           </select>
-          <label
-            ><input
-              type="radio"
-              name="references"
-              value="clear"
-              .checked=${this.choice === 'clear'}
-              @change=${() => (this.choice = 'clear')}
-            />Remove the reference from them</label
-          >
-          <label
-            ><input
-              type="radio"
-              name="references"
-              value="keep"
-              .checked=${this.choice === 'keep'}
-              @change=${() => (this.choice = 'keep')}
-            />Leave them pointing nowhere (each shows a problem until fixed)</label
-          >
+          ${this.radio('clear', 'Remove the reference from them')}
+          ${this.radio('keep', 'Leave them pointing nowhere (each shows a problem until fixed)')}
         </fieldset>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <div class="actions">

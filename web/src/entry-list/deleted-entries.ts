@@ -22,21 +22,8 @@ export class MimsyDeletedEntries extends LitElement {
   static override styles = [
     theme,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.45rem 0.4rem;
-        border-bottom: 1px solid var(--m-line);
+      table.rows td {
         vertical-align: middle;
-      }
-      @media (max-width: 600px) {
-        .hide-narrow {
-          display: none;
-        }
       }
     `,
   ];
@@ -108,7 +95,7 @@ export class MimsyDeletedEntries extends LitElement {
           ? html`<p class="muted">Loading…</p>`
           : this.items.length === 0
             ? html`<p class="muted">Nothing deleted from ${this.schema.label} that is not back already.</p>`
-            : html`<table>
+            : html`<table class="rows">
                 <thead>
                   <tr>
                     <th>Entry</th>

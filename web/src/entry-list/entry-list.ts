@@ -65,17 +65,6 @@ export class MimsyEntryList extends LitElement {
         gap: 0.2rem;
         font-size: 0.9rem;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.45rem 0.4rem;
-        border-bottom: 1px solid var(--m-line);
-        vertical-align: top;
-      }
       td a {
         color: var(--m-accent);
       }
@@ -122,11 +111,6 @@ export class MimsyEntryList extends LitElement {
         gap: 0.6rem;
         align-items: center;
         margin-top: 0.8rem;
-      }
-      @media (max-width: 600px) {
-        .hide-narrow {
-          display: none;
-        }
       }
     `,
   ];
@@ -397,7 +381,7 @@ export class MimsyEntryList extends LitElement {
       <p class="muted" aria-live="polite">
         ${this.loading ? 'Loading…' : `${this.total} ${this.total === 1 ? 'entry' : 'entries'}`}
       </p>
-      <table>
+      <table class="rows">
         <thead>
           <tr>
             <th>

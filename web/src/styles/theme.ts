@@ -59,6 +59,23 @@ export const theme = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* The admin's tables (entry lists, Recently deleted): full width, one line between rows. */
+  table.rows {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  table.rows th,
+  table.rows td {
+    text-align: left;
+    padding: 0.45rem 0.4rem;
+    border-bottom: 1px solid var(--m-line);
+    vertical-align: top;
+  }
+  @media (max-width: 600px) {
+    .hide-narrow {
+      display: none;
+    }
+  }
   :focus-visible {
     outline: 3px solid var(--m-accent);
     outline-offset: 2px;
