@@ -61,10 +61,19 @@ describe('a Hugo-style site over HTTP', () => {
   });
 
   it('shows a page bundle as one entry with its files', async () => {
-    expect((await get('/api/collections/docs/entries/trip')).json()).toMatchObject({
+    const trip = await get('/api/collections/docs/entries/trip');
+    expect(trip.json()).toMatchObject({
       path: 'content/docs/trip/index.md',
       resources: ['content/docs/trip/photo.jpg'],
     });
+    // Its files change without its page changing: never a 304, never stored by a cache.
+    expect(trip.headers['cache-control']).toBe('private, no-store');
+    const again = await t.app.inject({
+      url: '/api/collections/docs/entries/trip',
+      headers: { ...t.as('editor'), 'if-none-match': String(trip.headers.etag) },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toHaveProperty('resources');
     // A single-file entry has no bundle: no `resources` at all (a bundle without files has []).
     expect((await get('/api/collections/docs/entries/single')).json()).not.toHaveProperty('resources');
     const schemas = (await get('/api/schemas')).json<{ files: unknown[] }>();

@@ -696,6 +696,52 @@ describe.skipIf(!available)('the admin in Chromium', () => {
     await files.getByRole('button', { name: 'Delete summit-view.png' }).click();
     await files.getByText('Deleted summit-view.png.').waitFor();
     expect(repo.git('ls-files', 'content/posts/walk')).not.toContain('summit-view.png');
+
+    await page.context().close();
+  });
+
+  it("uploads an image field's picture into the page bundle, named as the page's own resource", async () => {
+    repo.write(
+      'content/posts/hike/index.md',
+      '---\ntitle: A hike\nauthor: ada\ndate: 2026-01-02T00:00:00Z\n---\nRidges.\n',
+    );
+    repo.write('content/posts/hike/map.gpx', '<gpx/>');
+    repo.commitAll('another page bundle');
+    const page = await open(await browser.newContext());
+    await signIn(page, 'eddie');
+    await waitFor(
+      async () => (await page.request.get(`${server.url}/api/collections/posts/entries/hike`)).ok(),
+      {
+        message: 'the server to see the bundle',
+      },
+    );
+    await page.goto(server.url + '/collections/posts/entries/hike');
+    const files = page.getByRole('region', { name: 'Files in this page bundle' });
+    await files.getByText('map.gpx').waitFor();
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    // Upload… puts the picture beside the page and names it as the page refers to its own files;
+    // Choose… offers the bundle's files first.
+    const coverUpload = page.getByRole('button', { name: 'Upload…' }).first();
+    const [cover] = await Promise.all([page.waitForEvent('filechooser'), coverUpload.press('Enter')]);
+    await cover.setFiles({ name: 'Cover.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('status').filter({ hasText: 'Added cover.png beside the page' }).waitFor();
+    await expect(page.getByLabel('Cover path').inputValue()).resolves.toBe('cover.png');
+    await waitFor(() =>
+      page
+        .getByRole('img', { name: 'Cover preview' })
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    );
+    await files.getByText('cover.png', { exact: true }).waitFor(); // the bundle's list knows it
+    await page.getByLabel('Cover path').fill('');
+    await page.getByRole('button', { name: 'Choose…' }).first().click();
+    await page.getByRole('button', { name: 'Choose cover.png' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(repo.git('show', 'HEAD:content/posts/hike/index.md')).toContain('cover: cover.png\n');
+    expect(repo.git('ls-files', 'content/posts/hike')).toContain('content/posts/hike/cover.png');
     await page.context().close();
   });
 

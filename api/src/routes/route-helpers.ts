@@ -34,7 +34,14 @@ export function sendEntry(
   /** A bundle page's files (null: the entry is a single file). */
   resources: string[] | null = null,
 ): FastifyReply {
-  void reply.header('etag', etag(entry.version)).header('cache-control', 'private, no-cache');
+  void reply.header('etag', etag(entry.version));
+  // A bundle's files change without its page's file (the version) changing: a revalidated copy
+  // would list files that are gone and miss new ones, so a bundle is never cached nor answered 304.
+  if (resources) {
+    void reply.header('cache-control', 'private, no-store');
+    return sendJson(reply, JSON.stringify({ ...entry, resources }));
+  }
+  void reply.header('cache-control', 'private, no-cache');
   const inm = request.headers['if-none-match'];
   if (
     typeof inm === 'string' &&
@@ -42,8 +49,6 @@ export function sendEntry(
   ) {
     return reply.code(304).send();
   }
-  // A bundle's resources change without the entry's file changing: never from the cache.
-  if (resources) return sendJson(reply, JSON.stringify({ ...entry, resources }));
   return sendJson(reply, entryJson(entry, 'full'));
 }
 

@@ -12,3 +12,17 @@ export const userContext = createContext<SessionUser | null>(Symbol('mimsy-user'
  * re-dispatched by `<mimsy-app>` on this target for views that show entries.
  */
 export const entryEventsContext = createContext<EventTarget>(Symbol('mimsy-entry-events'));
+
+/** The page bundle an entry editor has open (its files beside the page), or null. */
+export interface BundleInfo {
+  schema: string;
+  slug: string;
+  /** Its files' names inside the bundle folder (photo.jpg, images/map.png). */
+  files: string[];
+}
+
+/**
+ * Provided by `<mimsy-entry-editor>` while the entry is a page bundle: its image and file fields
+ * upload into the bundle and offer its files (by name, as Hugo's page resources are named).
+ */
+export const bundleContext = createContext<BundleInfo | null>(Symbol('mimsy-bundle'));

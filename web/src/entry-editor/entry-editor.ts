@@ -8,6 +8,8 @@ import { ErrorCodes } from '@mimsy/core/errors';
 import { ApiError, type ApiClient, type SchemaInfo } from '../api/client.js';
 import { href } from '../app/router.js';
 import { SessionController } from '../app/session.js';
+import { ContextProvider } from '@lit/context';
+import { bundleContext } from '../app/context.js';
 import { theme } from '../styles/theme.js';
 import '../fields/field.js';
 import './history.js';
@@ -131,6 +133,9 @@ export class MimsyEntryEditor extends LitElement {
   declare referrers: Referrer[] | null;
   declare referrersError: string;
 
+  /** While the entry is a page bundle: which, and its files (for image and file fields). */
+  private readonly bundle = new ContextProvider(this, { context: bundleContext, initialValue: null });
+
   private readonly session = new SessionController(this, (event) => {
     const mine = this.schema.kind === 'singleton' ? '' : this.slug;
     if (
@@ -184,6 +189,24 @@ export class MimsyEntryEditor extends LitElement {
       void this.updateComplete.then(() =>
         this.renderRoot.querySelector<HTMLElement>('aside.side .close')?.focus(),
       );
+  }
+
+  /** A field added a file to the page bundle: its list of files again (the form is kept). */
+  private async refreshResources(): Promise<void> {
+    if (!this.entry || this.schema.kind !== 'collection') return;
+    const fresh = await this.api.get(this.schema.name, this.entry.slug);
+    if (this.entry && fresh.resources) this.entry = { ...this.entry, resources: fresh.resources };
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('entry')) return;
+    const e = this.entry;
+    const dir = e ? e.path.slice(0, e.path.lastIndexOf('/') + 1) : '';
+    this.bundle.setValue(
+      e?.resources !== undefined && this.schema.kind === 'collection'
+        ? { schema: this.schema.name, slug: e.slug, files: e.resources.map((r) => r.slice(dir.length)) }
+        : null,
+    );
   }
 
   /** A confirmation ("Saved.") goes away by itself after a while; errors stay until acted on. */
@@ -490,7 +513,11 @@ export class MimsyEntryEditor extends LitElement {
             ></mimsy-bundle-files>`
           : nothing
       }
-      <form @submit=${(e: Event) => (e.preventDefault(), void this.save())} novalidate>
+      <form
+        @submit=${(e: Event) => (e.preventDefault(), void this.save())}
+        @mimsy-bundle-changed=${() => void this.refreshResources()}
+        novalidate
+      >
         ${
           this.schema.kind === 'collection'
             ? html`<label class="slug"

@@ -258,14 +258,19 @@ export class MimsyEntryList extends LitElement {
   }
 
   /** A column's cell: a thumbnail for an image, the related entry's name, yes/no, a date. */
-  private cell(f: Field, value: unknown): unknown {
+  private cell(f: Field, value: unknown, e: Entry): unknown {
     if (value === undefined || value === null || value === '') return '';
     const values = Array.isArray(value) ? value : [value];
     switch (f.type) {
-      case 'image':
-        return typeof value === 'string'
-          ? html`<img class="thumb" src=${value} alt="" loading="lazy" width="48" height="48" />`
-          : '';
+      case 'image': {
+        if (typeof value !== 'string') return '';
+        // A bare name is a page bundle's own file (Hugo's page resources).
+        const src =
+          value.startsWith('/') || /^https?:/.test(value)
+            ? value
+            : this.api.bundleFileUrl(this.schema.name, e.slug, value);
+        return html`<img class="thumb" src=${src} alt="" loading="lazy" width="48" height="48" />`;
+      }
       case 'relation':
         return values.map((v) => this.names[f.schema ?? '']?.[String(v)] ?? String(v)).join(', ');
       case 'boolean':
@@ -414,7 +419,7 @@ export class MimsyEntryList extends LitElement {
                   ${e.parseError ? html` <span class="badge error" title=${e.parseError.message}>cannot be read</span>` : nothing}
                   ${e.problems?.length ? html` <span class="badge error" title=${e.problems.map((p) => `${p.path} ${p.message}`).join('\n')}>${e.problems.length} problem(s)</span>` : nothing}
                 </td>
-                ${this.columns().map((f) => html`<td class=${f.type === 'image' ? '' : 'hide-narrow'}>${this.cell(f, e.data[f.name])}</td>`)}
+                ${this.columns().map((f) => html`<td class=${f.type === 'image' ? '' : 'hide-narrow'}>${this.cell(f, e.data[f.name], e)}</td>`)}
                 <td class="hide-narrow muted">${e.slug}</td>
                 <td class="hide-narrow muted">
                   ${e.updatedAt ? new Date(e.updatedAt).toLocaleString() : ''}${e.updatedBy ? ` · ${e.updatedBy.name}` : ''}

@@ -4,6 +4,8 @@ import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './values.js';
 import { isImage, suits } from '../media-library/kinds.js';
+import { ContextConsumer } from '@lit/context';
+import { bundleContext } from '../app/context.js';
 
 /**
  * `<mimsy-media>` — an image or file path: type it, upload a file (committed at once), or pick
@@ -63,20 +65,53 @@ export class MimsyMedia extends FieldWidget {
     this.status = '';
   }
 
+  /** The page bundle being edited, if the entry is one: uploads go beside its page. */
+  private readonly bundle = new ContextConsumer(this, { context: bundleContext, subscribe: true });
+
   private async upload(files: FileList | null): Promise<void> {
     if (!files?.length) return;
     this.status = 'Uploading…';
     try {
-      const { items } = await this.api.uploadMedia([...files]);
-      emitValue(this, items[0]!.url);
-      this.status = `Uploaded ${items[0]!.url}`;
+      const bundle = this.bundle.value;
+      if (bundle) {
+        // Into the page's own folder, named as the page refers to it (a page resource).
+        const [added] = await this.api.uploadToBundle(bundle.schema, bundle.slug, [...files]);
+        emitValue(this, added!.name);
+        this.status = `Added ${added!.name} beside the page`;
+        this.dispatchEvent(new CustomEvent('mimsy-bundle-changed', { bubbles: true, composed: true }));
+      } else {
+        const { items } = await this.api.uploadMedia([...files]);
+        emitValue(this, items[0]!.url);
+        this.status = `Uploaded ${items[0]!.url}`;
+      }
     } catch (error) {
       this.status = (error as Error).message;
     }
   }
 
-  /** The library's files this field can take, as thumbnails (images) or names, each a button. */
-  private renderPicker(files: { url: string }[]): unknown {
+  /** Where the browser can load a value: a page resource's name through the bundle's file URL. */
+  private src(value: string): string | null {
+    if (value.startsWith('/') || /^https?:/.test(value)) return value;
+    const bundle = this.bundle.value;
+    return bundle && bundle.files.includes(value)
+      ? this.api.bundleFileUrl(bundle.schema, bundle.slug, value)
+      : null;
+  }
+
+  /** What the picker offers: the page bundle's own files first (by name), then the library's. */
+  private choices(): { value: string; src: string }[] {
+    const bundle = this.bundle.value;
+    const own = (bundle?.files ?? [])
+      .filter((f) => suits(this.field, f))
+      .map((f) => ({ value: f, src: this.api.bundleFileUrl(bundle!.schema, bundle!.slug, f) }));
+    const library = (this.library ?? [])
+      .filter((m) => suits(this.field, m.url))
+      .map((m) => ({ value: m.url, src: m.url }));
+    return [...own, ...library];
+  }
+
+  /** The files this field can take, as thumbnails (images) or names, each a button. */
+  private renderPicker(files: { value: string; src: string }[]): unknown {
     const what = this.field.type === 'image' ? 'images' : 'files';
     return html`<div class="picker">
       ${
@@ -87,11 +122,11 @@ export class MimsyMedia extends FieldWidget {
                   html`<li>
                     <button
                       type="button"
-                      aria-label=${`Choose ${m.url}`}
-                      @click=${() => ((this.library = null), emitValue(this, m.url))}
+                      aria-label=${`Choose ${m.value}`}
+                      @click=${() => ((this.library = null), emitValue(this, m.value))}
                     >
-                      ${isImage(m.url) ? html`<img src=${m.url} alt="" loading="lazy" />` : nothing}
-                      <span>${m.url.split('/').pop()}</span>
+                      ${isImage(m.value) ? html`<img src=${m.src} alt="" loading="lazy" />` : nothing}
+                      <span>${m.value.split('/').pop()}</span>
                     </button>
                   </li>`,
               )}
@@ -136,8 +171,8 @@ export class MimsyMedia extends FieldWidget {
         }
       </div>
       ${this.status ? html`<span class="muted" role="status">${this.status}</span>` : nothing}
-      ${this.field.type === 'image' && value && value.startsWith('/') ? html`<img src=${value} alt=${`${name} preview`} />` : nothing}
-      ${this.library ? this.renderPicker(this.library.filter((m) => suits(this.field, m.url))) : nothing}
+      ${this.field.type === 'image' && value && this.src(value) ? html`<img src=${this.src(value)!} alt=${`${name} preview`} />` : nothing}
+      ${this.library ? this.renderPicker(this.choices()) : nothing}
     `;
   }
 }
