@@ -76,6 +76,8 @@ export interface Field {
   unique?: boolean;
   /** image, file: allowed file extensions, e.g. ["jpg", "png"]. */
   accept?: string[];
+  /** image: the text field beside it that describes the image (needed once there is an image). */
+  alt?: string;
 }
 
 export type SchemaKind = 'collection' | 'singleton';

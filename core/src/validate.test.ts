@@ -250,3 +250,41 @@ describe('the field-type registry', () => {
     );
   });
 });
+
+describe('an image with alt text', () => {
+  const schema = {
+    name: 'posts',
+    kind: 'collection',
+    format: 'json',
+    fields: [
+      { name: 'cover', type: 'image', label: 'Cover', alt: 'coverAlt' },
+      { name: 'coverAlt', type: 'string' },
+      {
+        name: 'gallery',
+        type: 'list',
+        of: {
+          type: 'object',
+          fields: [
+            { name: 'src', type: 'image', alt: 'alt' },
+            { name: 'alt', type: 'string' },
+          ],
+        },
+      },
+    ],
+  } as unknown as Schema;
+  it('needs the description once there is an image, at any depth', () => {
+    expect(validateEntry(schema, {})).toEqual([]);
+    expect(validateEntry(schema, { cover: '/media/a.png', coverAlt: 'A cat on a mat' })).toEqual([]);
+    expect(validateEntry(schema, { cover: '/media/a.png', coverAlt: '  ' })).toEqual([
+      {
+        path: '/coverAlt',
+        message: 'describes Cover for people who cannot see it: write what the image shows',
+      },
+    ]);
+    expect(
+      validateEntry(schema, { gallery: [{ src: '/media/a.png', alt: 'A' }, { src: '/media/b.png' }] }).map(
+        (i) => i.path,
+      ),
+    ).toEqual(['/gallery/1/alt']);
+  });
+});

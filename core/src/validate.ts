@@ -57,6 +57,24 @@ export function validateFields(
 ): void {
   for (const field of fields)
     validateValue(field, data[field.name], at + pointer(field.name), issues, context);
+  altTextIssues(fields, data, at, issues);
+}
+
+/**
+ * An image field with `alt` names the field beside it that describes the image: once there is an
+ * image, that description is needed (for people who cannot see it, and for search engines).
+ */
+function altTextIssues(fields: Field[], data: Record<string, unknown>, at: string, issues: Issue[]): void {
+  for (const field of fields) {
+    if (field.type !== 'image' || !field.alt) continue;
+    const image = data[field.name];
+    const alt = data[field.alt];
+    if (typeof image === 'string' && image && !(typeof alt === 'string' && alt.trim()))
+      issues.push({
+        path: at + pointer(field.alt),
+        message: `describes ${field.label ?? field.name} for people who cannot see it: write what the image shows`,
+      });
+  }
 }
 
 /**
@@ -76,6 +94,7 @@ export function validateEntry(
     const value = field.name === schema.bodyField ? body : data[field.name];
     validateValue(field, value, pointer(field.name), issues, context);
   }
+  altTextIssues(schema.fields, data, '', issues);
   if (schema.strict === true) issues.push(...unknownKeys(schema, data));
   return issues;
 }

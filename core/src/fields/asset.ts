@@ -32,7 +32,7 @@ function validateAsset(
 export function assetField(type: 'image' | 'file'): FieldTypeSpec {
   return {
     type,
-    keys: ['accept'],
+    keys: type === 'image' ? ['accept', 'alt'] : ['accept'],
     validate: validateAsset,
     tsType: () => 'string',
     tsDoc: () => type,

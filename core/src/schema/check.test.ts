@@ -213,6 +213,12 @@ describe('schema mistakes are explained with file, JSON path and a fix', () => {
       '/list/title',
       /Use one of|Did you mean/,
     ],
+    [
+      'image alt naming no field',
+      withField({ name: 'cover', type: 'image', alt: 'coverAlt' }),
+      '/fields/2/alt',
+      /"alt": "coverAlt"/,
+    ],
     ['unknown list setting', { ...base, list: { colums: ['title'] } }, '/list/colums', /"columns"/],
     [
       'list sortable by a group',

@@ -234,6 +234,17 @@ function checkFields(
   const seen = new Map<string, number>();
   fields.forEach((f, i) => {
     checkField(c, f, `${at}/${i}`, ctx, { inList: false, collection });
+    // An image's `alt` names a text field beside it, which holds the image's description.
+    if (isObject(f) && f.type === 'image' && f.alt !== undefined) {
+      const target = fields.find((g) => isObject(g) && g.name === f.alt) as
+        Record<string, unknown> | undefined;
+      if (typeof f.alt !== 'string' || !target || !['string', 'text'].includes(String(target.type)))
+        c.add(
+          `${at}/${i}/alt`,
+          `"alt" must name a text field beside "${String(f.name)}"${typeof f.alt === 'string' && !target ? ` (there is no field "${f.alt}")` : ''}`,
+          `Add { "name": "${String(f.name)}Alt", "type": "string" } and write "alt": "${String(f.name)}Alt".`,
+        );
+    }
     if (isObject(f) && typeof f.name === 'string') {
       const first = seen.get(f.name);
       if (first !== undefined)
