@@ -196,6 +196,20 @@ describe('json codec properties', () => {
   });
 });
 
+describe('keys named like Object.prototype members', () => {
+  it.each(['valueOf', 'constructor', 'toString', 'hasOwnProperty'])(
+    'an object whose only key is %s, replaced by another (found by the property test, seed 1238542996)',
+    (name) => {
+      const d = { a: '', b: { [name]: 'yes' } };
+      const doc = parseJson(enc.encode(JSON.stringify(d, null, 2) + '\n'));
+      const after = dec.decode(serializeJson({ ...doc.data, b: { x: 0 } }, doc));
+      expect(JSON.parse(after)).toEqual({ a: '', b: { x: 0 } });
+      const back = dec.decode(serializeJson({ a: '', b: { [name]: 'no' } }, parseJson(enc.encode(after))));
+      expect(JSON.parse(back)).toEqual({ a: '', b: { [name]: 'no' } });
+    },
+  );
+});
+
 describe('json: adding a key keeps the values around it as they were written', () => {
   it.each([
     ['an inline list last', '{\n  "name": "Grace",\n  "languages": ["en"]\n}\n'],

@@ -29,22 +29,30 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * lists item by item (equal heads and tails kept, the middle edited in place, then trimmed or
  * extended), so that only the leaves that changed are rewritten.
  */
+/**
+ * A key's own value (undefined when the object does not have it itself): data may hold keys such
+ * as "valueOf" or "constructor", which plain property access would find on Object.prototype.
+ */
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
 export function diffOps(before: unknown, after: unknown, path: DataPath = []): EditOp[] {
   if (deepEqual(before, after)) return [];
   if (
     isPlainObject(before) &&
     isPlainObject(after) &&
-    Object.keys(after).some((k) => after[k] !== undefined)
+    Object.keys(after).some((k) => own(after, k) !== undefined)
   ) {
     const ops: EditOp[] = [];
     for (const key of Object.keys(before)) {
-      if (before[key] === undefined) continue;
-      if (after[key] === undefined) ops.push({ type: 'remove', path: [...path, key] });
-      else ops.push(...diffOps(before[key], after[key], [...path, key]));
+      if (own(before, key) === undefined) continue;
+      if (own(after, key) === undefined) ops.push({ type: 'remove', path: [...path, key] });
+      else ops.push(...diffOps(own(before, key), own(after, key), [...path, key]));
     }
     for (const key of Object.keys(after)) {
-      if (after[key] !== undefined && (!(key in before) || before[key] === undefined))
-        ops.push({ type: 'add', path, key, value: after[key] });
+      if (own(after, key) !== undefined && own(before, key) === undefined)
+        ops.push({ type: 'add', path, key, value: own(after, key) });
     }
     return ops;
   }
@@ -80,16 +88,16 @@ export function diffOps(before: unknown, after: unknown, path: DataPath = []): E
 export function topLevelOps(before: Record<string, unknown>, after: Record<string, unknown>): EditOp[] {
   const ops: EditOp[] = [];
   for (const key of Object.keys(before)) {
-    if (before[key] === undefined || deepEqual(before[key], after[key])) continue;
+    if (own(before, key) === undefined || deepEqual(own(before, key), own(after, key))) continue;
     ops.push(
-      after[key] === undefined
+      own(after, key) === undefined
         ? { type: 'remove', path: [key] }
-        : { type: 'set', path: [key], value: after[key] },
+        : { type: 'set', path: [key], value: own(after, key) },
     );
   }
   for (const key of Object.keys(after))
-    if (after[key] !== undefined && before[key] === undefined)
-      ops.push({ type: 'add', path: [], key, value: after[key] });
+    if (own(after, key) !== undefined && own(before, key) === undefined)
+      ops.push({ type: 'add', path: [], key, value: own(after, key) });
   return ops;
 }
 
