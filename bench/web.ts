@@ -79,7 +79,8 @@ export async function benchWeb(): Promise<WebFigures | null> {
         requestAnimationFrame(tick);
         performance.clearResourceTimings();
       })()`);
-      await page.getByRole('link', { name: /Blog posts/ }).click();
+      // The dashboard's link (the sidebar has one too, with the same address).
+      await page.getByRole('main').getByRole('link', { name: /Blog posts/ }).click();
       await page.waitForFunction('window.__rendered !== undefined');
       const timing = await page.evaluate<{
         rendered: number;
