@@ -80,7 +80,10 @@ export async function benchWeb(): Promise<WebFigures | null> {
         performance.clearResourceTimings();
       })()`);
       // The dashboard's link (the sidebar has one too, with the same address).
-      await page.getByRole('main').getByRole('link', { name: /Blog posts/ }).click();
+      await page
+        .getByRole('main')
+        .getByRole('link', { name: /Blog posts/ })
+        .click();
       await page.waitForFunction('window.__rendered !== undefined');
       const timing = await page.evaluate<{
         rendered: number;
