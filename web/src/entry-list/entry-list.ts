@@ -5,6 +5,7 @@ import { SessionController } from '../app/session.js';
 import { href } from '../app/router.js';
 import { theme } from '../styles/theme.js';
 import { labelOf } from '../fields/label.js';
+import { isPageResource } from '../media-library/kinds.js';
 
 /**
  * The field that names an entry in lists: the schema's `list.title`, else "title", "name", else
@@ -264,11 +265,7 @@ export class MimsyEntryList extends LitElement {
     switch (f.type) {
       case 'image': {
         if (typeof value !== 'string') return '';
-        // A bare name is a page bundle's own file (Hugo's page resources).
-        const src =
-          value.startsWith('/') || /^https?:/.test(value)
-            ? value
-            : this.api.bundleFileUrl(this.schema.name, e.slug, value);
+        const src = isPageResource(value) ? this.api.bundleFileUrl(this.schema.name, e.slug, value) : value;
         return html`<img class="thumb" src=${src} alt="" loading="lazy" width="48" height="48" />`;
       }
       case 'relation':

@@ -3,7 +3,7 @@ import { theme } from '../styles/theme.js';
 import { FieldWidget } from './widget.js';
 import { labelOf } from './label.js';
 import { emitValue } from './values.js';
-import { isImage, suits } from '../media-library/kinds.js';
+import { isImage, isPageResource, suits } from '../media-library/kinds.js';
 import { ContextConsumer } from '@lit/context';
 import { bundleContext } from '../app/context.js';
 
@@ -91,7 +91,7 @@ export class MimsyMedia extends FieldWidget {
 
   /** Where the browser can load a value: a page resource's name through the bundle's file URL. */
   private src(value: string): string | null {
-    if (value.startsWith('/') || /^https?:/.test(value)) return value;
+    if (!isPageResource(value)) return value;
     const bundle = this.bundle.value;
     return bundle && bundle.files.includes(value)
       ? this.api.bundleFileUrl(bundle.schema, bundle.slug, value)

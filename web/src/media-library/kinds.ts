@@ -14,3 +14,11 @@ export function suits(field: { type: string; accept?: string[] }, url: string): 
   if (field.accept?.length) return field.accept.map((a) => a.toLowerCase().replace(/^\./, '')).includes(ext);
   return field.type !== 'image' || isImage(url);
 }
+
+/**
+ * Whether an image or file value names a page bundle's own file (`cover.png`, as Hugo's page
+ * resources are named) rather than a media path (`/media/…`) or a URL.
+ */
+export function isPageResource(value: string): boolean {
+  return !value.startsWith('/') && !/^https?:/i.test(value);
+}
