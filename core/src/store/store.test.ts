@@ -258,6 +258,116 @@ describe('Git adapter specifics', () => {
     expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
   });
 
+  it('makes a burst of queued writes in one batch: a commit each, with its author, one branch move', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    const s = store;
+    const moves = () =>
+      Number(repo.git('reflog', 'show', '--format=%H', 'refs/heads/main').trim().split('\n').length);
+    const before = moves();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        s.commit(
+          [{ path: `content/p${i}.md`, bytes: enc.encode(`${i}\n`), expected: null }],
+          opts(`create p${i}`, i % 2 ? ada : grace),
+        ),
+      ),
+    );
+    // 20 commits, each holding exactly its own file, its own author and message, in order.
+    const log = repo
+      .git('log', '--reverse', '--format=%H%x00%an%x00%s', '-n', '20')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\0'));
+    expect(log.map((l) => l[2])).toEqual(results.map((r) => r.message));
+    expect(log.map((l) => l[0])).toEqual(results.map((r) => r.sha));
+    for (const [i, [sha, author]] of log.entries()) {
+      expect(author).toBe(i % 2 ? ada.name : grace.name);
+      expect(repo.git('show', '--name-only', '--format=', sha!).trim()).toBe(`content/p${i}.md`);
+    }
+    // Fewer branch moves than commits: the writes queued behind the first went out together.
+    expect(moves() - before).toBeLessThan(20);
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(repo.git('fsck', '--strict').trim()).toBe('');
+  });
+
+  it('checks each write of a batch against the writes before it: a stale one is refused alone', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    const s = store;
+    const v0 = (await s.read('content/a.md'))!.version;
+    const v1 = blobId(enc.encode('A1\n'));
+    const results = await Promise.allSettled([
+      s.commit([{ path: 'content/x.md', bytes: enc.encode('x\n'), expected: null }], opts('x')),
+      s.commit([{ path: 'content/a.md', bytes: enc.encode('A1\n'), expected: v0 }], opts('a1')),
+      // Based on the version the write before it in the same batch makes: goes on.
+      s.commit([{ path: 'content/a.md', bytes: enc.encode('A2\n'), expected: v1 }], opts('a2', grace)),
+      // Based on the old version: a conflict, alone.
+      s.commit([{ path: 'content/a.md', bytes: enc.encode('lost\n'), expected: v0 }], opts('stale')),
+      // A new file and the deletion of one that exists in the same write.
+      s.commit(
+        [
+          { path: 'content/y.md', bytes: enc.encode('y\n'), expected: null },
+          { path: 'content/x.md', bytes: null },
+        ],
+        opts('y, not x'),
+      ),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect(readFileSync(path.join(repo.dir, 'content/a.md'), 'utf8')).toBe('A2\n');
+    expect(existsSync(path.join(repo.dir, 'content/x.md'))).toBe(false);
+    expect(repo.git('log', '--format=%s', '-n', '4').trim().split('\n')).toEqual([
+      'y, not x',
+      'a2',
+      'a1',
+      'x',
+    ]);
+    expect(repo.git('show', 'HEAD~1:content/a.md')).toBe('A2\n');
+    expect(repo.git('show', 'HEAD~2:content/a.md')).toBe('A1\n');
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+
+  it('rolls a whole batch back when its commit cannot be made, and the next batch works', async () => {
+    repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
+    store = await GitStore.open(repo.dir);
+    const s = store;
+    // Another process moves the branch between the check and the commit: fast-import refuses.
+    const plumbing = (
+      s as unknown as { ctx: { plumbing: { run: (a: string[], o?: unknown) => Promise<string> } } }
+    ).ctx.plumbing;
+    const run = plumbing.run;
+    let once = true;
+    plumbing.run = async (args, options) => {
+      if (args[0] === 'fast-import' && once) {
+        once = false;
+        repo.git('commit', '--quiet', '--allow-empty', '-m', 'outside');
+      }
+      return run(args, options);
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) =>
+        s.commit([{ path: `content/n${i}.md`, bytes: enc.encode(`${i}\n`), expected: null }], opts(`n${i}`)),
+      ),
+    );
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    expect(failed).toBeGreaterThan(0);
+    for (const [i, r] of results.entries())
+      expect(existsSync(path.join(repo.dir, `content/n${i}.md`))).toBe(r.status === 'fulfilled');
+    await s.commit(
+      [{ path: 'content/later.md', bytes: enc.encode('later\n'), expected: null }],
+      opts('later'),
+    );
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(existsSync(path.join(repo.dir, '.git', 'mimsy-journal.json'))).toBe(false);
+  });
+
   it('splits only its private index, and leaves no shared index behind when it rebuilds that', async () => {
     repo = makeTempRepo({ files: { 'content/a.md': 'A\n' } });
     const sharedIndexes = (): string[] =>

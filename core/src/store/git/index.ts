@@ -27,6 +27,16 @@ import { workTree, type WorkTreeState } from './worktree.js';
 export { storageError } from './commit.js';
 export { excludeFromGit, gitIdentity, type WorkTreeState } from './worktree.js';
 
+/** Writes one batch takes at most (one fast-import, one journal): bounds a batch's size and time. */
+const MAX_BATCH = 64;
+
+interface QueuedWrite {
+  changes: FileChange[];
+  options: CommitOptions;
+  resolve: (made: { result: CommitResult; published: Promise<CommitResult> | null }) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Git processes that reads (history, diffs, status) may run at once per repository. */
 const READ_PROCESSES = 8;
 
@@ -60,6 +70,8 @@ export class GitStore implements ContentStore, ContentWriter {
   private readonly publisher: GitPublisher;
   private readonly indexes: GitIndexes;
   private readonly files: ReadOnlyFsStore;
+  /** The batch of writes waiting for the write queue, which newcomers join (group commit). */
+  private open: QueuedWrite[] | null = null;
 
   private constructor(private readonly ctx: GitContext) {
     this.indexes = new GitIndexes(ctx);
@@ -151,26 +163,52 @@ export class GitStore implements ContentStore, ContentWriter {
     return this.files.read(p);
   }
 
+  /**
+   * Group commit: a write joins the batch that waits for the write queue, and the batch's writes
+   * become one commit each, made by one process and published by one push (replicas). A write
+   * whose precondition fails is refused alone; the others in its batch go on.
+   */
   async commit(changes: FileChange[], options: CommitOptions): Promise<CommitResult> {
     if (changes.length === 0) throw new Error('a commit needs at least one change');
     for (const change of changes) resolveInRoot(this.root, change.path);
-    const target = options.publish;
-    let published: Promise<CommitResult> | null = null;
-    const result = await this.ctx.queue.run(async () => {
-      const made = await this.committer.commit(changes, options);
-      // Group commit: the write is committed; it is acknowledged once a push carries it. The waiter
-      // is registered inside the queue, so every commit in HEAD that awaits a push has one.
-      if (target)
-        published = this.publisher.wait(
-          made,
-          changes.map((c) => c.path),
-          target,
-        );
-      return made;
-    });
-    if (!published) return result;
+    const made = await new Promise<{ result: CommitResult; published: Promise<CommitResult> | null }>(
+      (resolve, reject) => {
+        const write: QueuedWrite = { changes, options, resolve, reject };
+        if (this.open && this.open.length < MAX_BATCH) {
+          this.open.push(write);
+          return;
+        }
+        const batch = [write];
+        this.open = batch;
+        void this.ctx.queue.run(async () => {
+          if (this.open === batch) this.open = null;
+          const outcomes = await this.committer
+            .commitBatch(batch)
+            .catch((error: unknown) => batch.map(() => ({ ok: false as const, error })));
+          for (const [i, w] of batch.entries()) {
+            const outcome = outcomes[i]!;
+            if (!outcome.ok) {
+              w.reject(outcome.error);
+              continue;
+            }
+            // The write is committed; it is acknowledged once a push carries it. The waiter is
+            // registered inside the queue, so every commit in HEAD that awaits a push has one.
+            const target = w.options.publish;
+            const published = target
+              ? this.publisher.wait(
+                  outcome.result,
+                  w.changes.map((c) => c.path),
+                  target,
+                )
+              : null;
+            w.resolve({ result: outcome.result, published });
+          }
+        });
+      },
+    );
+    if (!made.published) return made.result;
     this.publisher.kick();
-    return published;
+    return made.published;
   }
 
   history(p: string, options: HistoryOptions = {}): Promise<CommitInfo[]> {
