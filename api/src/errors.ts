@@ -11,6 +11,8 @@ export const STATUS = Object.fromEntries(
 const TOLD: ReadonlySet<string> = new Set([
   ErrorCodes.REMOTE,
   ErrorCodes.REMOTE_BUSY,
+  ErrorCodes.REMOTE_UNAVAILABLE,
+  ErrorCodes.WRITER_UNAVAILABLE,
   ErrorCodes.READ_ONLY,
   ErrorCodes.NOT_READY,
   ErrorCodes.STORAGE_FULL,
@@ -127,7 +129,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error.code }, body.error.message);
     if (status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '60');
-    if (status === 503 || status === 507) void reply.header('retry-after', '5');
+    if ((status === 503 || status === 507) && !reply.hasHeader('retry-after'))
+      void reply.header('retry-after', error instanceof MimsyError && error.code === ErrorCodes.WRITER_UNAVAILABLE ? '1' : '5');
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -36,6 +36,10 @@ export const ErrorCodes = {
   REMOTE: 'MIMSY_ERR_REMOTE',
   /** Other replicas kept pushing first; the write was not made and can be retried. */
   REMOTE_BUSY: 'MIMSY_ERR_REMOTE_BUSY',
+  /** The Git remote cannot be reached to check a write against it; nothing was written, retry. */
+  REMOTE_UNAVAILABLE: 'MIMSY_ERR_REMOTE_UNAVAILABLE',
+  /** No replica holds the writer's lease just now (one is taking over); nothing was written, retry. */
+  WRITER_UNAVAILABLE: 'MIMSY_ERR_WRITER_UNAVAILABLE',
   /** The content volume is full; nothing was written. */
   STORAGE_FULL: 'MIMSY_ERR_STORAGE_FULL',
   /** The content volume is read-only; nothing was written. */
@@ -98,6 +102,8 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, { status: number; userF
   MIMSY_ERR_NOT_A_REPOSITORY: { status: 500, userFixable: true },
   MIMSY_ERR_REMOTE: { status: 502, userFixable: true },
   MIMSY_ERR_REMOTE_BUSY: { status: 503, userFixable: true },
+  MIMSY_ERR_REMOTE_UNAVAILABLE: { status: 503, userFixable: true },
+  MIMSY_ERR_WRITER_UNAVAILABLE: { status: 503, userFixable: true },
   MIMSY_ERR_READ_ONLY: { status: 503, userFixable: true },
   MIMSY_ERR_NOT_READY: { status: 503, userFixable: false },
   MIMSY_ERR_STORAGE_FULL: { status: 507, userFixable: true },
@@ -152,6 +158,11 @@ export class InvalidPathError extends MimsyError {
  */
 export class ConflictError<Current = unknown> extends MimsyError {
   readonly current: Current | null;
+  /**
+   * The version the refused write was based on (null: it expected no file), when known. Not sent
+   * to clients: a replica uses it to tell a real conflict from a copy of its own that is behind.
+   */
+  expected?: string | null;
   constructor(message: string, current: Current | null, details?: Record<string, unknown>) {
     super(ErrorCodes.CONFLICT, message, { ...details, current });
     this.name = 'ConflictError';

@@ -445,7 +445,10 @@ export class Repository {
     const message = current
       ? `${schema.name}/${slug || schema.name} was changed by someone else; here is the current version.`
       : `${schema.name}/${slug || schema.name} does not exist any more.`;
-    return new ConflictError<Entry>(message, current, { schema: schema.name, slug });
+    const conflict = new ConflictError<Entry>(message, current, { schema: schema.name, slug });
+    const expected = (error.details as { expected?: string | null } | undefined)?.expected;
+    conflict.expected = expected !== undefined ? expected : error.expected;
+    return conflict;
   }
 
   /** The store's write capability, or READ_ONLY for a store that cannot commit. */
@@ -493,11 +496,41 @@ export class Repository {
       if (!(error instanceof ConflictError) || !this.replicated) throw error;
       try {
         await this.pullSoon();
-      } catch {
-        throw error; // the remote cannot tell us more: the conflict stands as it is
+      } catch (pullError) {
+        // The remote cannot tell us more. A version this copy has seen (or none) makes it a real
+        // conflict; an unknown one means this copy is behind, and its "current" would be stale.
+        const expected = error.expected;
+        if (expected === null || (expected && (await this.store.remote?.hasVersion(expected)))) throw error;
+        throw new MimsyError(
+          ErrorCodes.REMOTE_UNAVAILABLE,
+          'This server cannot reach the Git remote to fetch the version your edit is based on, so nothing was saved. Try again in a moment.',
+          undefined,
+          { cause: pullError },
+        );
       }
       return write();
     }
+  }
+
+  /**
+   * Waits until this copy holds commit `sha` (written through another replica), pulling as
+   * needed (pulls are shared with every caller waiting at the same time); false when `timeoutMs`
+   * passes first. A replica that forwards a write answers only once it reads its own writes.
+   */
+  async holds(sha: string, timeoutMs = 5000): Promise<boolean> {
+    const remote = this.store.remote;
+    if (!remote) return false;
+    const end = Date.now() + timeoutMs;
+    while (!(await remote.contains(sha))) {
+      if (Date.now() > end || this.closed) return false;
+      await this.pullSoon().catch(() => new Promise((r) => setTimeout(r, 100)));
+    }
+    return true;
+  }
+
+  /** Listens for pushes that published this copy's commits (the commit the branch now holds). */
+  onPublished(listener: (head: string) => void): () => void {
+    return this.store.remote?.onPublished(listener) ?? (() => undefined);
   }
 
   /**
@@ -687,7 +720,7 @@ export class Repository {
     const p = this.pathOf(schema, slug);
     const file = await this.store.read(p);
     if (ifMatch !== (file?.version ?? null))
-      throw this.conflict(schema, slug, new ConflictError('stale', file));
+      throw this.conflict(schema, slug, new ConflictError('stale', file, { expected: ifMatch }));
     let previous: Record<string, unknown> = {};
     let body: string | undefined;
     if (file) {

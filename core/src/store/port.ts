@@ -112,6 +112,12 @@ export interface RemoteSync {
   sharedLines(name: string, remote: string | null): Promise<SharedLines>;
   /** Listens for content paths changed in the working tree by pulls. */
   onRemoteChange(listener: (paths: string[]) => void): () => void;
+  /** Listens for pushes that published local commits: the commit the remote branch now holds. */
+  onPublished(listener: (head: string) => void): () => void;
+  /** Whether this repository holds a file version (a blob id), from any commit it has seen. */
+  hasVersion(version: string): Promise<boolean>;
+  /** Whether commit `sha` is HEAD or one of its ancestors (false for a commit not seen yet). */
+  contains(sha: string): Promise<boolean>;
 }
 
 /**

@@ -52,6 +52,7 @@ export class GitPublisher {
   private readonly waiters: Waiter[] = [];
   private publishing: Promise<void> | null = null;
   private readonly listeners = new Set<(paths: string[]) => void>();
+  private readonly publishedListeners = new Set<(head: string) => void>();
 
   constructor(
     private readonly ctx: GitContext,
@@ -94,6 +95,16 @@ export class GitPublisher {
   /** Waits until no push is under way. */
   async idle(): Promise<void> {
     while (this.publishing) await this.publishing;
+  }
+
+  onPublished(listener: (head: string) => void): () => void {
+    this.publishedListeners.add(listener);
+    return () => this.publishedListeners.delete(listener);
+  }
+
+  /** Tells listeners that the remote branch now holds `head` (a push of ours got through). */
+  published(head: string): void {
+    for (const listener of this.publishedListeners) listener(head);
   }
 
   onRemoteChange(listener: (paths: string[]) => void): () => void {
@@ -147,6 +158,7 @@ export class GitPublisher {
         await plumbing.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`]);
         await plumbing.run(['update-ref', tracking, head]);
         this.lastSync = { at: new Date().toISOString(), ok: true };
+        this.published(head);
         return settle('pushed');
       } catch (error) {
         const failure = classifyPushFailure(gitOutput(error));
@@ -286,17 +298,21 @@ export class GitPublisher {
       }
     }
     const { tip, replayed } = await replayCommits(plumbing, keep, up);
-    if (parked.length) await this.park(parked, options.remote);
+    if (parked.length) await this.park(parked, base, options.remote);
     const changed = tip === head ? [] : await moveTo(plumbing, head, tip);
     this.announce(changed);
     return { changed, dropped, replayed };
   }
 
-  /** Keeps commits the remote made impossible to replay on a branch of their own; never loses them. */
-  private async park(dropped: string[], remote?: string): Promise<void> {
+  /**
+   * Keeps commits the remote made impossible to replay on a branch of their own, never losing them:
+   * the branch holds just those commits (re-created on `base`, where they diverged from the
+   * remote), not the ones published meanwhile, so merging or reading it shows only what waits.
+   */
+  private async park(dropped: string[], base: string, remote?: string): Promise<void> {
     const { plumbing } = this.ctx;
     const at = new Date().toISOString();
-    const tip = dropped[dropped.length - 1]!; // its history holds every one of them
+    const { tip } = await replayCommits(plumbing, dropped, base);
     const branch = `mimsy/unpublished-${at.replace(/[-:T]/g, '').slice(0, 14)}-${tip.slice(0, 7)}`;
     await plumbing.run(['branch', '-f', branch, tip]);
     let pushed = false;

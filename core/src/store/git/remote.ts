@@ -21,6 +21,29 @@ export class GitRemote implements RemoteSync {
     return this.publisher.onRemoteChange(listener);
   }
 
+  onPublished(listener: (head: string) => void): () => void {
+    return this.publisher.onPublished(listener);
+  }
+
+  async hasVersion(version: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(version)) return false;
+    return this.ctx.plumbing.run(['cat-file', '-e', `${version}^{blob}`]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async contains(sha: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return false;
+    const head = await this.ctx.head();
+    if (!head) return false;
+    if (head === sha) return true;
+    return this.ctx.plumbing.run(['merge-base', '--is-ancestor', sha, head]).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Lines shared with other replicas through `remote` (shared-lines.ts); only here without one. */
   async sharedLines(name: string, remote: string | null): Promise<SharedLines> {
     const through = remote && (await this.ctx.hasRemote(remote)) ? remote : null;
@@ -134,6 +157,7 @@ export class GitRemote implements RemoteSync {
         await ctx.plumbing.run(['push', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
         pushed = true;
         await ctx.plumbing.run(['update-ref', tracking, head]);
+        this.publisher.published(head);
         break;
       } catch (error) {
         if (classifyPushFailure(gitOutput(error)) !== 'race' || attempt === 3)

@@ -137,6 +137,42 @@ describe('replicas on one Git remote', () => {
     expect(remoteHead(bare)).toBe(saved.commit.sha);
   });
 
+  it('says 503 REMOTE_UNAVAILABLE, not a stale 409, when it is behind and cannot reach the remote', async () => {
+    const { bare, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const first = a.get('posts', 'first')!;
+    const fromA = await a.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Version 2' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    const hidden = `${bare}.away`;
+    execFileSync('mv', [bare, hidden]);
+    try {
+      // B lags and the remote is away: it cannot know the editor's version 2.
+      const behind = b.update(
+        'posts',
+        'first',
+        { data: { ...fromA.entry.data, title: 'Version 3' }, body: fromA.entry.body! },
+        { ...ada, ifMatch: fromA.entry.version },
+      );
+      await expect(behind).rejects.toMatchObject({ code: 'MIMSY_ERR_REMOTE_UNAVAILABLE' });
+      // A version B has seen (the one before version 2, on A): a real conflict, told as one.
+      const stale = a.update(
+        'posts',
+        'first',
+        { data: { ...first.data, title: 'Based on version 1' }, body: first.body! },
+        { ...ada, ifMatch: first.version },
+      );
+      await expect(stale).rejects.toBeInstanceOf(ConflictError);
+    } finally {
+      execFileSync('mv', [hidden, bare]);
+    }
+    expect(git(bare, 'log', '-1', '--format=%s', 'main')).toBe('update posts/first (title)');
+    expect(b.get('posts', 'first')!.data.title).toBe(first.data.title);
+  });
+
   it('serves writes that find their copy stale at the same time with one pull', async () => {
     const { repos } = await replicas(2);
     const [a, b] = repos as [Repository, Repository];
@@ -242,6 +278,49 @@ describe('replicas on one Git remote', () => {
     cleanups.push(() => later.close());
     expect((await later.status()).parked).toEqual([
       { branch, at: expect.any(String), files: ['content/posts/first.md'], pushed: true },
+    ]);
+  });
+
+  it('parks only the commits it sets aside: one published meanwhile is not on the parked branch', async () => {
+    const { bare, dirs, repos } = await replicas(2);
+    const [a, b] = repos as [Repository, Repository];
+    const url = git(dirs[0]!, 'remote', 'get-url', 'origin');
+    git(dirs[0]!, 'remote', 'set-url', 'origin', path.join(path.dirname(bare), 'nowhere.git'));
+    // Offline on A: a new entry (nobody else touches it), then an edit of "first" (B edits it too).
+    const created = await a.create('posts', { data: { title: 'Made offline', author: 'ada' } }, ada);
+    expect(created.commit.sync).toBe('pending');
+    const first = a.get('posts', 'first')!;
+    await a.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Offline edit' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    await b.update(
+      'posts',
+      'first',
+      { data: { ...first.data, title: 'Online edit' }, body: first.body! },
+      { ...ada, ifMatch: first.version },
+    );
+    git(dirs[0]!, 'remote', 'set-url', 'origin', url);
+    await a.close();
+    const again = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
+    cleanups.push(() => again.close());
+    await again.settled();
+    await again.sync();
+    // The new entry is published; the edit of "first" alone waits on its branch.
+    expect(git(bare, 'log', '--format=%s', 'main')).toContain('create posts/made-offline');
+    const [parked] = (await again.status()).parked;
+    expect(parked).toMatchObject({ files: ['content/posts/first.md'], pushed: true });
+    const only = git(bare, 'log', '--format=%s', `main..${parked!.branch}`).split('\n');
+    expect(only).toEqual(['update posts/first (title)']);
+    expect(git(bare, 'merge-base', '--is-ancestor', `${parked!.branch}~1`, 'main')).toBe('');
+    // After a restart the listing is the same: the set-aside file, not everything since the base.
+    await again.close();
+    const later = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
+    cleanups.push(() => later.close());
+    expect((await later.status()).parked).toEqual([
+      { branch: parked!.branch, at: expect.any(String), files: ['content/posts/first.md'], pushed: true },
     ]);
   });
 
