@@ -12,6 +12,8 @@ import { installJsonBodyParser } from './json-body.js';
 import { authPlugin, type Access } from './plugins/auth.js';
 import { eventsPlugin } from './plugins/events.js';
 import { repositoryPlugin } from './plugins/repository.js';
+import type { WriterElection } from './replica/election.js';
+import { replicaPlugin } from './replica/plugin.js';
 import { serveAdmin } from './plugins/static.js';
 import { authRoutes } from './routes/auth.js';
 import { collectionRoutes } from './routes/collections.js';
@@ -61,6 +63,11 @@ export interface BuildAppOptions {
   /** Shared secret for POST /api/git/webhook (HMAC-SHA256); null or absent disables the route. */
   webhookSecret?: string | null;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Replicas: who writes. Without it this process writes itself (one server, or replicas that
+   * push in turn); with it, writes go to the replica holding the writer's lease.
+   */
+  writerElection?: WriterElection;
 }
 
 /** Errors in the log go through core's redact(): a Git message may hold a remote URL with a token. */
@@ -170,6 +177,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     git: options.git ?? {},
     pullIntervalSeconds: options.pullIntervalSeconds ?? 0,
   });
+  if (options.writerElection) {
+    await app.register(replicaPlugin, {
+      election: options.writerElection,
+      secret: options.sessionSecret,
+      maxBodyBytes: Math.max(
+        options.bodyLimit ?? 2 * 1024 * 1024,
+        options.mediaMaxRequestBytes ?? 50 * 1024 * 1024,
+      ),
+    });
+    await options.writerElection.start();
+  }
   // Sign-outs are shared through the Git remote; each replica takes in the others' regularly.
   app.sessions.revocations.share(await app.repo.sharedLines('revoked-sessions'));
   await app.sessions.revocations.refresh().catch(() => undefined);

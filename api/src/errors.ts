@@ -130,7 +130,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     else request.log.info({ code: body.error.code }, body.error.message);
     if (status === 429 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '60');
     if ((status === 503 || status === 507) && !reply.hasHeader('retry-after'))
-      void reply.header('retry-after', error instanceof MimsyError && error.code === ErrorCodes.WRITER_UNAVAILABLE ? '1' : '5');
+      void reply.header(
+        'retry-after',
+        error instanceof MimsyError && error.code === ErrorCodes.WRITER_UNAVAILABLE ? '1' : '5',
+      );
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { GitStore, splitCredentials } from '@mimsy/core';
 import { buildApp } from './app.js';
+import { electionFor } from './replica/kubernetes.js';
 import { loadSettings, SettingsError, type Settings } from './settings.js';
 
 /**
@@ -48,6 +49,7 @@ export async function startServer(
     watch: settings.watch,
     logger: { level: settings.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     ...(settings.webDist ? { webDist: settings.webDist } : {}),
+    ...(settings.writer ? { writerElection: electionFor(settings.writer) } : {}),
   });
   const url = await app.listen({ host: settings.host, port: settings.port });
   return { url, close: () => app.close() };

@@ -19,7 +19,13 @@ export interface Settings {
   logLevel: string;
   webhookSecret: string | null;
   watch: boolean;
+  /** How the replica that writes is chosen (docs/scaling.md); null: this process writes. */
+  writer: WriterSettings | null;
 }
+
+export type WriterSettings =
+  | { election: 'lock-file'; self: string; lockFile: string }
+  | { election: 'kubernetes'; self: string; lease: string; namespace: string | null };
 
 /** The environment variables, with what each means (printed by `mimsy serve --help`). */
 export const ENVIRONMENT: [name: string, meaning: string][] = [
@@ -47,6 +53,16 @@ export const ENVIRONMENT: [name: string, meaning: string][] = [
     '"false" when only Mimsy writes the content folder (servers, replicas): skips the file watcher (default true)',
   ],
   ['MIMSY_WEBHOOK_SECRET', 'shared secret of the Git host push webhook (POST /api/git/webhook); unset = off'],
+  [
+    'MIMSY_WRITER_ELECTION',
+    'replicas: how the one that writes is chosen, "kubernetes" (a Lease) or "lock-file"; unset = this process writes',
+  ],
+  ['MIMSY_REPLICA_URL', 'replicas: the address other replicas reach this one at (http://host:port)'],
+  ['MIMSY_WRITER_LOCK', 'lock-file election: the lock file the replicas on this machine share'],
+  [
+    'MIMSY_WRITER_LEASE',
+    "kubernetes election: the Lease name (default mimsy-api-writer; namespace: the pod's own)",
+  ],
 ];
 
 export class SettingsError extends Error {
@@ -105,6 +121,37 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   if (watch !== undefined && watch !== 'true' && watch !== 'false')
     problems.push(`MIMSY_WATCH must be "true" or "false" (got "${watch.slice(0, 40)}")`);
   const host = text('MIMSY_HOST') ?? '127.0.0.1';
+  let writer: WriterSettings | null = null;
+  const election = text('MIMSY_WRITER_ELECTION');
+  if (election !== undefined) {
+    const self = text('MIMSY_REPLICA_URL');
+    if (!self || !/^https?:\/\/[^\s/]+\/?$/.test(self))
+      problems.push(
+        'MIMSY_REPLICA_URL must be the address other replicas reach this one at, like http://mimsy-api-0.mimsy-api:4000',
+      );
+    if (election === 'lock-file') {
+      const lockFile = text('MIMSY_WRITER_LOCK');
+      if (!lockFile) problems.push('MIMSY_WRITER_LOCK is required with MIMSY_WRITER_ELECTION=lock-file');
+      writer = {
+        election,
+        self: (self ?? '').replace(/\/$/, ''),
+        lockFile: path.resolve(cwd, lockFile ?? '.'),
+      };
+    } else if (election === 'kubernetes') {
+      const lease = text('MIMSY_WRITER_LEASE') ?? 'mimsy-api-writer';
+      if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(lease))
+        problems.push(`MIMSY_WRITER_LEASE must be a Kubernetes object name (got "${lease.slice(0, 40)}")`);
+      writer = {
+        election,
+        self: (self ?? '').replace(/\/$/, ''),
+        lease,
+        namespace: text('MIMSY_WRITER_LEASE_NAMESPACE') ?? null,
+      };
+    } else
+      problems.push(
+        `MIMSY_WRITER_ELECTION must be "kubernetes" or "lock-file" (got "${election.slice(0, 40)}")`,
+      );
+  }
   const settings: Settings = {
     repoDir: path.resolve(cwd, repoDir ?? '.'),
     repoUrl: repoUrl ?? null,
@@ -135,6 +182,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     logLevel,
     webhookSecret,
     watch: watch !== 'false',
+    writer,
   };
   if (problems.length) throw new SettingsError(problems);
   return settings;

@@ -1,0 +1,274 @@
+// One writer per branch, many readers (docs/scaling.md). The replica holding the writer's lease
+// commits and pushes every write; the others forward writes to it and serve reads from their own
+// clone, which follows the writer: each follower listens to the writer's stream of published heads
+// and pulls when one is new to it, and a follower answers a forwarded write only once its own copy
+// holds the commit, so an editor reads their own writes on whichever replica they land.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ErrorCodes, MimsyError } from '@mimsy/core';
+import type { WriterElection } from './election.js';
+
+export interface ReplicaOptions {
+  election: WriterElection;
+  /** The session secret, shared by every replica: the followers' stream token derives from it. */
+  secret: string;
+  /** Largest request body forwarded (bytes). */
+  maxBodyBytes: number;
+  /** How long a write waits for a writer while the lease changes hands (ms, default 10 s). */
+  waitForWriterMs?: number;
+}
+
+/** The header a forwarded write carries: the replica it came through (never forwarded twice). */
+export const FORWARDED_BY = 'x-mimsy-forwarded-by';
+const TOKEN_HEADER = 'x-mimsy-replica-token';
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Hop-by-hop headers and those the forwarding recomputes. */
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-connection',
+]);
+
+/** Whether a request changes content (and so goes to the writer). Sign-in and webhooks stay here. */
+export function isForwardedWrite(method: string, url: string): boolean {
+  if (!WRITE_METHODS.has(method) || !url.startsWith('/api/')) return false;
+  return !/^\/api\/(auth|replica)\//.test(url) && !url.startsWith('/api/git/webhook');
+}
+
+export function replicaToken(secret: string): string {
+  return createHmac('sha256', secret).update('mimsy replica stream\0').digest('base64url');
+}
+
+const unavailable = (message: string): MimsyError => new MimsyError(ErrorCodes.WRITER_UNAVAILABLE, message);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export const replicaPlugin = fp<ReplicaOptions>(
+  async (app, options) => {
+    const { election } = options;
+    const token = Buffer.from(replicaToken(options.secret));
+    const waitMs = options.waitForWriterMs ?? 10_000;
+    const repo = app.repo;
+
+    // Writer: a stream of the heads its pushes publish, for the followers.
+    const followers = new Set<ServerResponse>();
+    const stopListening = repo.onPublished((head) => {
+      for (const res of followers) res.write(`data: ${head}\n\n`);
+    });
+    app.get(
+      '/api/replica/heads',
+      { config: { access: 'public' }, schema: { hide: true } },
+      async (request, reply) => {
+        const given = Buffer.from(String(request.headers[TOKEN_HEADER] ?? ''));
+        if (given.length !== token.length || !timingSafeEqual(given, token))
+          throw new MimsyError(ErrorCodes.FORBIDDEN, 'Only Mimsy replicas may follow the writer.');
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        followers.add(res);
+        res.on('close', () => followers.delete(res));
+        const head = await repo.status().then(
+          (s) => s.head,
+          () => null,
+        );
+        res.write(`: ${election.leading ? 'writer' : 'not the writer'}\n\n`);
+        if (head) res.write(`data: ${head}\n\n`);
+      },
+    );
+
+    // Follower: follows the writer's stream while it is not the writer.
+    const follow = new AbortController();
+    void followWriter(app, election, options.secret, follow.signal);
+    election.onChange((leading) => {
+      // Followers of a writer that stepped down look for the new one.
+      if (!leading) for (const res of followers) res.end();
+      app.log.info(
+        { writer: leading },
+        leading ? 'this replica is the writer now' : 'this replica follows the writer',
+      );
+      // A new writer catches up with the remote before its first write (one pull).
+      if (leading)
+        void repo.sync().catch((error: unknown) => app.log.warn({ err: error }, 'catching up failed'));
+    });
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (!isForwardedWrite(request.method, request.url) || election.leading) return;
+      if (request.headers[FORWARDED_BY])
+        throw unavailable('The writer changed while this was being forwarded; nothing was saved. Try again.');
+      const body = await readBody(request, options.maxBodyBytes);
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        if (election.leading) return; // took the lease meanwhile: write here
+        const writer = await election.writer();
+        if (writer && writer !== election.self) {
+          const forwarded = await forward(request, writer, election.self, body);
+          if (forwarded) {
+            const { status, headers, bytes } = forwarded;
+            if (status >= 200 && status < 300) {
+              // Published: this copy catches up before answering (read your own writes). A
+              // pending commit is only on the writer until the remote is back.
+              const sha = publishedCommit(bytes, headers.get('content-type'));
+              if (sha) await repo.holds(sha, 5000);
+            }
+            reply.code(status);
+            for (const [name, value] of headers) {
+              if (!NOT_FORWARDED.has(name) && name !== 'set-cookie' && name !== 'content-encoding')
+                void reply.header(name, value);
+            }
+            const cookies = headers.getSetCookie();
+            if (cookies.length) void reply.header('set-cookie', cookies);
+            return reply.send(bytes);
+          }
+          // Nothing was sent to a writer (gone, or not the writer any more): try the next one.
+        }
+        if (Date.now() > deadline)
+          throw unavailable(
+            'No replica can take writes just now (the writer is changing); nothing was saved. Try again in a moment.',
+          );
+        await sleep(100);
+      }
+    });
+
+    // Before the server stops listening: open streams would keep it waiting, and the lease goes
+    // to another replica at once instead of when it expires.
+    app.addHook('preClose', async () => {
+      follow.abort();
+      stopListening();
+      for (const res of followers) res.end();
+      await election.stop();
+    });
+  },
+  { name: 'mimsy-replica', dependencies: ['mimsy-repository'] },
+);
+
+/** The request's body, whole (a write that must be sent again to a new writer needs it twice). */
+async function readBody(request: FastifyRequest, max: number): Promise<Buffer | undefined> {
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw) {
+    size += (chunk as Buffer).byteLength;
+    if (size > max)
+      throw new MimsyError(ErrorCodes.PAYLOAD_TOO_LARGE, `The request is larger than ${max} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  return size ? Buffer.concat(chunks) : undefined;
+}
+
+/**
+ * Sends a write to the writer; null when it certainly did not take it (nothing listened, or it
+ * says it is not the writer), so that it may go to the next writer. A writer that fails after it
+ * got the request answers the editor with "may or may not be saved".
+ */
+async function forward(
+  request: FastifyRequest,
+  writer: string,
+  self: string,
+  body: Buffer | undefined,
+): Promise<{ status: number; headers: Headers; bytes: Buffer } | null> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || NOT_FORWARDED.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  headers[FORWARDED_BY] = self;
+  let res: Response;
+  try {
+    res = await fetch(new URL(request.url, writer), {
+      method: request.method,
+      headers,
+      ...(body ? { body } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH')
+      return null;
+    throw unavailable(
+      'The writer stopped while saving this, so it may or may not have been saved. Reload the entry before saving again.',
+    );
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (res.status === 503 && bytes.includes(ErrorCodes.WRITER_UNAVAILABLE)) return null;
+  return { status: res.status, headers: res.headers, bytes };
+}
+
+/** The commit a write's answer names (`commit.sha`) when the remote has it, if any. */
+function publishedCommit(bytes: Buffer, type: string | null): string | null {
+  if (!type?.includes('json')) return null;
+  try {
+    const commit = (JSON.parse(bytes.toString('utf8')) as { commit?: { sha?: unknown; sync?: unknown } })
+      .commit;
+    return typeof commit?.sha === 'string' && commit.sync === 'pushed' ? commit.sha : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * While this replica follows, keeps a stream open to the writer's published heads and pulls when
+ * one is new here (a pull shared with any forwarded write waiting for the same commit).
+ */
+async function followWriter(
+  app: FastifyInstance,
+  election: WriterElection,
+  secret: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const token = replicaToken(secret);
+  // Only the newest head matters: a burst of pushes makes one pull (or a few), not one each.
+  let latest: string | null = null;
+  let catchingUp = false;
+  const catchUp = (head: string): void => {
+    latest = head;
+    if (catchingUp) return;
+    catchingUp = true;
+    void (async () => {
+      while (latest && !signal.aborted) {
+        const next = latest;
+        latest = null;
+        await app.repo.holds(next, 30_000).catch(() => false);
+      }
+      catchingUp = false;
+    })();
+  };
+  while (!signal.aborted) {
+    const writer = election.leading ? null : await election.writer().catch(() => null);
+    if (!writer || writer === election.self) {
+      await sleep(500);
+      continue;
+    }
+    try {
+      const res = await fetch(new URL('/api/replica/heads', writer), {
+        headers: { [TOKEN_HEADER]: token },
+        signal,
+      });
+      if (!res.ok || !res.body) throw new Error(`the writer answered ${res.status}`);
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const head = /^data: ([0-9a-f]{40,64})$/m.exec(event)?.[1];
+          if (head) catchUp(head);
+        }
+        if (election.leading || (await election.writer()) !== writer) break; // the writer changed
+      }
+    } catch {
+      // The writer went away: look again in a moment.
+    }
+    if (!signal.aborted) await sleep(300);
+  }
+}
