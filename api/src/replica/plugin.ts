@@ -206,8 +206,10 @@ async function forward(
 function publishedCommit(bytes: Buffer, type: string | null): string | null {
   if (!type?.includes('json')) return null;
   try {
-    const commit = (JSON.parse(bytes.toString('utf8')) as { commit?: { sha?: unknown; sync?: unknown } })
-      .commit;
+    type Commit = { sha?: unknown; sync?: unknown };
+    const answer = JSON.parse(bytes.toString('utf8')) as { commit?: Commit; commits?: Commit[] };
+    // One commit, or several (an upload of many files): the last holds them all.
+    const commit = answer.commit ?? answer.commits?.[answer.commits.length - 1];
     return typeof commit?.sha === 'string' && commit.sync === 'pushed' ? commit.sha : null;
   } catch {
     return null;
