@@ -615,7 +615,8 @@ export class Repository {
       ...(options.onStart ? { onStart: options.onStart } : {}),
     });
     if (push) this.pendingPush = false;
-    for (const p of result.changed) await this.index.refresh(p, 'remote');
+    // A replica's pulls tell the index themselves (onRemoteChange), path by path, as they move.
+    if (!this.replicated) for (const p of result.changed) await this.index.refresh(p, 'remote');
     return result;
   }
 

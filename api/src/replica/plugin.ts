@@ -18,6 +18,8 @@ export interface ReplicaOptions {
   maxBodyBytes: number;
   /** How long a write waits for a writer while the lease changes hands (ms, default 10 s). */
   waitForWriterMs?: number;
+  /** A follower pulls at most this often (ms, default 500): each pull takes every commit since. */
+  catchUpEveryMs?: number;
 }
 
 /** The header a forwarded write carries: the replica it came through (never forwarded twice). */
@@ -86,7 +88,12 @@ export const replicaPlugin = fp<ReplicaOptions>(
 
     // Follower: follows the writer's stream while it is not the writer.
     const follow = new AbortController();
-    void followWriter(app, election, options.secret, follow.signal);
+    const follower = new Follower(
+      app,
+      options.catchUpEveryMs ?? 500,
+      follow.signal,
+    );
+    void followWriter(election, options.secret, follower, follow.signal);
     election.onChange((leading) => {
       // Followers of a writer that stepped down look for the new one.
       if (!leading) for (const res of followers) res.end();
@@ -113,10 +120,10 @@ export const replicaPlugin = fp<ReplicaOptions>(
           if (forwarded) {
             const { status, headers, bytes } = forwarded;
             if (status >= 200 && status < 300) {
-              // Published: this copy catches up before answering (read your own writes). A
-              // pending commit is only on the writer until the remote is back.
+              // Published: this copy catches up soon (with the writer's other commits). A pending
+              // commit is only on the writer until the remote is back.
               const sha = publishedCommit(bytes, headers.get('content-type'));
-              if (sha) await repo.holds(sha, 5000);
+              if (sha) follower.catchUp(sha);
             }
             reply.code(status);
             for (const [name, value] of headers) {
@@ -217,32 +224,43 @@ function publishedCommit(bytes: Buffer, type: string | null): string | null {
 }
 
 /**
- * While this replica follows, keeps a stream open to the writer's published heads and pulls when
- * one is new here (a pull shared with any forwarded write waiting for the same commit).
+ * A follower's catching up: the newest head heard of is pulled, at most once every `everyMs` (a
+ * burst of the writer's pushes makes one pull, whose fetch takes all of them), never two at once.
  */
+class Follower {
+  private latest: string | null = null;
+  private running = false;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly everyMs: number,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  catchUp(head: string): void {
+    this.latest = head;
+    if (this.running) return;
+    this.running = true;
+    void (async () => {
+      while (this.latest && !this.signal.aborted) {
+        const next = this.latest;
+        this.latest = null;
+        await this.app.repo.holds(next, 30_000).catch(() => false);
+        await sleep(this.everyMs);
+      }
+      this.running = false;
+    })();
+  }
+}
+
+/** While this replica follows, keeps a stream open to the writer's published heads. */
 async function followWriter(
-  app: FastifyInstance,
   election: WriterElection,
   secret: string,
+  follower: Follower,
   signal: AbortSignal,
 ): Promise<void> {
   const token = replicaToken(secret);
-  // Only the newest head matters: a burst of pushes makes one pull (or a few), not one each.
-  let latest: string | null = null;
-  let catchingUp = false;
-  const catchUp = (head: string): void => {
-    latest = head;
-    if (catchingUp) return;
-    catchingUp = true;
-    void (async () => {
-      while (latest && !signal.aborted) {
-        const next = latest;
-        latest = null;
-        await app.repo.holds(next, 30_000).catch(() => false);
-      }
-      catchingUp = false;
-    })();
-  };
   while (!signal.aborted) {
     const writer = election.leading ? null : await election.writer().catch(() => null);
     if (!writer || writer === election.self) {
@@ -264,7 +282,7 @@ async function followWriter(
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const head = /^data: ([0-9a-f]{40,64})$/m.exec(event)?.[1];
-          if (head) catchUp(head);
+          if (head) follower.catchUp(head);
         }
         if (election.leading || (await election.writer()) !== writer) break; // the writer changed
       }

@@ -186,7 +186,7 @@ describe('two replicas, one writer', () => {
     return { app, url, election } satisfies Replica;
   }
 
-  it('forwards a write to the writer, answers once it reads it back, and takes over when the writer stops', async () => {
+  it('forwards a write to the writer, catches up with it, and takes over when the writer stops', async () => {
     const seed = makeTempRepo({ example: true });
     remote = makeRemote(seed);
     cleanups.push(
@@ -220,8 +220,13 @@ describe('two replicas, one writer', () => {
     const bare = (...args: string[]) =>
       execFileSync('git', ['--git-dir', remote.bare, ...args], { encoding: 'utf8' }).trim();
     expect(bare('log', '-1', '--format=%H %an', 'main')).toBe(`${body.commit.sha} eddie`);
-    const read = (await (await fetch(entry, { headers: editor })).json()) as { version: string };
-    expect(read.version).toBe(body.entry.version); // the follower reads the write it forwarded
+    // The follower catches up by itself (the writer's stream of heads; a pull at most every 500 ms).
+    await waitFor(
+      async () =>
+        ((await (await fetch(entry, { headers: editor })).json()) as { version: string }).version ===
+        body.entry.version,
+      { timeout: 5000, interval: 50 },
+    );
     expect(
       execFileSync('git', ['rev-parse', 'HEAD'], { cwd: a.app.repo.root, encoding: 'utf8' }).trim(),
     ).toBe(body.commit.sha);
@@ -251,10 +256,17 @@ describe('two replicas, one writer', () => {
       .split('\n')
       .find((p) => p.endsWith('/forwarded.gif'))!;
     expect(bare('show', `main:${uploaded}`)).toBe('GIF89a-forwarded');
-    const listed = (await (await fetch(`${b.url}/api/media`, { headers: editor })).json()) as {
-      items: { name: string }[];
-    };
-    expect(listed.items.map((i) => i.name)).toContain(uploaded.replace('public/media/', '')); // read back on the follower
+    await waitFor(
+      async () =>
+        (
+          (await (await fetch(`${b.url}/api/media`, { headers: editor })).json()) as {
+            items: { name: string }[];
+          }
+        ).items
+          .map((i) => i.name)
+          .includes(uploaded.replace('public/media/', '')),
+      { timeout: 5000, interval: 50 },
+    );
 
     // Never forwarded twice: a forwarded write reaching a replica that does not write is refused.
     const twice = await fetch(entry, {

@@ -77,6 +77,10 @@ export class GitContext {
 
   /** Whether `remote` is configured in the repository. */
   async hasRemote(remote: string): Promise<boolean> {
+    // The common case without a process (a pull runs this each time): the section in .git/config.
+    const config = await readFile(path.join(this.gitDir, 'config'), 'utf8').catch(() => '');
+    const section = `[remote "${remote.replace(/["\\]/g, '\\$&')}"]`;
+    if (config.split('\n').some((line) => line.trim() === section)) return true;
     const remotes = await this.git(['remote']).catch(() => '');
     return remotes
       .split('\n')

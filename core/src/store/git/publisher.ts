@@ -116,13 +116,14 @@ export class GitPublisher {
    * A pull in a replica: integrates `upstreamRef`; commits whose writers still wait for a push are
    * theirs to answer for (409 when dropped), not to park. Runs in the write queue.
    */
-  async pull(upstreamRef: string, remote: string): Promise<void> {
+  async pull(upstreamRef: string, remote: string): Promise<string[]> {
     const outcome = await this.integrate(upstreamRef, {
       remote,
       mine: new Set(this.waiters.map((w) => w.result.sha)),
     });
     const still = await this.settleWaiters(this.waiters.splice(0), outcome);
     this.waiters.unshift(...still);
+    return outcome.changed;
   }
 
   /**

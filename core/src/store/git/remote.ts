@@ -144,9 +144,11 @@ export class GitRemote implements RemoteSync {
     const tracking = `refs/remotes/${remote}/${branch}`;
     const before = await ctx.head();
     let pushed = false;
+    /** What the replica's pulls changed (they tell listeners themselves), when only they moved HEAD. */
+    let integrated: string[] | null = mode === 'replica' ? [] : null;
     for (let attempt = 0; attempt < 4; attempt++) {
       const remoteHas = await fetchBranch(ctx, remote, branch);
-      if (remoteHas && mode === 'replica') await this.publisher.pull(tracking, remote);
+      if (remoteHas && mode === 'replica') integrated?.push(...(await this.publisher.pull(tracking, remote)));
       else if (remoteHas) await rebaseOnto(ctx, this.indexes, tracking);
       // A replica's writers have a push of their own coming: a pull need not push for them.
       if (!push || (mode === 'replica' && this.publisher.busy)) break;
@@ -174,7 +176,12 @@ export class GitRemote implements RemoteSync {
     }
     const after = await ctx.head();
     let changed: string[] = [];
-    if (before && after && before !== after) {
+    if (integrated && before && after) {
+      // One process less per pull: the integrations said what they changed (content paths only).
+      changed = [...new Set(integrated)]
+        .filter((p) => p.startsWith(ctx.prefix))
+        .map((p) => ctx.fromGitPath(p));
+    } else if (before && after && before !== after) {
       const diff = await ctx.git([
         '-c',
         'core.quotePath=false',
