@@ -145,7 +145,7 @@ export class GitRemote implements RemoteSync {
     const before = await ctx.head();
     let pushed = false;
     /** What the replica's pulls changed (they tell listeners themselves), when only they moved HEAD. */
-    let integrated: string[] | null = mode === 'replica' ? [] : null;
+    const integrated: string[] | null = mode === 'replica' ? [] : null;
     for (let attempt = 0; attempt < 4; attempt++) {
       const remoteHas = await fetchBranch(ctx, remote, branch);
       if (remoteHas && mode === 'replica') integrated?.push(...(await this.publisher.pull(tracking, remote)));
