@@ -11,6 +11,7 @@ import { benchEdits } from './edits.js';
 import { benchEvents, median, percentile } from './events.js';
 import { benchLoad } from './load.js';
 import { benchReplicas } from './replicas.js';
+import { benchReplicasHttp } from './replicas-http.js';
 import { benchRunners } from './runners.js';
 import { benchWeb } from './web.js';
 import { generateRepository } from './generate.js';
@@ -69,6 +70,8 @@ process.stderr.write('load (90/10, 32 connections)…\n');
 const load = await benchLoad(Number(process.env.MIMSY_BENCH_LOAD_REQUESTS ?? 6000));
 process.stderr.write('replicas (3 stores on one remote)…\n');
 const replicas = await benchReplicas();
+process.stderr.write('replicas through HTTP (1 and 3 API processes, one writer)…\n');
+const http = await benchReplicasHttp();
 process.stderr.write('live updates…\n');
 const events = await benchEvents(30);
 process.stderr.write('cli…\n');
@@ -202,7 +205,35 @@ const lines = [
   '(serialized per repository), so under a sustained 10% write share connections queue behind commits:',
   'reads stay fast, write latency is the commit queue. See docs/scaling.md.',
   '',
-  '## Replicas on one Git remote (core)',
+  '## Replicas through HTTP (api)',
+  '',
+  `API servers as processes on loopback, a \`git daemon\` as the remote, a repository of ${http.entries.toLocaleString('en')} JSON entries.`,
+  `Baseline: the raw Git loop (write a file, \`git add\`, \`git commit\`, one at a time) on a clone of the same`,
+  'repository. Then one server without a remote and 16 editors saving their own entries (PUT with',
+  `If-Match); then ${http.editors} editors × ${http.perEditor} edits sent to random replicas of one replica and of three (one writer`,
+  'elected by a lock file; the others forward writes to it and follow its pushes), every write pushed',
+  `before it is acknowledged. One and three run alternately, ${http.rounds} times each, and are taken together. "Own":`,
+  'each editor creates an entry and keeps updating it (no 409 possible). "Mixed": every other edit goes',
+  'to one of ten shared entries, loaded from a random replica, saved again on the current version',
+  'after a 409. Every write acknowledged through a replica is checked to be on main exactly once.',
+  '',
+  '| run | writes/s | ratio | p50 | p99 | 409s retried | not saved |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  `| raw \`git add && git commit\` loop (baseline) | ${f(http.rawLoopPerSec, 1)} | 1.00× | | | | |`,
+  `| one server, 16 editors, no remote | ${f(http.single.perSec, 1)} | ${f(http.single.perSec / http.rawLoopPerSec, 2)}× | ${f(http.single.p50Ms)} ms | ${f(http.single.p99Ms)} ms | ${http.single.conflicts} | ${http.single.errors} |`,
+  ...(['own', 'mixed'] as const).flatMap((kind) =>
+    (['one', 'three'] as const).map((n) => {
+      const r = http[kind][n];
+      const base = http[kind].one;
+      return `| ${kind}: ${n === 'one' ? '1 replica' : '3 replicas'} | ${f(r.perSec, 1)} | ${f(r.perSec / base.perSec, 2)}× of 1 | ${f(r.p50Ms)} ms | ${f(r.p99Ms)} ms | ${r.conflicts} | ${r.errors} |`;
+    }),
+  ),
+  '',
+  'Targets (issue #18): one server with 16 editors at least 3× the raw loop with p99 under 1 s; three',
+  'replicas at least 1.0× one with p99 under 1.5 s. See docs/scaling.md for what limits the last on',
+  'one 2-core machine.',
+  '',
+  '## Replicas on one Git remote, without an elected writer (core)',
   '',
   `${replicas.replicaCount} GitStores on clones of one bare remote (1,000 entries, \`file://\`), ${replicas.writers / replicas.replicaCount} writers each, 20 edits per`,
   'writer, every write pushed before it is acknowledged (`MIMSY_PUSH=auto`); each writer edits its own',
