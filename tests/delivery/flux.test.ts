@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import {
   ImagePolicy,
   ImageRepository,
@@ -28,6 +29,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Service': Service,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'v1/Secret': Secret,
+  'v1/ServiceAccount': ServiceAccount,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
@@ -313,6 +317,80 @@ describe('API replicas (docs/scaling.md)', () => {
       };
     };
   };
+
+  it('elects one writer with a Lease the pods may take, and tells the others where it is', () => {
+    const objects = built.get('flux/apps/mimsy')!;
+    const sts = objects.find((o) => o.kind === 'StatefulSet') as unknown as {
+      metadata: { namespace: string };
+      spec: {
+        serviceName: string;
+        template: {
+          spec: {
+            serviceAccountName: string;
+            automountServiceAccountToken: boolean;
+            containers: {
+              env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+              ports: { name: string; containerPort: number }[];
+            }[];
+          };
+        };
+      };
+    };
+    const pod = sts.spec.template.spec;
+    const env = pod.containers[0]!.env;
+    const value = (name: string): string | undefined => env.find((e) => e.name === name)?.value;
+    expect(value('MIMSY_WRITER_ELECTION')).toBe('kubernetes');
+    // The address other replicas forward to: this pod's name in the governing headless Service,
+    // on the container's port; POD_NAME is defined before it is used ($(VAR) expands only then).
+    const port = pod.containers[0]!.ports.find((p) => p.name === 'http')!.containerPort;
+    expect(value('MIMSY_REPLICA_URL')).toBe(
+      `http://$(POD_NAME).${sts.spec.serviceName}.${sts.metadata.namespace}.svc:${port}`,
+    );
+    const podName = env.findIndex((e) => e.name === 'POD_NAME');
+    expect(env[podName]!.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+    expect(podName).toBeLessThan(env.findIndex((e) => e.name === 'MIMSY_REPLICA_URL'));
+    const headless = objects.find(
+      (o) => o.kind === 'Service' && o.metadata.name === sts.spec.serviceName,
+    ) as unknown as {
+      spec: { clusterIP: string };
+    };
+    expect(headless.spec.clusterIP).toBe('None');
+    // The token is mounted, and its account may do exactly what the election does with the Lease:
+    // create it, read it, renew or take it (GET, POST, PUT in api/src/replica/kubernetes.ts).
+    expect(pod.automountServiceAccountToken).toBe(true);
+    const lease = value('MIMSY_WRITER_LEASE') ?? 'mimsy-api-writer';
+    const binding = objects.find(
+      (o) =>
+        o.kind === 'RoleBinding' &&
+        (o as unknown as { subjects: { kind: string; name: string }[] }).subjects.some(
+          (s) => s.kind === 'ServiceAccount' && s.name === pod.serviceAccountName,
+        ),
+    ) as unknown as { roleRef: { kind: string; name: string } };
+    expect(
+      objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName),
+    ).toBe(true);
+    const role = objects.find(
+      (o) => o.kind === 'Role' && o.metadata.name === binding.roleRef.name,
+    ) as unknown as {
+      rules: { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }[];
+    };
+    const allowed = (verb: string, name?: string): boolean =>
+      role.rules.some(
+        (r) =>
+          r.apiGroups.includes('coordination.k8s.io') &&
+          r.resources.includes('leases') &&
+          r.verbs.includes(verb) &&
+          (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))),
+      );
+    expect([allowed('create'), allowed('get', lease), allowed('update', lease)]).toEqual([true, true, true]);
+    // Nothing more: no other Lease, no listing or deleting, no other resource.
+    expect([allowed('get', 'another'), allowed('list'), allowed('delete', lease)]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(role.rules.every((r) => r.resources.every((x) => x === 'leases'))).toBe(true);
+  });
 
   it('runs at least two API replicas, each with its own volume and clone of the remote', () => {
     expect(api.spec.replicas).toBeGreaterThanOrEqual(2);
