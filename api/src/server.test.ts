@@ -52,6 +52,66 @@ describe('settings from the environment', () => {
   });
 });
 
+describe('writer election settings', () => {
+  const good = {
+    MIMSY_REPO_DIR: '/srv/content',
+    MIMSY_USERS_FILE: '/srv/users.json',
+    MIMSY_SESSION_SECRET: 'x'.repeat(40),
+  };
+  it('has none by default, a lock file or a Lease when asked, with the replica address', () => {
+    expect(loadSettings(good).writer).toBeNull();
+    expect(
+      loadSettings(
+        {
+          ...good,
+          MIMSY_WRITER_ELECTION: 'lock-file',
+          MIMSY_WRITER_LOCK: 'run/writer.lock',
+          MIMSY_REPLICA_URL: 'http://127.0.0.1:4001/',
+        },
+        '/srv',
+      ).writer,
+    ).toEqual({ election: 'lock-file', self: 'http://127.0.0.1:4001', lockFile: '/srv/run/writer.lock' });
+    expect(
+      loadSettings({
+        ...good,
+        MIMSY_WRITER_ELECTION: 'kubernetes',
+        MIMSY_REPLICA_URL: 'http://mimsy-api-0.mimsy-api-pods.mimsy.svc:4000',
+      }).writer,
+    ).toEqual({
+      election: 'kubernetes',
+      self: 'http://mimsy-api-0.mimsy-api-pods.mimsy.svc:4000',
+      lease: 'mimsy-api-writer',
+      namespace: null,
+    });
+  });
+  it('refuses an election without what it needs, saying which variable', () => {
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadSettings({ ...good, ...env });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    expect(problems({ MIMSY_WRITER_ELECTION: 'lock-file' })).toMatch(
+      /MIMSY_REPLICA_URL[\s\S]*MIMSY_WRITER_LOCK/,
+    );
+    expect(problems({ MIMSY_WRITER_ELECTION: 'raft', MIMSY_REPLICA_URL: 'http://a:1' })).toMatch(
+      /MIMSY_WRITER_ELECTION must be "kubernetes" or "lock-file"/,
+    );
+    expect(
+      problems({
+        MIMSY_WRITER_ELECTION: 'kubernetes',
+        MIMSY_REPLICA_URL: 'http://a:1',
+        MIMSY_WRITER_LEASE: 'Bad_Name',
+      }),
+    ).toMatch(/MIMSY_WRITER_LEASE must be a Kubernetes object name/);
+    expect(problems({ MIMSY_WRITER_ELECTION: 'kubernetes', MIMSY_REPLICA_URL: 'mimsy-api-0:4000' })).toMatch(
+      /MIMSY_REPLICA_URL must be/,
+    );
+  });
+});
+
 describe('errors', () => {
   let t: TestApp;
   afterEach(() => t?.close());
