@@ -195,6 +195,15 @@ async function converge(c: Cluster): Promise<void> {
   git(c.remote.bare, 'fsck', '--no-progress', '--strict');
 }
 
+/** Waits until a replica has no commit the remote lacks (its pending writes are published). */
+async function published(c: Cluster, replica: ApiProcess): Promise<void> {
+  await waitFor(
+    async () =>
+      (await call<{ ahead: number }>(`${replica.url}/api/git/status`, c.tokens.admin)).body.ahead === 0,
+    { timeout: 60_000, interval: 250 },
+  );
+}
+
 function summary(ops: Op[]): Record<string, number> {
   const by: Record<string, number> = {};
   for (const op of ops) {
@@ -238,12 +247,7 @@ it('kill -9 of the writer mid-burst: another replica writes within seconds, ever
   expect(Object.keys(summary(ops)).filter((k) => !allowed.test(k))).toEqual([]);
   expect(acked.every((o) => o.sync === 'pushed')).toBe(true);
   // Wait for the restarted replica to push anything it committed but could not answer for.
-  await waitFor(
-    async () =>
-      (await call<{ ahead: number }>(`${c.replicas[killed]!.url}/api/git/status`, c.tokens.admin)).body
-        .ahead === 0,
-    { timeout: 30_000, interval: 200 },
-  );
+  await published(c, c.replicas[killed]!);
   const count = onMain(c);
   for (const op of acked) {
     expect(count.get(op.id), op.id).toBe(1);
@@ -278,13 +282,7 @@ it('remote away for 5 s during writes: pending writes are published in order, no
   expect(Object.keys(summary(ops)).filter((k) => !/^(200|201) (pushed|pending)$/.test(k))).toEqual([]);
   expect(pending.length).toBeGreaterThan(0);
   // The pending ones go out without anyone stepping in.
-  const writer = c.replicas[writerIndex(c)]!;
-  await waitFor(
-    async () =>
-      (await call<{ ahead: number; pendingPush: boolean }>(`${writer.url}/api/git/status`, c.tokens.admin))
-        .body.ahead === 0,
-    { timeout: 60_000, interval: 250 },
-  );
+  await published(c, c.replicas[writerIndex(c)]!);
   const count = onMain(c);
   for (const op of acked) expect(count.get(op.id), op.id).toBe(1);
   // In order: each editor's writes are on main in the order they were acknowledged.

@@ -7,12 +7,14 @@ import { makeTempRepo, waitFor } from '@mimsy/core/testing';
 import { loadSettings, SettingsError } from './settings.js';
 import { listenEvents, makeApp, makeUsers, PASSWORD, SECRET, type TestApp } from './test/helpers.js';
 
+/** The three settings every start needs. */
+const good = {
+  MIMSY_REPO_DIR: '/srv/content',
+  MIMSY_USERS_FILE: '/srv/users.json',
+  MIMSY_SESSION_SECRET: 'x'.repeat(32),
+};
+
 describe('settings from the environment', () => {
-  const good = {
-    MIMSY_REPO_DIR: '/srv/content',
-    MIMSY_USERS_FILE: '/srv/users.json',
-    MIMSY_SESSION_SECRET: 'x'.repeat(32),
-  };
   it('reads defaults', () => {
     expect(loadSettings(good)).toMatchObject({
       host: '127.0.0.1',
@@ -53,11 +55,6 @@ describe('settings from the environment', () => {
 });
 
 describe('writer election settings', () => {
-  const good = {
-    MIMSY_REPO_DIR: '/srv/content',
-    MIMSY_USERS_FILE: '/srv/users.json',
-    MIMSY_SESSION_SECRET: 'x'.repeat(40),
-  };
   it('has none by default, a lock file or a Lease when asked, with the replica address', () => {
     expect(loadSettings(good).writer).toBeNull();
     expect(

@@ -40,10 +40,13 @@ const NOT_FORWARDED = new Set([
   'proxy-connection',
 ]);
 
-/** Whether a request changes content (and so goes to the writer). Sign-in and webhooks stay here. */
+/**
+ * Whether a request changes content (and so goes to the writer). Sign-in, the webhook and a sync
+ * (a pull of this replica's own copy, and a push of anything it holds that the remote lacks) stay.
+ */
 export function isForwardedWrite(method: string, url: string): boolean {
   if (!WRITE_METHODS.has(method) || !url.startsWith('/api/')) return false;
-  return !/^\/api\/(auth|replica)\//.test(url) && !url.startsWith('/api/git/webhook');
+  return !/^\/api\/(auth|replica)\//.test(url) && !/^\/api\/git\/(webhook|sync)(\?|$)/.test(url);
 }
 
 export function replicaToken(secret: string): string {
@@ -88,11 +91,7 @@ export const replicaPlugin = fp<ReplicaOptions>(
 
     // Follower: follows the writer's stream while it is not the writer.
     const follow = new AbortController();
-    const follower = new Follower(
-      app,
-      options.catchUpEveryMs ?? 500,
-      follow.signal,
-    );
+    const follower = new Follower(app, options.catchUpEveryMs ?? 500, follow.signal);
     void followWriter(election, options.secret, follower, follow.signal);
     election.onChange((leading) => {
       // Followers of a writer that stepped down look for the new one.
@@ -113,9 +112,10 @@ export const replicaPlugin = fp<ReplicaOptions>(
       const body = await readBody(request, options.maxBodyBytes);
       const deadline = Date.now() + waitMs;
       for (;;) {
-        if (election.leading) return; // took the lease meanwhile: write here
-        const writer = await election.writer();
-        if (writer && writer !== election.self) {
+        // Took the lease meanwhile: the body is read already, so the write goes through this
+        // replica's own address like any forwarded one (the request here cannot be parsed again).
+        const writer = election.leading ? election.self : await election.writer();
+        if (writer && (writer !== election.self || election.leading)) {
           const forwarded = await forward(request, writer, election.self, body);
           if (forwarded) {
             const { status, headers, bytes } = forwarded;
