@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRemote, makeTempRepo, waitFor, type TempRemote } from '@mimsy/core/testing';
 import { buildApp } from '../app.js';
-import { makeUsers, SECRET } from '../test/helpers.js';
+import { makeApp, makeUsers, SECRET } from '../test/helpers.js';
 import { LockFileElection, type WriterElection } from './election.js';
 import { KubernetesLeaseElection } from './kubernetes.js';
 import { FORWARDED_BY, isForwardedWrite } from './plugin.js';
@@ -181,20 +181,11 @@ class TurnedElection implements WriterElection {
 it('a write waiting for a writer is made by this replica when it takes the lease meanwhile', async () => {
   // The write's body is read while it waits (to send it on); taking the lease must not leave the
   // request waiting for a body already read.
-  const repo = makeTempRepo({ example: true });
-  cleanups.push(() => repo.cleanup());
-  const { users, tokens } = await makeUsers();
   const election = new TurnedElection('');
-  const app = await buildApp({
-    repoDir: repo.dir,
-    users,
-    sessionSecret: SECRET,
-    watch: false,
-    webDist: null,
-    writerElection: election,
-  });
+  const made = await makeApp({ writerElection: election });
+  const { app, tokens } = made;
+  cleanups.push(() => made.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
-  cleanups.push(() => app.close());
   election.self = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const editor = { authorization: `Bearer ${tokens.editor}`, 'content-type': 'application/json' };
   const entry = `${election.self}/api/collections/authors/entries/linus`;

@@ -46,6 +46,17 @@ async function replicas(n: number): Promise<{ bare: string; dirs: string[]; repo
   return { bare: remote.bare, dirs, repos };
 }
 
+/** Replica `a` saves version 2 of posts/first (and pushes it). */
+function versionTwo(a: Repository): ReturnType<Repository['update']> {
+  const first = a.get('posts', 'first')!;
+  return a.update(
+    'posts',
+    'first',
+    { data: { ...first.data, title: 'Version 2' }, body: first.body! },
+    { ...ada, ifMatch: first.version },
+  );
+}
+
 function remoteHead(bare: string): string {
   return git(bare, 'rev-parse', 'refs/heads/main');
 }
@@ -118,13 +129,7 @@ describe('replicas on one Git remote', () => {
   it('takes an edit based on a version only another replica has seen: it pulls, then saves', async () => {
     const { bare, repos } = await replicas(2);
     const [a, b] = repos as [Repository, Repository];
-    const first = a.get('posts', 'first')!;
-    const fromA = await a.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Version 2' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
+    const fromA = await versionTwo(a);
     // The editor loaded version 2 from A; the load balancer sends the save to B, which lags.
     const saved = await b.update(
       'posts',
@@ -141,12 +146,7 @@ describe('replicas on one Git remote', () => {
     const { bare, repos } = await replicas(2);
     const [a, b] = repos as [Repository, Repository];
     const first = a.get('posts', 'first')!;
-    const fromA = await a.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Version 2' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
+    const fromA = await versionTwo(a);
     const hidden = `${bare}.away`;
     execFileSync('mv', [bare, hidden]);
     try {
