@@ -226,6 +226,7 @@ export class GitCommitter {
       stream.end();
     }
     const commits = await stream.run(ctx.plumbing, { force: branch === null });
+    ctx.packs.check();
     if (branch === null) {
       const last = writes[writes.length - 1]!.options.message.split('\n')[0];
       try {

@@ -5,7 +5,12 @@ import type { WriteQueue } from '../queue.js';
 import type { GitRun, GitRunBytes } from './run.js';
 import { gitMessage, type ReplicaGit } from './replay.js';
 
+import { PackUpkeep } from './packs.js';
+
 export const SHA = /^[0-9a-f]{4,64}$/;
+
+/** Per repository (per write queue): never two roll-ups of its packs at once. */
+const upkeeps = new WeakMap<WriteQueue, PackUpkeep>();
 
 /**
  * What every part of the Git store shares: where the repository is, how git runs there, and how
@@ -28,6 +33,13 @@ export class GitContext {
     /** Where content temp files go: the Git directory when it is on the same file system. */
     readonly tempOptions: { tempDir?: string },
   ) {}
+
+  /** Rolls up the packs the store's commits leave (one per batch); one per repository. */
+  get packs(): PackUpkeep {
+    let upkeep = upkeeps.get(this.queue);
+    if (!upkeep) upkeeps.set(this.queue, (upkeep = new PackUpkeep(this.plumbing)));
+    return upkeep;
+  }
 
   /** `-c user.name=… -c user.email=…` when the repository has no committer configured. */
   get committerArgs(): string[] {

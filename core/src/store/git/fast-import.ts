@@ -1,3 +1,4 @@
+import { PackUpkeep } from './packs.js';
 import { cleanIdentity } from './context.js';
 import type { ReplicaGit } from './replay.js';
 
@@ -54,7 +55,13 @@ export class FastImportStream {
     for (let i = 1; i <= this.marks; i++) this.line(`get-mark :${i}`);
     this.line('done');
     const out = await git.run(
-      ['fast-import', '--quiet', '--date-format=raw', ...(options.force ? ['--force'] : [])],
+      [
+        ...PackUpkeep.keepPack,
+        'fast-import',
+        '--quiet',
+        '--date-format=raw',
+        ...(options.force ? ['--force'] : []),
+      ],
       { input: Buffer.concat(this.parts) },
     );
     const ids = out

@@ -261,5 +261,6 @@ export class GitStore implements ContentStore, ContentWriter {
     await this.publisher.idle();
     await this.ctx.queue.idle();
     await this.indexes.flush();
+    await this.ctx.packs.idle();
   }
 }
