@@ -192,7 +192,7 @@ async function forward(
     res = await fetch(new URL(request.url, writer), {
       method: request.method,
       headers,
-      ...(body ? { body } : {}),
+      ...(body ? { body: new Uint8Array(body) } : {}),
       redirect: 'manual',
       signal: AbortSignal.timeout(120_000),
     });
@@ -275,8 +275,9 @@ async function followWriter(
       if (!res.ok || !res.body) throw new Error(`the writer answered ${res.status}`);
       const decoder = new TextDecoder();
       let buffer = '';
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = res.body.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        buffer += decoder.decode(chunk.value as Uint8Array, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const event = buffer.slice(0, end);
@@ -284,7 +285,10 @@ async function followWriter(
           const head = /^data: ([0-9a-f]{40,64})$/m.exec(event)?.[1];
           if (head) follower.catchUp(head);
         }
-        if (election.leading || (await election.writer()) !== writer) break; // the writer changed
+        if (election.leading || (await election.writer()) !== writer) {
+          await reader.cancel().catch(() => undefined);
+          break; // the writer changed
+        }
       }
     } catch {
       // The writer went away: look again in a moment.
