@@ -57,6 +57,40 @@ function versionTwo(a: Repository): ReturnType<Repository['update']> {
   );
 }
 
+/**
+ * Replica A loses its remote; after `offline(a)` it saves an edit of posts/first (pending), B
+ * saves another edit of the same entry (published); then A's remote is back and A restarts on its
+ * clone. Returns A's pending answer and the restarted A, its pending commit not yet pushed.
+ */
+async function editOfflineAndOnline(
+  { bare, dirs, repos }: Awaited<ReturnType<typeof replicas>>,
+  offline: (a: Repository) => Promise<void> = () => Promise.resolve(),
+): Promise<{ pending: Awaited<ReturnType<Repository['update']>>; again: Repository }> {
+  const [a, b] = repos as [Repository, Repository];
+  const url = git(dirs[0]!, 'remote', 'get-url', 'origin');
+  git(dirs[0]!, 'remote', 'set-url', 'origin', path.join(path.dirname(bare), 'nowhere.git'));
+  await offline(a);
+  const first = a.get('posts', 'first')!;
+  const pending = await a.update(
+    'posts',
+    'first',
+    { data: { ...first.data, title: 'Offline edit' }, body: first.body! },
+    { ...ada, ifMatch: first.version },
+  );
+  await b.update(
+    'posts',
+    'first',
+    { data: { ...first.data, title: 'Online edit' }, body: first.body! },
+    { ...ada, ifMatch: first.version },
+  );
+  git(dirs[0]!, 'remote', 'set-url', 'origin', url);
+  await a.close(); // stop the background retry; sync by hand
+  const again = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
+  cleanups.push(() => again.close());
+  await again.settled();
+  return { pending, again };
+}
+
 function remoteHead(bare: string): string {
   return git(bare, 'rev-parse', 'refs/heads/main');
 }
@@ -237,29 +271,10 @@ describe('replicas on one Git remote', () => {
   });
 
   it('sets aside a pending commit the remote made impossible, on a branch it pushes, and moves on', async () => {
-    const { bare, dirs, repos } = await replicas(2);
-    const [a, b] = repos as [Repository, Repository];
-    const url = git(dirs[0]!, 'remote', 'get-url', 'origin');
-    git(dirs[0]!, 'remote', 'set-url', 'origin', path.join(path.dirname(bare), 'nowhere.git'));
-    const first = a.get('posts', 'first')!;
-    const pending = await a.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Offline edit' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
+    const cluster = await replicas(2);
+    const { bare, dirs } = cluster;
+    const { pending, again } = await editOfflineAndOnline(cluster);
     expect(pending.commit.sync).toBe('pending');
-    await b.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Online edit' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
-    git(dirs[0]!, 'remote', 'set-url', 'origin', url);
-    await a.close(); // stop the background retry; sync by hand
-    const again = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
-    cleanups.push(() => again.close());
-    await again.settled();
     await again.sync();
     const status = await again.status();
     expect(status.parked).toEqual([
@@ -282,31 +297,13 @@ describe('replicas on one Git remote', () => {
   });
 
   it('parks only the commits it sets aside: one published meanwhile is not on the parked branch', async () => {
-    const { bare, dirs, repos } = await replicas(2);
-    const [a, b] = repos as [Repository, Repository];
-    const url = git(dirs[0]!, 'remote', 'get-url', 'origin');
-    git(dirs[0]!, 'remote', 'set-url', 'origin', path.join(path.dirname(bare), 'nowhere.git'));
+    const cluster = await replicas(2);
+    const { bare, dirs } = cluster;
     // Offline on A: a new entry (nobody else touches it), then an edit of "first" (B edits it too).
-    const created = await a.create('posts', { data: { title: 'Made offline', author: 'ada' } }, ada);
-    expect(created.commit.sync).toBe('pending');
-    const first = a.get('posts', 'first')!;
-    await a.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Offline edit' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
-    await b.update(
-      'posts',
-      'first',
-      { data: { ...first.data, title: 'Online edit' }, body: first.body! },
-      { ...ada, ifMatch: first.version },
-    );
-    git(dirs[0]!, 'remote', 'set-url', 'origin', url);
-    await a.close();
-    const again = await Repository.open(dirs[0]!, { git: { push: 'auto' } });
-    cleanups.push(() => again.close());
-    await again.settled();
+    const { again } = await editOfflineAndOnline(cluster, async (a) => {
+      const created = await a.create('posts', { data: { title: 'Made offline', author: 'ada' } }, ada);
+      expect(created.commit.sync).toBe('pending');
+    });
     await again.sync();
     // The new entry is published; the edit of "first" alone waits on its branch.
     expect(git(bare, 'log', '--format=%s', 'main')).toContain('create posts/made-offline');
