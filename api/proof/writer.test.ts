@@ -162,6 +162,8 @@ async function editor(c: Cluster, index: number, until: () => boolean, ops: Op[]
     });
     if (res.status === 200 || res.status === 201) own.set(slug, res.body.entry.version);
     else if (kind === 'update' || res.status !== 400) own.set(slug, null);
+    // "Try again in a moment": a person pauses before saving again (a fixed pause is the point;
+    // shorter than Retry-After so that the burst stays dense).
     if (res.status === 503 || res.status === 0) await new Promise((r) => setTimeout(r, 200));
   }
   // Creates whose outcome stayed open: find out, like an editor reloading the list.
@@ -218,6 +220,8 @@ it('kill -9 of the writer mid-burst: another replica writes within seconds, ever
   const ops: Op[] = [];
   let stop = false;
   const editors = Array.from({ length: EDITORS }, (_, i) => editor(c, i, () => stop, ops));
+  // The fault's timeline, in wall time (fixed delays are the point): 3 s of writes before the
+  // kill, 3 s of writes through the new writer, 3 s with the killed replica back as a follower.
   await new Promise((r) => setTimeout(r, 3000));
   const killed = writerIndex(c);
   const killedAt = Date.now();
@@ -261,6 +265,8 @@ it('remote away for 5 s during writes: pending writes are published in order, no
   const ops: Op[] = [];
   let stop = false;
   const editors = Array.from({ length: EDITORS }, (_, i) => editor(c, i, () => stop, ops));
+  // The fault's timeline, in wall time (fixed delays are the point): 2 s of writes, the remote
+  // away for 5 s, then 4 s of writes with it back.
   await new Promise((r) => setTimeout(r, 2000));
   const awayAt = Date.now();
   await c.remote.stop();

@@ -515,7 +515,7 @@ export class Repository {
   /**
    * Waits until this copy holds commit `sha` (written through another replica), pulling as
    * needed (pulls are shared with every caller waiting at the same time); false when `timeoutMs`
-   * passes first. A replica that forwards a write answers only once it reads its own writes.
+   * passes first. A follower replica catches up with the writer's pushes this way.
    */
   async holds(sha: string, timeoutMs = 5000): Promise<boolean> {
     const remote = this.store.remote;

@@ -1,8 +1,8 @@
 // One writer per branch, many readers (docs/scaling.md). The replica holding the writer's lease
 // commits and pushes every write; the others forward writes to it and serve reads from their own
 // clone, which follows the writer: each follower listens to the writer's stream of published heads
-// and pulls when one is new to it, and a follower answers a forwarded write only once its own copy
-// holds the commit, so an editor reads their own writes on whichever replica they land.
+// and pulls when one is new to it (at most every 500 ms). A forwarded write is answered at once
+// with the writer's answer, which carries the saved entry; the follower's copy catches up after.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -8,6 +8,8 @@ import { gitMessage, type ReplicaGit } from './replay.js';
 import { PackUpkeep } from './packs.js';
 
 export const SHA = /^[0-9a-f]{4,64}$/;
+/** A whole object id: SHA-1 (40 hex digits) or SHA-256 (64). */
+export const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** Per repository (per write queue): never two roll-ups of its packs at once. */
 const upkeeps = new WeakMap<WriteQueue, PackUpkeep>();

@@ -1,5 +1,5 @@
 import { PackUpkeep } from './packs.js';
-import { cleanIdentity } from './context.js';
+import { cleanIdentity, FULL_SHA as SHA } from './context.js';
 import type { ReplicaGit } from './replay.js';
 
 /**
@@ -85,8 +85,6 @@ export class FastImportStream {
 
 /** Where a write on a detached HEAD builds its commit before HEAD moves to it. */
 export const SCRATCH_REF = 'refs/mimsy/commit';
-
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** A path as fast-import reads it: always C-quoted, so spaces, quotes and newlines are safe. */
 export function quotePath(p: string): string {

@@ -1,7 +1,7 @@
 import { ErrorCodes, MimsyError } from '../../errors.js';
 import { redact } from '../../redact.js';
 import type { ParkedCommits, RemoteStatus, RemoteSync, SyncOptions, SyncResult } from '../port.js';
-import type { GitContext } from './context.js';
+import { FULL_SHA, type GitContext } from './context.js';
 import type { GitIndexes } from './indexes.js';
 import type { GitPublisher } from './publisher.js';
 import { rebaseOnto } from './rebase.js';
@@ -26,7 +26,7 @@ export class GitRemote implements RemoteSync {
   }
 
   async hasVersion(version: string): Promise<boolean> {
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(version)) return false;
+    if (!FULL_SHA.test(version)) return false;
     return this.ctx.plumbing.run(['cat-file', '-e', `${version}^{blob}`]).then(
       () => true,
       () => false,
@@ -34,7 +34,7 @@ export class GitRemote implements RemoteSync {
   }
 
   async contains(sha: string): Promise<boolean> {
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) return false;
+    if (!FULL_SHA.test(sha)) return false;
     const head = await this.ctx.head();
     if (!head) return false;
     if (head === sha) return true;
